@@ -1,0 +1,75 @@
+//! `nianbao inspect FILE [--json]`: what nianbao finds in one report.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use nianbao::report::{CellState, Report, TableStatus};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The report to read (HTML, text, Markdown, XLSX), or `-` for standard input.
+    pub file: String,
+    /// Print the full result as JSON (the documented contract) instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let bytes = super::read_input(&args.file)?;
+    let report = nianbao::inspect_bytes(&bytes, &args.file).with_context(|| args.file.clone())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        write_summary(&mut out, &report)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_summary(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
+    let or_dash = |s: Option<String>| s.unwrap_or_else(|| "—".to_string());
+    writeln!(out, "{}", r.source)?;
+    writeln!(
+        out,
+        "  kind: {:?}  year: {}  agency: {}  template: {}",
+        r.kind,
+        or_dash(r.year.map(|y| y.to_string())),
+        or_dash(r.agency.clone()),
+        or_dash(r.template.clone())
+    )?;
+    for (key, table) in &r.tables {
+        let status = match table.status {
+            TableStatus::Found => "found",
+            TableStatus::Partial => "partial",
+            TableStatus::Absent => "absent",
+        };
+        let blank = table.cells.values().filter(|c| c.state == CellState::Blank).count();
+        let na = table.cells.values().filter(|c| c.state == CellState::Na).count();
+        writeln!(
+            out,
+            "  {key}: {status:<7} {} cells ({} blank, {} n/a){}",
+            table.cells.len(),
+            blank,
+            na,
+            table.template.as_ref().map(|v| format!("  [{v}]")).unwrap_or_default()
+        )?;
+    }
+    if !r.unplaced.is_empty() {
+        writeln!(out, "  unplaced numbers: {}", r.unplaced.len())?;
+        for u in &r.unplaced {
+            writeln!(out, "    {} {:>10}  {}", u.table, u.raw, u.context)?;
+        }
+    }
+    if !r.findings.is_empty() {
+        writeln!(out, "  findings: {}", r.findings.len())?;
+        for f in &r.findings {
+            writeln!(out, "    [{}] {} {}", f.severity, f.rule, f.message)?;
+        }
+    }
+    Ok(())
+}

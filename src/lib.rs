@@ -1,0 +1,55 @@
+//! nianbao reads Chinese government information-disclosure annual reports (政府信息公开工作年度报告), maps their
+//! tables onto the official template, checks the template's arithmetic and writes the result as JSON, CSV or
+//! XLSX.
+//!
+//! The pipeline: [`read`] (bytes → [`doc::Document`]) → [`map`] (document tables → template cells) and
+//! [`meta`] (kind, year, agency) → [`report::Report`] → writers. See ARCHITECTURE.md.
+
+pub mod doc;
+pub mod map;
+pub mod meta;
+pub mod normalize;
+pub mod read;
+pub mod report;
+pub mod rules;
+pub mod template;
+
+use indexmap::IndexMap;
+
+use doc::Document;
+use report::{DocKind, Report};
+
+/// Reads a document and analyses it. Fails only when the bytes are not a readable document.
+pub fn inspect_bytes(bytes: &[u8], source: &str) -> Result<Report, read::ReadError> {
+    let doc = read::read(bytes, source)?;
+    Ok(analyse(&doc))
+}
+
+/// Everything nianbao knows about a document: metadata, mapped tables, unplaced numbers, findings.
+pub fn analyse(doc: &Document) -> Report {
+    let meta = meta::extract(doc);
+    let mapped = map::map_document(doc, meta.year);
+    let template = match meta.kind {
+        DocKind::Other => None,
+        DocKind::AnnualReport => mapped
+            .version()
+            .or_else(|| meta.year.and_then(template::for_year).map(|t| t.version.clone())),
+    };
+    let mut tables = IndexMap::new();
+    for (key, table) in mapped.tables {
+        tables.insert(key, table);
+    }
+    Report {
+        source: doc.source.clone(),
+        kind: meta.kind,
+        year: meta.year,
+        agency: meta.agency,
+        published: meta.published,
+        template,
+        tables,
+        unplaced: mapped.unplaced,
+        findings: mapped.findings,
+        sections: Vec::new(),
+        metrics: Vec::new(),
+    }
+}

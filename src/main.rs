@@ -1,0 +1,46 @@
+//! The `nianbao` command: argument parsing and dispatch to one module per subcommand.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(
+    name = "nianbao",
+    version,
+    about = "Read Chinese government information-disclosure annual reports (政府信息公开工作年度报告) and fill the official tables",
+    long_about = "nianbao reads a 政府信息公开工作年度报告 (HTML page, flattened text, Markdown, text copied from PDF/Word, or \
+XLSX), finds the three standard tables (表二 主动公开, 表三 依申请公开, 表四 复议诉讼), maps them onto the official \
+template (gov2019 or gov2021, decided per table) and reports every cell with the text it came from.\n\n\
+A table that is not in the document is reported as absent, never as zeros; a number that cannot be placed is \
+listed under `unplaced`.",
+    after_help = "Examples:\n  nianbao inspect fixtures/002_bc2901b205bfb866.txt\n  nianbao inspect --json report.html | jq .tables.t3\n  cat report.txt | nianbao inspect --json -\n\nExit codes: 0 success, 1 some inputs failed or findings of severity error, 2 unreadable input or usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Inspect(cmd::inspect::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Inspect(args) => cmd::inspect::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if cmd::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("nianbao: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

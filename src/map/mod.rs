@@ -1,0 +1,632 @@
+//! Mapping: the document's tables onto the template's tables, by labels.
+//!
+//! 1. [`records`] turns every document table into records (label cells + value cells).
+//! 2. Records are assigned to `t2`/`t3`/`t4` by the template's table cues; records without a cue stay with the
+//!    table being read until a heading or long paragraph ends it. Fragments of one table anywhere in the
+//!    document (page breaks, repeated headers) are merged.
+//! 3. Each table's records are mapped with every template version; the version whose cues the labels carry (or,
+//!    failing that, which places more cells) wins, per table. A table no version can tell apart (表四) takes the
+//!    verdict of the other tables, else the report year.
+//! 4. Within a table, rows are matched by distinctive label substrings, values go to the row's columns in order.
+//!    Anything that cannot be placed is listed in `unplaced`, with a finding; nothing is guessed, nothing is
+//!    zero-filled.
+
+pub mod records;
+pub mod split;
+pub mod value;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use indexmap::IndexMap;
+
+use crate::doc::Document;
+use crate::normalize::compact;
+use crate::report::{
+    Amount, CellSource, CellState, CellValue, Finding, Severity, TableResult, TableStatus, Unplaced, TABLE_KEYS,
+};
+use crate::rules::{self, Equation};
+use crate::template::{self, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
+use records::{Item, Record, SourceCell};
+use value::Token;
+
+/// The tables of one document, mapped.
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    pub tables: IndexMap<String, TableResult>,
+    pub unplaced: Vec<Unplaced>,
+    pub findings: Vec<Finding>,
+}
+
+impl Mapped {
+    /// The template version the found tables agree on, if any table was found.
+    pub fn version(&self) -> Option<String> {
+        let mut counts: IndexMap<&str, usize> = IndexMap::new();
+        for t in self.tables.values() {
+            if let Some(v) = &t.template {
+                *counts.entry(v.as_str()).or_default() += 1;
+            }
+        }
+        counts.into_iter().max_by_key(|(_, n)| *n).map(|(v, _)| v.to_string())
+    }
+}
+
+/// Maps a document's tables onto the templates. `year` decides the version of tables that carry no cue.
+pub fn map_document(doc: &Document, year: Option<i32>) -> Mapped {
+    let items = records::items(doc);
+    let segments = segment(&items);
+    let mut outcomes: IndexMap<&str, (Outcome, bool)> = IndexMap::new();
+    for key in TABLE_KEYS {
+        let Some(records) = segments.get(key) else {
+            continue;
+        };
+        let mut candidates: Vec<Outcome> = template::all()
+            .iter()
+            .filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records)))
+            .collect();
+        candidates.sort_by_key(|o| std::cmp::Reverse(o.score()));
+        let decided = match candidates.as_slice() {
+            [first, second, ..] => first.score() != second.score(),
+            _ => true,
+        };
+        if !candidates.is_empty() {
+            let best = candidates.swap_remove(0);
+            outcomes.insert(key, (best, decided));
+        }
+    }
+    resolve_undecided(&mut outcomes, &segments, year);
+
+    let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new() };
+    for key in TABLE_KEYS {
+        match outcomes.shift_remove(key) {
+            Some((outcome, _)) => {
+                mapped.unplaced.extend(outcome.unplaced);
+                mapped.findings.extend(outcome.findings);
+                mapped.tables.insert(key.to_string(), outcome.result);
+            }
+            None => {
+                mapped.tables.insert(key.to_string(), TableResult::absent());
+            }
+        }
+    }
+    mapped
+}
+
+/// Tables whose version no cue decided take the majority verdict of the decided ones, else the year's template.
+fn resolve_undecided(
+    outcomes: &mut IndexMap<&str, (Outcome, bool)>,
+    segments: &IndexMap<&'static str, Vec<&Record>>,
+    year: Option<i32>,
+) {
+    let mut votes: IndexMap<String, usize> = IndexMap::new();
+    for (outcome, decided) in outcomes.values() {
+        if *decided {
+            *votes.entry(outcome.version.clone()).or_default() += 1;
+        }
+    }
+    let verdict = votes
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(v, _)| v)
+        .or_else(|| year.and_then(template::for_year).map(|t| t.version.clone()));
+    let Some(verdict) = verdict else {
+        return;
+    };
+    for (key, (outcome, decided)) in outcomes.iter_mut() {
+        if *decided || outcome.version == verdict {
+            continue;
+        }
+        let remapped = template::by_version(&verdict)
+            .and_then(|t| t.table(key).map(|spec| (t, spec)))
+            .zip(segments.get(key));
+        if let Some(((t, spec), records)) = remapped {
+            *outcome = map_table(t, spec, records);
+        }
+    }
+}
+
+/// Per table key, the compact cues that identify a record as part of that table (any version).
+static TABLE_CUES: LazyLock<Vec<(&'static str, Vec<String>)>> = LazyLock::new(|| {
+    TABLE_KEYS
+        .iter()
+        .map(|key| {
+            let mut cues: Vec<String> = template::all()
+                .iter()
+                .filter_map(|t| t.table(key))
+                .flat_map(|spec| spec.cues.iter().map(|c| compact(c)))
+                .collect();
+            cues.sort();
+            cues.dedup();
+            (*key, cues)
+        })
+        .collect()
+});
+
+fn table_of(record: &Record) -> Option<&'static str> {
+    record.labels.iter().find_map(|label| {
+        TABLE_CUES
+            .iter()
+            .find(|(_, cues)| cues.iter().any(|c| label.compact.contains(c.as_str())))
+            .map(|(key, _)| *key)
+    })
+}
+
+/// Assigns records to standard tables in reading order.
+fn segment(items: &[Item]) -> IndexMap<&'static str, Vec<&Record>> {
+    let mut segments: IndexMap<&'static str, Vec<&Record>> = IndexMap::new();
+    let mut current: Option<&'static str> = None;
+    for item in items {
+        match item {
+            Item::Break => current = None,
+            Item::Record(record) => {
+                if let Some(key) = table_of(record) {
+                    current = Some(key);
+                }
+                if let Some(key) = current {
+                    segments.entry(key).or_default().push(record);
+                }
+            }
+        }
+    }
+    segments
+}
+
+/// The mapping of one table's records with one template version.
+#[derive(Debug, Clone)]
+struct Outcome {
+    version: String,
+    cue_hits: usize,
+    result: TableResult,
+    unplaced: Vec<Unplaced>,
+    findings: Vec<Finding>,
+}
+
+impl Outcome {
+    /// Higher is better: version cues first, then placed cells, then fewer unplaced numbers.
+    fn score(&self) -> (usize, usize, std::cmp::Reverse<usize>) {
+        (self.cue_hits, self.result.cells.len(), std::cmp::Reverse(self.unplaced.len()))
+    }
+}
+
+/// A table spec with its patterns in compact form, built once per template table.
+struct Matcher {
+    rows: Vec<(usize, Vec<String>)>,
+    groups: Vec<(String, Vec<String>)>,
+    version_cues: Vec<String>,
+    equations: Vec<Equation>,
+}
+
+static MATCHERS: LazyLock<HashMap<(String, String), Matcher>> = LazyLock::new(|| {
+    let mut out = HashMap::new();
+    for t in template::all() {
+        for spec in &t.tables {
+            let rows = spec
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (i, r.patterns.iter().map(|p| compact(p)).collect()))
+                .collect();
+            let groups =
+                spec.groups.iter().map(|g| (g.key.clone(), g.patterns.iter().map(|p| compact(p)).collect())).collect();
+            let version_cues = spec.version_cues.iter().map(|c| compact(c)).collect();
+            // Template rules are checked by unit tests; a broken one only disables digit-run splitting.
+            let equations = rules::equations(spec).unwrap_or_default();
+            out.insert((t.version.clone(), spec.key.clone()), Matcher { rows, groups, version_cues, equations });
+        }
+    }
+    out
+});
+
+/// Removes parenthesised notes: `(二)部分公开(区分处理的,…)` → `部分公开`.
+fn without_parentheticals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+impl Matcher {
+    /// The best-matching row for one label: the longest pattern wins. Patterns without parentheses are looked
+    /// for outside parenthesised notes, so a note that mentions another row's words does not count.
+    fn row_for(&self, spec: &TableSpec, label: &str, group: Option<&str>) -> Option<usize> {
+        let bare = without_parentheticals(label);
+        let mut best: Option<(usize, usize)> = None;
+        for (index, patterns) in &self.rows {
+            let row = &spec.rows[*index];
+            if row.needs_group && row.group.as_deref() != group {
+                continue;
+            }
+            for p in patterns {
+                let haystack = if p.contains('(') { label } else { bare.as_str() };
+                if haystack.contains(p.as_str()) && best.is_none_or(|(_, len)| p.len() > len) {
+                    best = Some((*index, p.len()));
+                }
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    fn group_for(&self, label: &str) -> Option<&str> {
+        let bare = without_parentheticals(label);
+        self.groups
+            .iter()
+            .find(|(_, patterns)| patterns.iter().any(|p| bare.contains(p.as_str())))
+            .map(|(k, _)| k.as_str())
+    }
+}
+
+/// Maps one table's records with one template version.
+fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outcome {
+    let key = (template.version.clone(), spec.key.clone());
+    let matcher = &MATCHERS[&key];
+    let mut state = TableState::new(template, spec, matcher);
+    let mut group: Option<String> = None;
+    let mut pending: Option<usize> = None;
+    let mut seen_cues: Vec<&str> = Vec::new();
+
+    for record in records {
+        for label in &record.labels {
+            for cue in &matcher.version_cues {
+                if label.compact.contains(cue.as_str()) && !seen_cues.contains(&cue.as_str()) {
+                    seen_cues.push(cue);
+                }
+            }
+        }
+        // Group labels set the context for the item rows after them, within and across records.
+        let mut row = None;
+        for label in &record.labels {
+            if let Some(g) = matcher.group_for(&label.compact) {
+                group = Some(g.to_string());
+            }
+        }
+        for label in record.labels.iter().rev() {
+            if let Some(r) = matcher.row_for(spec, &label.compact, group.as_deref()) {
+                row = Some(r);
+                break;
+            }
+        }
+        if let Some(r) = row {
+            let row_group = spec.rows[r].group.clone();
+            if row_group.is_none() {
+                group = None;
+            } else {
+                group = row_group;
+            }
+        }
+        let has_values = record.values.iter().any(|v| v.token != Token::Blank)
+            || (!record.from_stream && !record.values.is_empty());
+        match (row, has_values) {
+            (Some(r), true) => {
+                pending = None;
+                state.place(r, record);
+            }
+            (Some(r), false) => pending = Some(r),
+            (None, true) => {
+                if let Some(r) = pending.take() {
+                    state.place(r, record);
+                } else if let Some(r) = spec.rows.iter().position(|r| r.unlabelled) {
+                    state.place(r, record);
+                } else {
+                    state.unplace(record, "no row of the template matches this label");
+                }
+            }
+            (None, false) => {}
+        }
+    }
+    state.finish(seen_cues.len())
+}
+
+struct TableState<'a> {
+    template: &'a Template,
+    spec: &'a TableSpec,
+    matcher: &'a Matcher,
+    cells: HashMap<String, CellValue>,
+    filled_rows: Vec<bool>,
+    unplaced: Vec<Unplaced>,
+    findings: Vec<Finding>,
+    saw_values: bool,
+}
+
+impl<'a> TableState<'a> {
+    fn new(template: &'a Template, spec: &'a TableSpec, matcher: &'a Matcher) -> Self {
+        TableState {
+            template,
+            spec,
+            matcher,
+            cells: HashMap::new(),
+            filled_rows: vec![false; spec.rows.len()],
+            unplaced: Vec::new(),
+            findings: Vec::new(),
+            saw_values: false,
+        }
+    }
+
+    fn table_name(&self) -> &str {
+        &self.spec.title
+    }
+
+    fn place(&mut self, row_index: usize, record: &Record) {
+        self.saw_values = true;
+        let row = &self.spec.rows[row_index];
+        if self.filled_rows[row_index] {
+            let msg = format!(
+                "「{}」行重复出现，后出现的数值未采用 (row `{}` appears twice; the later values are not used)",
+                row.label, row.key
+            );
+            self.unplace(record, &msg);
+            return;
+        }
+        let n = row.columns.len();
+        let mut values: Vec<&SourceCell> = record.values.iter().collect();
+        while values.len() > n && values.last().is_some_and(|v| v.token == Token::Blank) {
+            values.pop();
+        }
+        // In a cell stream, blank positions before the first number are span filler of the header above.
+        if record.from_stream {
+            let leading = values.iter().take_while(|v| v.token == Token::Blank).count();
+            let drop = leading.min(values.len().saturating_sub(n));
+            values.drain(..drop);
+        }
+        if values.len() == n {
+            self.filled_rows[row_index] = true;
+            for (col_key, cell) in row.columns.iter().zip(values) {
+                self.put(row, col_key, cell);
+            }
+            return;
+        }
+        let numbers: Vec<&&SourceCell> = values.iter().filter(|v| v.token != Token::Blank).collect();
+        if let [only] = numbers.as_slice() {
+            if let Some(parts) = self.split_run(row, only) {
+                self.filled_rows[row_index] = true;
+                let origin = only.origin.clone();
+                for (col_key, v) in row.columns.iter().zip(&parts) {
+                    let cell = CellValue {
+                        value: Some(Amount::Int(*v)),
+                        raw: only.raw.clone(),
+                        state: CellState::Value,
+                        unit: None,
+                        source: CellSource::Table,
+                        origin: Some(origin.clone()),
+                    };
+                    self.cells.insert(format!("{}.{}", row.key, col_key), cell);
+                }
+                let mut f = Finding::new(
+                    Severity::Info,
+                    "split_run",
+                    format!(
+                        "「{}」行的数字连在一起（{}），按模板算术关系唯一拆分为 {} (digits ran together; the template arithmetic allows exactly one split)",
+                        row.label,
+                        only.raw,
+                        parts.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
+                    ),
+                )
+                .in_table(&self.spec.key);
+                f.cells = row.columns.iter().map(|c| format!("{}.{}", row.key, c)).collect();
+                self.findings.push(f);
+                return;
+            }
+        }
+        let msg = format!(
+            "「{}」行有 {} 个数值，模板要求 {} 个，无法确定位置 (row has {} values, the template expects {}; not placed)",
+            row.label,
+            values.len(),
+            n,
+            values.len(),
+            n
+        );
+        self.unplace(record, &msg);
+    }
+
+    /// A lone run of digits that the row's arithmetic splits in exactly one way.
+    fn split_run(&self, row: &RowSpec, cell: &SourceCell) -> Option<Vec<i64>> {
+        let Token::Number { amount: Amount::Int(_), unit: None } = cell.token else {
+            return None;
+        };
+        let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
+        if !row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count)) {
+            return None;
+        }
+        let keys: Vec<String> = row.columns.iter().map(|c| format!("{}.{}", row.key, c)).collect();
+        split::unique_split(&digits, &keys, &self.matcher.equations)
+    }
+
+    fn put(&mut self, row: &RowSpec, col_key: &str, cell: &SourceCell) {
+        let Some(column) = self.spec.column(col_key) else {
+            return;
+        };
+        let key = format!("{}.{}", row.key, col_key);
+        match make_cell(column, cell) {
+            Some(value) => {
+                self.cells.insert(key, value);
+            }
+            None => {
+                let mut f = Finding::new(
+                    Severity::Warning,
+                    "unreadable",
+                    format!(
+                        "{}「{}」的内容“{}”不是数值，未采用 (cell text is not a number; not used) at {}",
+                        self.table_name(),
+                        key,
+                        cell.raw,
+                        cell.origin
+                    ),
+                )
+                .in_table(&self.spec.key);
+                f.cells = vec![key];
+                self.findings.push(f);
+            }
+        }
+    }
+
+    fn unplace(&mut self, record: &Record, reason: &str) {
+        let context = record.label_text();
+        let mut count = 0;
+        for v in &record.values {
+            if matches!(v.token, Token::Number { .. } | Token::Text) {
+                count += 1;
+                self.unplaced.push(Unplaced {
+                    table: self.spec.key.clone(),
+                    raw: v.raw.clone(),
+                    context: context.clone(),
+                    origin: Some(v.origin.clone()),
+                });
+            }
+        }
+        if count > 0 {
+            self.findings.push(
+                Finding::new(
+                    Severity::Warning,
+                    "unplaced",
+                    format!("{}：「{}」处的 {} 个数值未能放入模板：{}", self.table_name(), context, count, reason),
+                )
+                .in_table(&self.spec.key),
+            );
+        }
+    }
+
+    fn finish(self, cue_hits: usize) -> Outcome {
+        let mut ordered = IndexMap::new();
+        let mut cells = self.cells;
+        for key in self.spec.cell_keys() {
+            if let Some(c) = cells.remove(&key) {
+                ordered.insert(key, c);
+            }
+        }
+        let status = if ordered.len() == self.spec.cell_count() {
+            TableStatus::Found
+        } else if ordered.is_empty() && !self.saw_values {
+            TableStatus::Absent
+        } else {
+            TableStatus::Partial
+        };
+        let template = (status != TableStatus::Absent).then(|| self.template.version.clone());
+        Outcome {
+            version: self.template.version.clone(),
+            cue_hits,
+            result: TableResult { status, template, cells: ordered },
+            unplaced: self.unplaced,
+            findings: self.findings,
+        }
+    }
+}
+
+/// The cell for a source value in a template column, or `None` when the text is not a value.
+fn make_cell(column: &ColumnSpec, cell: &SourceCell) -> Option<CellValue> {
+    let money = column.kind == ValueKind::Money;
+    // The official form prints the unit in some money headers (`本年收费金额（单位：万元）`): a bare number there
+    // is in that unit. Where the form states none (`采购总金额`), a bare number has no known unit.
+    let stated_unit = if money && column.label.contains("单位") { column.unit.clone() } else { None };
+    let mut out = CellValue {
+        value: None,
+        raw: cell.raw.clone(),
+        state: CellState::Value,
+        unit: money.then(|| stated_unit.clone()),
+        source: CellSource::Table,
+        origin: Some(cell.origin.clone()),
+    };
+    match &cell.token {
+        Token::Blank => out.state = CellState::Blank,
+        Token::Na => out.state = CellState::Na,
+        Token::Text => return None,
+        Token::Number { amount, unit } => {
+            if money {
+                let target = column.unit.as_deref().unwrap_or("万元");
+                match unit.as_deref().and_then(|u| value::to_unit(*amount, u, target)) {
+                    Some(converted) => {
+                        out.value = Some(converted);
+                        out.unit = Some(Some(target.to_string()));
+                    }
+                    None => out.value = Some(*amount),
+                }
+            } else {
+                out.value = Some(*amount);
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::text::read_text;
+
+    fn map_text(text: &str, year: Option<i32>) -> Mapped {
+        map_document(&read_text(text, "test"), year)
+    }
+
+    fn value(m: &Mapped, table: &str, key: &str) -> Option<f64> {
+        m.tables[table].cells.get(key).and_then(|c| c.value).map(Amount::as_f64)
+    }
+
+    #[test]
+    fn parentheticals_are_removed_for_matching() {
+        assert_eq!(without_parentheticals("(二)部分公开(区分处理的,只计这一情形)"), "部分公开");
+        assert_eq!(without_parentheticals("规章"), "规章");
+    }
+
+    #[test]
+    fn a_pdf_style_table_three_maps_by_label() {
+        let text = "三、收到和处理政府信息公开申请情况\n\
+            一、本年新收政府信息公开申请数量 35 4 0 0 0 0 39\n\
+            二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1\n\
+            三、本年度办理结果\n\
+            （一）予以公开 20 2 0 0 0 0 22\n\
+            （二）部分公开（区分处理的，只计这一情形，\n\
+            不计其他情形） 1 0 0 0 0 0 1\n\
+            （六）其他处理\n\
+            1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 1 0 0 0 0 0 1\n\
+            3.其他 2 0 0 0 0 0 2\n\
+            （七）总计 30 4 0 0 0 0 34\n\
+            四、结转下年度继续办理 6 0 0 0 0 0 6";
+        let m = map_text(text, Some(2022));
+        let t3 = &m.tables["t3"];
+        assert_eq!(t3.template.as_deref(), Some("gov2021"));
+        assert_eq!(t3.status, TableStatus::Partial);
+        assert_eq!(value(&m, "t3", "new_received.total"), Some(39.0));
+        assert_eq!(value(&m, "t3", "partially_granted.natural_person"), Some(1.0));
+        assert_eq!(value(&m, "t3", "other_misc.total"), Some(2.0));
+        assert_eq!(value(&m, "t3", "results_total.total"), Some(34.0));
+        assert_eq!(value(&m, "t3", "carried_forward.natural_person"), Some(6.0));
+        assert!(m.unplaced.is_empty(), "{:?}", m.unplaced);
+        assert_eq!(m.tables["t2"].status, TableStatus::Absent);
+    }
+
+    #[test]
+    fn run_together_digits_split_only_when_unique() {
+        let text = "二、主动公开政府信息情况\n第二十条第（五）项\n信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可3960181\n\
+            三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量290000029";
+        let m = map_text(text, Some(2020));
+        assert_eq!(value(&m, "t3", "new_received.natural_person"), Some(29.0));
+        assert_eq!(value(&m, "t3", "new_received.total"), Some(29.0));
+        assert!(m.tables["t2"].cells.is_empty());
+        assert_eq!(m.unplaced.len(), 1);
+        assert_eq!(m.unplaced[0].raw, "3960181");
+        assert!(m.findings.iter().any(|f| f.rule == "split_run"));
+    }
+
+    #[test]
+    fn a_row_with_too_few_values_is_not_guessed() {
+        let m = map_text("三、收到\n一、本年新收政府信息公开申请数量 5 1 2 8\n", Some(2022));
+        assert!(m.tables["t3"].cells.is_empty());
+        assert_eq!(m.unplaced.len(), 4);
+        assert_eq!(m.tables["t3"].status, TableStatus::Partial);
+    }
+
+    #[test]
+    fn notes_naming_another_row_do_not_capture_an_extra_row() {
+        let text = "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n\
+            规范性文件 3 3 40\n\
+            其他主动公开文件（除规范性文件以外的主动公开文件） 186 86 255";
+        let m = map_text(text, Some(2020));
+        assert_eq!(value(&m, "t2", "normative_documents.total_published"), Some(40.0));
+        assert_eq!(m.unplaced.len(), 3);
+    }
+}

@@ -1,0 +1,238 @@
+//! From document tables to *records*: a record is what one source row says — its label cells and the value
+//! cells after them. Grid tables give one record per grid row; cell streams are cut into records wherever a
+//! run of value cells ends. Records carry no template knowledge yet.
+
+use crate::doc::{Block, Cell, Document, Slot, Table, TableShape};
+use crate::map::value::{classify, Token};
+use crate::normalize::compact;
+
+/// A source cell as the mapper sees it.
+#[derive(Debug, Clone)]
+pub struct SourceCell {
+    pub raw: String,
+    pub token: Token,
+    /// Where it was printed, for provenance (`line 57`, `表2 第3行第4列`, `Sheet1!B12`).
+    pub origin: String,
+}
+
+/// A label cell with its matching key.
+#[derive(Debug, Clone)]
+pub struct Label {
+    pub raw: String,
+    pub compact: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub labels: Vec<Label>,
+    pub values: Vec<SourceCell>,
+    /// The source shape: in a cell stream, trailing blanks may be span filler rather than blank cells.
+    pub from_stream: bool,
+}
+
+impl Record {
+    /// The labels joined, for messages and `unplaced` context.
+    pub fn label_text(&self) -> String {
+        self.labels.iter().map(|l| l.raw.as_str()).collect::<Vec<_>>().join(" / ")
+    }
+}
+
+/// One item of the mapper's input: a record, or a break in the flow where a table context ends.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Record(Record),
+    /// A heading or long paragraph: the table being read, if any, has ended.
+    Break,
+}
+
+/// Paragraphs this long end a table context; shorter ones (a caption, a unit note) do not.
+const CONTEXT_BREAK_CHARS: usize = 40;
+
+/// Records of all tables in reading order, with the breaks between them.
+pub fn items(doc: &Document) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut table_no = 0;
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { .. } => out.push(Item::Break),
+            Block::Paragraph { text, .. } => {
+                if text.chars().count() > CONTEXT_BREAK_CHARS {
+                    out.push(Item::Break);
+                }
+            }
+            Block::Table(table) => {
+                table_no += 1;
+                let records = match table.shape {
+                    TableShape::Grid => grid_records(table, table_no),
+                    TableShape::CellStream => stream_records(table, table_no),
+                };
+                out.extend(records.into_iter().map(Item::Record));
+            }
+        }
+    }
+    out
+}
+
+fn origin(table: &Table, table_no: usize, cell: &Cell) -> String {
+    if let Some(sheet) = &table.name {
+        format!("{sheet}!{}", a1(cell.pos.row, cell.pos.col))
+    } else if cell.pos.line > 0 {
+        format!("line {}", cell.pos.line)
+    } else {
+        format!("table {table_no} row {} col {}", cell.pos.row + 1, cell.pos.col + 1)
+    }
+}
+
+/// `(0, 0)` → `A1`.
+pub fn a1(row: usize, col: usize) -> String {
+    let mut letters = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.insert(0, (b'A' + rem as u8) as char);
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
+}
+
+fn source_cell(table: &Table, table_no: usize, cell: &Cell) -> SourceCell {
+    SourceCell { raw: cell.text.clone(), token: classify(&cell.text), origin: origin(table, table_no, cell) }
+}
+
+fn label(text: &str) -> Label {
+    Label { raw: text.to_string(), compact: compact(text) }
+}
+
+fn grid_records(table: &Table, table_no: usize) -> Vec<Record> {
+    let mut records = Vec::new();
+    for row in table.grid() {
+        let mut cells: Vec<(SourceCell, bool)> = Vec::new();
+        for slot in row {
+            let Some(cell) = table.cell_at(slot) else {
+                continue;
+            };
+            match slot {
+                Slot::Covered { across: true, .. } => continue,
+                // A label spanning rows from above (`三、本年度办理结果`) is context for this row too; a value
+                // spanning rows is read once, where it starts.
+                Slot::Covered { across: false, .. } => {
+                    if classify(&cell.text) == Token::Text {
+                        cells.push((source_cell(table, table_no, cell), true));
+                    }
+                }
+                _ => cells.push((source_cell(table, table_no, cell), false)),
+            }
+        }
+        records.push(split_row(cells));
+    }
+    records
+}
+
+/// Labels are the text cells before the first value; values run from just after the last of those labels.
+fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
+    let first_value = cells.iter().position(|(c, _)| matches!(c.token, Token::Number { .. } | Token::Na));
+    let head_end = first_value.unwrap_or(cells.len());
+    let last_label = cells[..head_end].iter().rposition(|(c, _)| c.token == Token::Text);
+    let values_from = last_label.map_or(0, |i| i + 1);
+    let mut record = Record::default();
+    for (i, (cell, _)) in cells.into_iter().enumerate() {
+        if i < values_from {
+            if cell.token == Token::Text {
+                record.labels.push(label(&cell.raw));
+            }
+        } else {
+            record.values.push(cell);
+        }
+    }
+    record
+}
+
+/// Cuts a cell stream into records: a run of label cells, then a run of value cells.
+fn stream_records(table: &Table, table_no: usize) -> Vec<Record> {
+    let mut records = Vec::new();
+    let mut current = Record { from_stream: true, ..Record::default() };
+    for cell in table.rows.iter().flatten() {
+        let sc = source_cell(table, table_no, cell);
+        match sc.token {
+            Token::Text => {
+                if current.values.iter().any(|v| v.token != Token::Blank) {
+                    records.push(std::mem::replace(
+                        &mut current,
+                        Record { from_stream: true, ..Record::default() },
+                    ));
+                } else {
+                    // Blank positions between labels are span filler.
+                    current.values.clear();
+                }
+                current.labels.push(label(&sc.raw));
+            }
+            _ => current.values.push(sc),
+        }
+    }
+    if !current.labels.is_empty() || current.values.iter().any(|v| v.token != Token::Blank) {
+        records.push(current);
+    }
+    records
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::Position;
+
+    fn cell(text: &str, rs: u32, cs: u32) -> Cell {
+        Cell::new(text, Position::default()).spanning(rs, cs)
+    }
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(11, 9), "J12");
+        assert_eq!(a1(0, 26), "AA1");
+    }
+
+    #[test]
+    fn grid_rows_keep_rowspan_labels_and_skip_colspan_copies() {
+        let table = Table {
+            shape: TableShape::Grid,
+            name: None,
+            rows: vec![
+                vec![cell("三、本年度办理结果", 2, 1), cell("（一）予以公开", 1, 2), cell("19", 1, 1), cell("", 1, 1)],
+                vec![cell("（二）部分公开", 1, 2), cell("1", 1, 1), cell("/", 1, 1)],
+            ],
+        };
+        let records = grid_records(&table, 1);
+        let labels: Vec<Vec<&str>> =
+            records.iter().map(|r| r.labels.iter().map(|l| l.raw.as_str()).collect()).collect();
+        assert_eq!(labels[1], vec!["三、本年度办理结果", "（二）部分公开"]);
+        assert_eq!(records[0].values.len(), 2);
+        assert_eq!(records[0].values[1].token, Token::Blank);
+        assert_eq!(records[1].values[1].token, Token::Na);
+    }
+
+    #[test]
+    fn a_label_row_with_blank_values_keeps_its_blanks() {
+        let table = Table {
+            shape: TableShape::Grid,
+            name: None,
+            rows: vec![vec![cell("规章", 1, 1), cell("", 1, 1), cell("\u{a0}", 1, 1)]],
+        };
+        let records = grid_records(&table, 1);
+        assert_eq!(records[0].labels.len(), 1);
+        assert_eq!(records[0].values.len(), 2);
+    }
+
+    #[test]
+    fn streams_cut_after_each_run_of_values() {
+        let rows = ["第二十条第(五)项", "", "", "信息内容", "本年处理决定数量", "", "行政许可", "24380", "", ""]
+            .iter()
+            .map(|t| vec![cell(t, 1, 1)])
+            .collect();
+        let table = Table { shape: TableShape::CellStream, name: None, rows };
+        let records = stream_records(&table, 1);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].labels.len(), 4);
+        assert_eq!(records[0].values.len(), 3);
+        assert_eq!(records[0].values[0].raw, "24380");
+    }
+}

@@ -1,0 +1,138 @@
+//! Reading one cell's text as a value: a number (with its unit and sign), a blank, a not-applicable mark, or
+//! text. Values are only classified here; converting to the template unit is [`to_unit`].
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::report::Amount;
+
+/// What a cell's text is, as a value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Token {
+    /// Nothing printed (spaces and `&nbsp;` only).
+    Blank,
+    /// A not-applicable mark: `/`, `-`, `--`, `—`, `无`, `空`, `N/A` …
+    Na,
+    /// A number, with the unit printed beside it, if any.
+    Number { amount: Amount, unit: Option<String> },
+    /// Anything else: a label, or a value nobody can read (`十二`).
+    Text,
+}
+
+impl Token {
+    /// True for tokens that stand in a value position (everything but text).
+    pub fn is_value_like(&self) -> bool {
+        !matches!(self, Token::Text)
+    }
+}
+
+const NA_MARKS: &[&str] = &["/", "\\", "-", "--", "---", "—", "——", "-/-", "无", "空", "n/a", "na", "×", "不适用", "暂无"];
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<sign>[-+]|减|增|減)?(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|亿元|元|件|个|条|项|起|宗|次|篇)?$")
+        .expect("number pattern is valid")
+});
+
+/// Classifies a cell's text.
+pub fn classify(raw: &str) -> Token {
+    let folded: String = raw
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '\u{200b}' && *c != '\u{feff}')
+        .collect();
+    if folded.is_empty() {
+        return Token::Blank;
+    }
+    let lower = folded.to_lowercase();
+    let dashless = lower.replace(['－', '–', '―'], "-");
+    if NA_MARKS.contains(&dashless.as_str()) {
+        return Token::Na;
+    }
+    let Some(caps) = NUMBER.captures(&folded) else {
+        return Token::Text;
+    };
+    let num = &caps["num"];
+    let negative = matches!(caps.name("sign").map(|m| m.as_str()), Some("-" | "减" | "減"));
+    let amount = if num.contains('.') {
+        match num.parse::<f64>() {
+            Ok(v) => Amount::Real(if negative { -v } else { v }),
+            Err(_) => return Token::Text,
+        }
+    } else {
+        match num.parse::<i64>() {
+            Ok(v) => Amount::Int(if negative { -v } else { v }),
+            Err(_) => return Token::Text,
+        }
+    };
+    let unit = caps.name("unit").map(|m| m.as_str().to_string());
+    Token::Number { amount, unit }
+}
+
+/// Converts an amount printed in `from` (元, 万元, 亿元) to the template unit `to`. Returns `None` when the units
+/// are not both money units.
+pub fn to_unit(amount: Amount, from: &str, to: &str) -> Option<Amount> {
+    fn scale(unit: &str) -> Option<f64> {
+        match unit {
+            "元" => Some(1.0),
+            "万元" => Some(1e4),
+            "亿元" => Some(1e8),
+            _ => None,
+        }
+    }
+    let (f, t) = (scale(from)?, scale(to)?);
+    if f == t {
+        return Some(amount);
+    }
+    let v = amount.as_f64() * f / t;
+    // Round away binary noise (251000 元 → 25.1 万元, not 25.099999999999998).
+    let rounded = (v * 1e9).round() / 1e9;
+    Some(Amount::Real(rounded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(raw: &str) -> (Amount, Option<String>) {
+        match classify(raw) {
+            Token::Number { amount, unit } => (amount, unit),
+            other => panic!("{raw} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn numbers_with_units_signs_and_width() {
+        assert_eq!(num("24380"), (Amount::Int(24380), None));
+        assert_eq!(num(" 0"), (Amount::Int(0), None));
+        assert_eq!(num("２９"), (Amount::Int(29), None));
+        assert_eq!(num("1,035,000"), (Amount::Int(1035000), None));
+        assert_eq!(num("278.334万元"), (Amount::Real(278.334), Some("万元".into())));
+        assert_eq!(num("251000元"), (Amount::Int(251000), Some("元".into())));
+        assert_eq!(num("减3"), (Amount::Int(-3), None));
+        assert_eq!(num("減3"), (Amount::Int(-3), None));
+        assert_eq!(num("-8"), (Amount::Int(-8), None));
+        assert_eq!(num("9.63211"), (Amount::Real(9.63211), None));
+    }
+
+    #[test]
+    fn blanks_marks_and_text() {
+        assert_eq!(classify(""), Token::Blank);
+        assert_eq!(classify("\u{a0} \u{3000}"), Token::Blank);
+        for mark in ["/", "-", "--", "—", "——", "无", "空", "N/A", "／", "－"] {
+            assert_eq!(classify(mark), Token::Na, "{mark}");
+        }
+        assert_eq!(classify("十二"), Token::Text);
+        assert_eq!(classify("行政许可"), Token::Text);
+        assert_eq!(classify("#REF!"), Token::Text);
+        assert_eq!(classify("99999999999999999999999"), Token::Text);
+    }
+
+    #[test]
+    fn money_converts_to_template_unit() {
+        assert_eq!(to_unit(Amount::Int(251000), "元", "万元"), Some(Amount::Real(25.1)));
+        assert_eq!(to_unit(Amount::Real(278.334), "万元", "万元"), Some(Amount::Real(278.334)));
+        assert_eq!(to_unit(Amount::Int(2), "亿元", "万元"), Some(Amount::Real(20000.0)));
+        assert_eq!(to_unit(Amount::Int(2), "件", "万元"), None);
+    }
+}

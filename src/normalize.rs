@@ -1,0 +1,187 @@
+//! Normalisation, in one place: bytes → text, and text → the compact form labels are matched on.
+//!
+//! * [`decode`] turns a file's bytes into text: UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), and
+//!   legacy Chinese encodings (GB18030/GBK, Big5) by content sniffing. A `<meta charset>` is never trusted.
+//! * [`strip_glosses`] removes pinyin/jyutping glosses that spam mirrors put after characters (`業(yè)` → `業`).
+//!   Readers apply it to all text once, so the document model never sees a gloss.
+//! * [`compact`] is the matching key: NFKC (full-width digits and punctuation fold to ASCII), traditional →
+//!   simplified, no whitespace, one quote class, and the OpenCC phrase artefacts of wiki mirrors undone
+//!   (`檔案` → `文件`). Output always keeps the original text; only comparisons use the compact form.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::UnicodeNormalization;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("empty file")]
+    Empty,
+    #[error("binary data, not a text document")]
+    Binary,
+}
+
+/// Decodes a text document, sniffing its encoding from the bytes.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
+        return Ok(text.into_owned());
+    }
+    if let Some(encoding) = sniff_utf16(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return Ok(text.into_owned());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return check_text(text.to_string());
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
+    let (text, _, _) = encoding.decode(bytes);
+    check_text(text.into_owned())
+}
+
+/// UTF-16 without a BOM: Chinese and ASCII text in UTF-16 has NUL bytes in one byte lane.
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd_nuls = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if odd_nuls * 4 > pairs && even_nuls * 20 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even_nuls * 4 > pairs && odd_nuls * 20 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Rejects decoded text that is mostly control characters (a zip, an image, an executable).
+fn check_text(text: String) -> Result<String, DecodeError> {
+    let total = text.chars().take(8192).count();
+    let bad = text
+        .chars()
+        .take(8192)
+        .filter(|&c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}')
+        .count();
+    if total > 0 && bad * 10 > total {
+        Err(DecodeError::Binary)
+    } else {
+        Ok(text)
+    }
+}
+
+/// A romanisation gloss right after a Han character: lower-case Latin letters with tone marks or tone digits.
+static GLOSS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\p{Han})[(（]([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüê\u{300}-\u{36f}]{1,8}[1-6]?)[)）]")
+        .expect("gloss pattern is valid")
+});
+
+/// Removes pinyin/jyutping glosses after characters: `業(yè)務(wù)` → `業務`. Parenthesised words that are not glosses
+/// (`(试行)`, `(PC)`, `(2023)`) stay.
+pub fn strip_glosses(text: &str) -> Cow<'_, str> {
+    GLOSS.replace_all(text, "$1")
+}
+
+/// The compact matching key of a label: NFKC, simplified characters, no whitespace, one quote class.
+pub fn compact(text: &str) -> String {
+    let folded: String = text
+        .nfkc()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}' | '\u{feff}'))
+        .map(|c| match c {
+            '“' | '”' | '「' | '」' | '‘' | '’' | '『' | '』' | '\'' => '"',
+            '【' | '〔' | '［' => '[',
+            '】' | '〕' | '］' => ']',
+            '－' | '—' | '–' | '―' => '-',
+            _ => c,
+        })
+        .collect();
+    let simplified = to_simplified(&folded);
+    fix_phrase_artefacts(&simplified)
+}
+
+/// Traditional → simplified. Text already in simplified characters is returned unchanged.
+pub fn to_simplified(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    zhconv::zhconv(text, zhconv::Variant::ZhHans)
+}
+
+/// Undoes the phrase substitutions of OpenCC-converted mirrors that change words, not only characters.
+fn fix_phrase_artefacts(text: &str) -> String {
+    const PAIRS: &[(&str, &str)] = &[("档案", "文件"), ("属於", "属于"), ("於", "于")];
+    let mut out = text.to_string();
+    for (from, to) in PAIRS {
+        if out.contains(from) {
+            out = out.replace(from, to);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("规章".as_bytes()).unwrap(), "规章");
+        let mut bom = vec![0xef, 0xbb, 0xbf];
+        bom.extend_from_slice("规章".as_bytes());
+        assert_eq!(decode(&bom).unwrap(), "规章");
+    }
+
+    #[test]
+    fn utf16_with_bom_and_without() {
+        let text = "行政许可 24380";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let mut with_bom = vec![0xff, 0xfe];
+        with_bom.extend_from_slice(&le);
+        assert_eq!(decode(&with_bom).unwrap(), text);
+        assert_eq!(decode(&le).unwrap(), text);
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode(&be).unwrap(), text);
+    }
+
+    #[test]
+    fn gbk_and_big5_are_sniffed() {
+        let text = "本年新收政府信息公开申请数量，予以公开，部分公开，不予公开，无法提供，不予处理。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode(&gbk).unwrap(), text);
+        let trad = "本年新收政府資訊公開申請數量，予以公開，部分公開，不予公開，無法提供，不予處理。";
+        let (big5, _, _) = encoding_rs::BIG5.encode(trad);
+        assert_eq!(decode(&big5).unwrap(), trad);
+    }
+
+    #[test]
+    fn binary_and_empty_are_refused() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08";
+        assert_eq!(decode(zip), Err(DecodeError::Binary));
+    }
+
+    #[test]
+    fn glosses_are_stripped_but_real_parentheses_stay() {
+        assert_eq!(strip_glosses("主業(yè)穩(wěn)步"), "主業穩步");
+        assert_eq!(strip_glosses("公(gong)開(kai)"), "公開");
+        assert_eq!(strip_glosses("日巡查(试行)与(PC)端(2023)"), "日巡查(试行)与(PC)端(2023)");
+    }
+
+    #[test]
+    fn compact_folds_width_script_space_and_quotes() {
+        assert_eq!(compact("（三）不予公开"), "(三)不予公开");
+        assert_eq!(compact("商业 企业"), "商业企业");
+        assert_eq!(compact("３.危及“三安全一稳定”"), "3.危及\"三安全一稳定\"");
+        assert_eq!(compact("規範性檔案"), "规范性文件");
+        assert_eq!(compact("屬於國家秘密"), "属于国家秘密");
+        assert_eq!(compact("本年新\n制作数量"), "本年新制作数量");
+    }
+}

@@ -1,0 +1,124 @@
+//! Readers: bytes in, [`Document`] out. The format is chosen by sniffing the content, not the file name.
+//!
+//! * `xlsx` — spreadsheets (zip container), through calamine; merged regions become spans.
+//! * `html` — web pages: real `<table>` grids, site chrome kept out of the prose.
+//! * `text` — everything else: prose, cell-per-line flattened tables, Markdown pipe tables, and rows copied
+//!   out of PDF or Word.
+//!
+//! Every reader decodes and strips romanisation glosses through [`crate::normalize`] and nothing else.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::doc::{Block, Document};
+use crate::normalize;
+
+pub mod html;
+pub mod text;
+pub mod xlsx;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Decode(#[from] normalize::DecodeError),
+    #[error("not a readable spreadsheet: {0}")]
+    Spreadsheet(String),
+}
+
+/// The input formats nianbao reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Html,
+    Text,
+}
+
+/// Decides the format from the first bytes of the content.
+pub fn sniff(bytes: &[u8]) -> Format {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Format::Xlsx;
+    }
+    Format::Text
+}
+
+/// Reads a document of any supported format.
+pub fn read(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
+    match sniff(bytes) {
+        Format::Xlsx => xlsx::read_xlsx(bytes, source),
+        Format::Html | Format::Text => {
+            let text = normalize::decode(bytes)?;
+            let text = normalize::strip_glosses(&text);
+            if looks_like_html(&text) {
+                Ok(html::read_html(&text, source))
+            } else {
+                Ok(text::read_text(&text, source))
+            }
+        }
+    }
+}
+
+static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<(html|body|table|tr|td|div|p|span|br|head|meta|!doctype)[\s>/]").expect("valid")
+});
+
+/// HTML if the text starts like markup or carries several structural tags.
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text.chars().take(4096).collect();
+    let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('<') && HTML_TAG.is_match(&head) {
+        return true;
+    }
+    HTML_TAG.find_iter(&head).take(3).count() >= 3
+}
+
+static HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部章节]分?|\d{1,2}[、．])",
+    )
+    .expect("valid")
+});
+
+/// Turns one line of prose into a heading or a paragraph. Shared by the text and HTML readers so that both
+/// see sections the same way: a short line opening with a section number (`一、`, `（二）`, `3、`) is a heading.
+pub fn prose_block(text: &str, line: usize) -> Block {
+    let t = text.trim();
+    let short = t.chars().count() <= 40;
+    let sentence = t.contains('。') || t.contains('；');
+    if short && !sentence && HEADING.is_match(t) {
+        Block::Heading { text: t.to_string(), line }
+    } else {
+        Block::Paragraph { text: t.to_string(), line }
+    }
+}
+
+static SECTION_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[一二三四五六七八九十]{1,3}、").expect("valid"));
+
+/// A top-level section heading (`二、主动公开政府信息情况`): it ends any table being read.
+pub fn is_section_heading(text: &str) -> bool {
+    SECTION_HEADING.is_match(text.trim()) && text.chars().count() <= 40
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_sniffed_from_content() {
+        assert!(looks_like_html("<!DOCTYPE html><html><body></body></html>"));
+        assert!(looks_like_html("\u{feff}  <table><tr><td>1</td></tr></table>"));
+        assert!(!looks_like_html("一、总体情况\n规章 |\n0 |"));
+        assert_eq!(sniff(b"PK\x03\x04rest"), Format::Xlsx);
+    }
+
+    #[test]
+    fn headings_are_short_numbered_lines() {
+        assert!(matches!(prose_block("二、主动公开政府信息情况", 1), Block::Heading { .. }));
+        assert!(matches!(prose_block("（一）基本情况", 1), Block::Heading { .. }));
+        assert!(matches!(
+            prose_block("一、总体情况。今年以来，我局认真贯彻落实条例。", 1),
+            Block::Paragraph { .. }
+        ));
+    }
+}

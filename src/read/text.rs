@@ -1,0 +1,333 @@
+//! Text reader: prose, and the table shapes that reach people as plain text.
+//!
+//! Lines are classified one by one, and runs of table lines become table blocks:
+//! * **cell-per-line** (crawled pages): every cell on its own line ending in ` |`, runs of `|` for spanned or
+//!   empty positions, no row separators — a [`TableShape::CellStream`] table;
+//! * **Markdown pipe rows** `| a | b |` (separator rows dropped) and lines with several ` | ` cells — grid rows;
+//! * **space-separated rows** copied out of PDF or Word: a label followed by numbers (`（一）予以公开 19 0 0 0 0 0
+//!   19`), numbers alone (表四's unlabelled row), or a label with the digits run into it (`行政许可3960181`).
+//!   Short label-only lines between such rows (wrapped labels, vertical headers one character per line) stay in
+//!   the table; page footers (`— 4 —`) are dropped.
+//!
+//! Everything else is prose, through [`crate::read::prose_block`].
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
+use crate::map::value::{classify, Token};
+use crate::read::prose_block;
+
+/// Reads decoded, gloss-free text.
+pub fn read_text(text: &str, source: &str) -> Document {
+    let mut builder = Builder::default();
+    for (index, raw_line) in text.lines().enumerate() {
+        let line_no = index + 1;
+        let line = raw_line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        match classify_line(line) {
+            Line::Blank => builder.blank(),
+            Line::PageFooter => {}
+            Line::Pipe(cells) => builder.pipe_line(cells, line_no),
+            Line::Markdown(cells) => builder.grid_row(cells, line_no, RowKind::Markdown),
+            Line::MarkdownSeparator => {}
+            Line::SpacedRow(cells) => builder.grid_row(cells, line_no, RowKind::Spaced),
+            Line::Prose(text) => builder.prose(text, line_no),
+        }
+    }
+    builder.finish(source)
+}
+
+#[derive(Debug, PartialEq)]
+enum Line<'a> {
+    Blank,
+    PageFooter,
+    /// Cells of a line ending in `|` (not starting with one); empty strings for bare `|` positions.
+    Pipe(Vec<String>),
+    Markdown(Vec<String>),
+    MarkdownSeparator,
+    SpacedRow(Vec<String>),
+    Prose(&'a str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RowKind {
+    Markdown,
+    Spaced,
+}
+
+static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[—–\-－]+\s*\d{1,4}\s*[—–\-－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+        .expect("valid")
+});
+
+/// A numeric token of a space-separated row: a number, possibly signed or with a unit, or a not-applicable mark.
+fn is_value_token(token: &str) -> bool {
+    matches!(classify(token), Token::Number { .. } | Token::Na)
+}
+
+static RUN_TOGETHER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?P<label>.*[^\d\s.,，、．])(?P<digits>\d{2,})$").expect("valid"));
+
+fn classify_line(line: &str) -> Line<'_> {
+    if line.is_empty() {
+        return Line::Blank;
+    }
+    if PAGE_FOOTER.is_match(line) {
+        return Line::PageFooter;
+    }
+    if line.starts_with('|') && line.ends_with('|') && line.chars().any(|c| c != '|' && !c.is_whitespace())
+    {
+        let inner = &line[1..line.len() - 1];
+        let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
+        let is_separator = cells
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
+        return if is_separator { Line::MarkdownSeparator } else { Line::Markdown(cells) };
+    }
+    if line.ends_with('|') {
+        return Line::Pipe(split_pipe_line(line));
+    }
+    if let Some(cells) = spaced_row(line) {
+        return Line::SpacedRow(cells);
+    }
+    Line::Prose(line)
+}
+
+/// `a | b |` → `["a", "b"]`; `|||` → three empty cells.
+fn split_pipe_line(line: &str) -> Vec<String> {
+    let body = line.strip_suffix('|').unwrap_or(line);
+    body.split('|').map(|c| c.trim().to_string()).collect()
+}
+
+/// A line that is a table row copied out of PDF or Word: optional label, then value tokens.
+fn spaced_row(line: &str) -> Option<Vec<String>> {
+    if line.contains('。') || line.contains('；') || line.chars().count() > 160 {
+        return None;
+    }
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let values_from = tokens.iter().rposition(|t| !is_value_token(t)).map_or(0, |i| i + 1);
+    let values = &tokens[values_from..];
+    let label = tokens[..values_from].join(" ");
+    if !values.is_empty() && (!label.is_empty() || values.len() >= 2) {
+        if label.chars().count() > 80 || label.contains('，') && label.chars().count() > 40 {
+            return None;
+        }
+        let mut cells = Vec::with_capacity(values.len() + 1);
+        if !label.is_empty() {
+            cells.push(label);
+        }
+        cells.extend(values.iter().map(|v| v.to_string()));
+        return Some(cells);
+    }
+    // Digits run into the label with no separator at all: `行政许可3960181`.
+    if tokens.len() == 1 && line.chars().count() <= 60 {
+        if let Some(caps) = RUN_TOGETHER.captures(line) {
+            let label = caps["label"].trim();
+            let prose_lead_in = ['年', '月', '日', '第', '约', '共', '至', '达', '为', '有', '计', '近', '超', '余'];
+            if !label.ends_with(prose_lead_in) {
+                return Some(vec![label.to_string(), caps["digits"].to_string()]);
+            }
+        }
+    }
+    None
+}
+
+#[derive(Default)]
+struct Builder {
+    blocks: Vec<Block>,
+    /// Cell-per-line cells of the table being read.
+    stream: Vec<Cell>,
+    /// Grid rows of the table being read.
+    grid: Vec<Vec<Cell>>,
+    grid_kind: Option<RowKind>,
+    /// Short label lines seen right after a spaced row; they join the table if another row follows.
+    pending_labels: Vec<(String, usize)>,
+}
+
+/// Lines this short with no punctuation, between spaced rows, are wrapped labels or vertical headers.
+const SHORT_LABEL_CHARS: usize = 30;
+
+impl Builder {
+    fn blank(&mut self) {
+        // Markdown tables end at a blank line; cell streams and spaced rows often have blank lines inside.
+        if self.grid_kind == Some(RowKind::Markdown) {
+            self.flush_grid();
+        }
+    }
+
+    fn pipe_line(&mut self, cells: Vec<String>, line: usize) {
+        self.flush_pending_as_prose();
+        self.flush_grid();
+        let all_empty = cells.iter().all(String::is_empty);
+        if cells.len() == 1 || all_empty {
+            let count = cells.len();
+            let text = cells.into_iter().next().unwrap_or_default();
+            if is_prose_like(&text) {
+                self.flush_stream();
+                self.blocks.push(prose_block(&text, line));
+                return;
+            }
+            if all_empty {
+                for i in 0..count {
+                    self.stream.push(Cell::new("", Position { line, row: 0, col: i }));
+                }
+            } else {
+                self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+            }
+        } else {
+            // Several cells on one line: keep them together as a row of the stream, in order.
+            for (col, text) in cells.into_iter().enumerate() {
+                self.stream.push(Cell::new(text, Position { line, row: 0, col }));
+            }
+        }
+    }
+
+    fn grid_row(&mut self, cells: Vec<String>, line: usize, kind: RowKind) {
+        self.flush_stream();
+        if self.grid_kind.is_some_and(|k| k != kind) {
+            self.flush_grid();
+        }
+        if kind == RowKind::Spaced {
+            for (text, line) in std::mem::take(&mut self.pending_labels) {
+                self.grid.push(vec![Cell::new(text, Position { line, row: 0, col: 0 })]);
+            }
+        } else {
+            self.flush_pending_as_prose();
+        }
+        self.grid_kind = Some(kind);
+        let row = self.grid.len();
+        self.grid.push(
+            cells
+                .into_iter()
+                .enumerate()
+                .map(|(col, text)| Cell::new(text, Position { line, row, col }))
+                .collect(),
+        );
+    }
+
+    fn prose(&mut self, text: &str, line: usize) {
+        self.flush_stream();
+        let short = text.chars().count() <= SHORT_LABEL_CHARS
+            && !text.contains(['。', '；', '：', ':'])
+            && !crate::read::is_section_heading(text);
+        // Short label lines next to space-separated rows are part of the table (captions, header rows, wrapped
+        // labels, vertical headers); they are held until the next line decides.
+        if short && self.grid_kind != Some(RowKind::Markdown) {
+            self.pending_labels.push((text.to_string(), line));
+            return;
+        }
+        self.flush_pending_as_prose();
+        self.flush_grid();
+        self.blocks.push(prose_block(text, line));
+    }
+
+    fn flush_pending_as_prose(&mut self) {
+        let pending = std::mem::take(&mut self.pending_labels);
+        if pending.is_empty() {
+            return;
+        }
+        self.flush_grid();
+        for (text, line) in pending {
+            self.blocks.push(prose_block(&text, line));
+        }
+    }
+
+    fn flush_stream(&mut self) {
+        if self.stream.is_empty() {
+            return;
+        }
+        let cells = std::mem::take(&mut self.stream);
+        if cells.iter().all(|c| c.text.is_empty()) {
+            return;
+        }
+        let rows = cells.into_iter().map(|c| vec![c]).collect();
+        self.blocks.push(Block::Table(Table::new(TableShape::CellStream, rows)));
+    }
+
+    fn flush_grid(&mut self) {
+        self.grid_kind = None;
+        if self.grid.is_empty() {
+            return;
+        }
+        let rows = std::mem::take(&mut self.grid);
+        self.blocks.push(Block::Table(Table::new(TableShape::Grid, rows)));
+    }
+
+    fn finish(mut self, source: &str) -> Document {
+        self.flush_stream();
+        self.flush_pending_as_prose();
+        self.flush_grid();
+        Document { source: source.to_string(), blocks: self.blocks }
+    }
+}
+
+/// A cell that is really a paragraph that happened to end in `|` (a crawler's row marker).
+fn is_prose_like(text: &str) -> bool {
+    text.chars().count() > 80 || (text.contains('。') && text.chars().count() > 30)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(doc: &Document) -> Vec<&Table> {
+        doc.tables().collect()
+    }
+
+    #[test]
+    fn cell_per_line_becomes_a_cell_stream() {
+        let doc = read_text("二、主动公开政府信息情况\n第二十条第(一)项 |\n|||\n规章 |\n0 |\n||\n三、收到", "x");
+        let t = tables(&doc);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].shape, TableShape::CellStream);
+        let texts: Vec<&str> = t[0].rows.iter().map(|r| r[0].text.as_str()).collect();
+        assert_eq!(texts, vec!["第二十条第(一)项", "", "", "", "规章", "0", "", ""]);
+        assert!(matches!(doc.blocks[0], Block::Heading { .. }));
+        assert!(matches!(doc.blocks.last(), Some(Block::Heading { .. })));
+    }
+
+    #[test]
+    fn a_long_paragraph_ending_in_a_pipe_is_prose() {
+        let para = format!("五、存在的主要问题及改进情况 {}。 |", "进一步提升网站栏目保障的整体质量".repeat(5));
+        let doc = read_text(&para, "x");
+        assert_eq!(doc.tables().count(), 0);
+    }
+
+    #[test]
+    fn markdown_rows_become_a_grid_without_separator() {
+        let doc = read_text("| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n\n后文", "x");
+        let t = tables(&doc);
+        assert_eq!(t[0].shape, TableShape::Grid);
+        assert_eq!(t[0].rows.len(), 2);
+        assert_eq!(t[0].rows[1][1].text, "0");
+    }
+
+    #[test]
+    fn pdf_rows_with_wrapped_labels_and_footers() {
+        let text = "（一）予以公开 19 0 0 0 0 0 19\n（二）部分公开（区分处理的，只计这一情形，\n— 4 —\n不计其他情形） 1 0 0 0 0 0 1\n0 0 0 0 0";
+        let doc = read_text(text, "x");
+        let t = tables(&doc);
+        assert_eq!(t.len(), 1, "{:?}", doc.blocks);
+        let rows: Vec<Vec<&str>> =
+            t[0].rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(rows[0], vec!["（一）予以公开", "19", "0", "0", "0", "0", "0", "19"]);
+        assert_eq!(rows[1], vec!["（二）部分公开（区分处理的，只计这一情形，"]);
+        assert_eq!(rows[2][0], "不计其他情形）");
+        assert_eq!(rows[3], vec!["0", "0", "0", "0", "0"]);
+    }
+
+    #[test]
+    fn digits_run_into_a_label_are_split_off() {
+        let doc = read_text("行政许可3960181\n行政处罚 5", "x");
+        let t = tables(&doc);
+        assert_eq!(t[0].rows[0][0].text, "行政许可");
+        assert_eq!(t[0].rows[0][1].text, "3960181");
+    }
+
+    #[test]
+    fn prose_with_numbers_is_not_a_table() {
+        let doc = read_text("2023年，我局未收到政府信息公开申请。\n截至2020年12月31日", "x");
+        assert_eq!(doc.tables().count(), 0);
+    }
+}

@@ -1,0 +1,267 @@
+//! The mapped report: what the pipeline knows about one document once its tables are placed on the template.
+//!
+//! This is the type that validation, the prose extractor and every writer consume. Its serde form *is* the public
+//! `inspect --json` contract: fields may be added, never renamed. Nothing here reads bytes or matches labels.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize, Serializer};
+
+/// The three standard tables, in report order.
+pub const TABLE_KEYS: [&str; 3] = ["t2", "t3", "t4"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub source: String,
+    pub kind: DocKind,
+    pub year: Option<i32>,
+    pub agency: Option<String>,
+    /// Publication date as printed (ISO `YYYY-MM-DD`), when the document states one.
+    #[serde(default)]
+    pub published: Option<String>,
+    /// The template version of the report as a whole (`gov2019`, `gov2021`, or null before 2019 / not a report).
+    pub template: Option<String>,
+    /// `t2`, `t3`, `t4`, always all three.
+    pub tables: IndexMap<String, TableResult>,
+    pub unplaced: Vec<Unplaced>,
+    pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub sections: Vec<Section>,
+    #[serde(default)]
+    pub metrics: Vec<Metric>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    AnnualReport,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableStatus {
+    /// Every template cell of the table was found.
+    Found,
+    /// The table was found but some of its cells are not in the source (absent, never zero).
+    Partial,
+    /// The table is not in the document.
+    Absent,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TableResult {
+    pub status: TableStatus,
+    /// Template version of this table (detected per table), null when absent.
+    pub template: Option<String>,
+    /// Cells present in the source, keyed `<row>.<col>`, in template order. Absent cells are omitted.
+    pub cells: IndexMap<String, CellValue>,
+}
+
+impl TableResult {
+    pub fn absent() -> Self {
+        TableResult { status: TableStatus::Absent, template: None, cells: IndexMap::new() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellState {
+    /// A number was printed.
+    Value,
+    /// The cell was printed empty.
+    Blank,
+    /// The cell holds a not-applicable mark (`/`, `-`, `—`, `无` …), kept in `raw`.
+    Na,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellSource {
+    /// Read from a table cell.
+    Table,
+    /// Stated in the prose (pre-2019 reports, or a table the document lacks).
+    Prose,
+}
+
+/// A number as reported: whole numbers stay integers, amounts keep their decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Amount {
+    Int(i64),
+    Real(f64),
+}
+
+impl Amount {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Amount::Int(i) => i as f64,
+            Amount::Real(f) => f,
+        }
+    }
+}
+
+impl Serialize for Amount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Amount::Int(i) => s.serialize_i64(i),
+            Amount::Real(f) => s.serialize_f64(f),
+        }
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Amount::Int(i) => write!(f, "{i}"),
+            Amount::Real(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CellValue {
+    /// The number in the template's unit; null when blank or not applicable.
+    pub value: Option<Amount>,
+    /// The text as printed in the source.
+    pub raw: String,
+    pub state: CellState,
+    /// Money cells only: the unit of `value` (`万元`), or null when the source printed no unit.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "unit_field")]
+    pub unit: Option<Option<String>>,
+    pub source: CellSource,
+    /// Where the value came from: `line 57`, `B12`, or the sentence for prose values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// `unit` is absent for non-money cells, and `null` or a string for money cells.
+mod unit_field {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Option<String>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+        Option::<String>::deserialize(d).map(Some)
+    }
+}
+
+/// A number inside a found table that could not be placed on the template.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Unplaced {
+    pub table: String,
+    pub raw: String,
+    /// The row label and neighbourhood the number was printed with.
+    pub context: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// Something the pipeline wants a reader of the output to know, with the cells it concerns.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    /// Rule or check id: `R1` … `R4`, `unplaced`, `row_width`, `split_run`, `section_missing` …
+    pub rule: String,
+    /// How the rule came out where that is more than pass/fail: `failed`, `unverifiable`, `not_applicable`,
+    /// `holds_with_blanks`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// Cell keys involved (`new_received.total`), within `table`.
+    #[serde(default)]
+    pub cells: Vec<String>,
+    /// The same cells as sheet references (`依申请公开!J12`), filled by writers that know the sheet layout.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found: Option<f64>,
+    /// Chinese message followed by an English gloss.
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(severity: Severity, rule: &str, message: impl Into<String>) -> Self {
+        Finding {
+            severity,
+            rule: rule.to_string(),
+            status: None,
+            table: None,
+            cells: Vec::new(),
+            refs: Vec::new(),
+            expected: None,
+            found: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn in_table(mut self, table: &str) -> Self {
+        self.table = Some(table.to_string());
+        self
+    }
+}
+
+/// One of the report's sections (一 … 六), with its printed heading and text.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Section {
+    pub key: String,
+    pub heading: String,
+    pub text: String,
+    /// Character offset of the heading in the document's prose text.
+    pub start: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    Exact,
+    Approx,
+    AtLeast,
+    AtMost,
+}
+
+/// A figure stated in the prose, with the sentence it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Metric {
+    pub key: String,
+    pub value: Amount,
+    pub unit: Option<String>,
+    pub qualifier: Qualifier,
+    pub sentence: String,
+    /// Character offset of the sentence in the document's prose text.
+    pub offset: usize,
+}
+
+impl Report {
+    /// The cell `<row>.<col>` of table `table`, if present.
+    pub fn cell(&self, table: &str, key: &str) -> Option<&CellValue> {
+        self.tables.get(table).and_then(|t| t.cells.get(key))
+    }
+}
