@@ -5,14 +5,17 @@
 //! The pipeline: [`read`] (bytes → [`doc::Document`]) → [`map`] (document tables → template cells) and
 //! [`meta`] (kind, year, agency) → [`report::Report`] → writers. See ARCHITECTURE.md.
 
+pub mod check;
 pub mod doc;
 pub mod map;
 pub mod meta;
 pub mod normalize;
+pub mod prose;
 pub mod read;
 pub mod report;
 pub mod rules;
 pub mod template;
+pub mod write;
 
 use indexmap::IndexMap;
 
@@ -39,7 +42,7 @@ pub fn analyse(doc: &Document) -> Report {
     for (key, table) in mapped.tables {
         tables.insert(key, table);
     }
-    Report {
+    let mut report = Report {
         source: doc.source.clone(),
         kind: meta.kind,
         year: meta.year,
@@ -51,5 +54,9 @@ pub fn analyse(doc: &Document) -> Report {
         findings: mapped.findings,
         sections: Vec::new(),
         metrics: Vec::new(),
-    }
+    };
+    prose::apply(doc, &mut report);
+    let findings = check::check(&report);
+    report.findings.extend(findings);
+    report
 }

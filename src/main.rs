@@ -25,13 +25,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Show what nianbao finds in one report (tables, cells, unplaced numbers, findings).
     Inspect(cmd::inspect::Args),
+    /// Convert reports to filled XLSX / CSV / JSON workbooks.
+    Convert(cmd::convert::Args),
+    /// Check a filled or corrected XLSX workbook against the template's rules.
+    Validate(cmd::validate::Args),
+    /// Write a blank official form (XLSX) to fill by hand.
+    Template(cmd::template::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Convert(args) => cmd::convert::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
+        Command::Template(args) => cmd::template::run(args),
     };
     match result {
         Ok(code) => code,

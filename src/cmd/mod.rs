@@ -1,6 +1,9 @@
 //! One module per subcommand, each with its `Args` and a `run` function; shared input handling lives here.
 
+pub mod convert;
 pub mod inspect;
+pub mod template;
+pub mod validate;
 
 use std::io::Read;
 use std::path::Path;

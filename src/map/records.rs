@@ -129,18 +129,32 @@ fn grid_records(table: &Table, table_no: usize) -> Vec<Record> {
 }
 
 /// Labels are the text cells before the first value; values run from just after the last of those labels.
+/// Text after the last value (a remark column, a ✓/✗ check column) is not a value; text between values is (an
+/// unreadable value such as `十二`).
 fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
-    let first_value = cells.iter().position(|(c, _)| matches!(c.token, Token::Number { .. } | Token::Na));
+    let is_value = |c: &SourceCell| matches!(c.token, Token::Number { .. } | Token::Na);
+    let first_value = cells.iter().position(|(c, _)| is_value(c));
     let head_end = first_value.unwrap_or(cells.len());
     let last_label = cells[..head_end].iter().rposition(|(c, _)| c.token == Token::Text);
     let values_from = last_label.map_or(0, |i| i + 1);
+    let values_to = match cells.iter().rposition(|(c, _)| is_value(c)) {
+        Some(last) => {
+            let trailing_text = cells[last + 1..].iter().any(|(c, _)| c.token == Token::Text);
+            if trailing_text {
+                last + 1
+            } else {
+                cells.len()
+            }
+        }
+        None => cells.len(),
+    };
     let mut record = Record::default();
     for (i, (cell, _)) in cells.into_iter().enumerate() {
         if i < values_from {
             if cell.token == Token::Text {
                 record.labels.push(label(&cell.raw));
             }
-        } else {
+        } else if i < values_to {
             record.values.push(cell);
         }
     }
@@ -208,6 +222,25 @@ mod tests {
         assert_eq!(records[0].values.len(), 2);
         assert_eq!(records[0].values[1].token, Token::Blank);
         assert_eq!(records[1].values[1].token, Token::Na);
+    }
+
+    #[test]
+    fn text_after_the_values_is_a_remark_not_a_value() {
+        let table = Table {
+            shape: TableShape::Grid,
+            name: None,
+            rows: vec![vec![
+                cell("规章", 1, 1),
+                cell("3", 1, 1),
+                cell("十二", 1, 1),
+                cell("4", 1, 1),
+                cell("", 1, 1),
+                cell("✓", 1, 1),
+            ]],
+        };
+        let records = grid_records(&table, 1);
+        let raws: Vec<&str> = records[0].values.iter().map(|v| v.raw.as_str()).collect();
+        assert_eq!(raws, vec!["3", "十二", "4"]);
     }
 
     #[test]

@@ -1,0 +1,13 @@
+//! `nianbao convert` (in progress).
+
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Arguments to come.
+    pub rest: Vec<String>,
+}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`convert` is not available yet")
+}
