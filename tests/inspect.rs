@@ -1,0 +1,271 @@
+//! `nianbao inspect`: the binary run on every fixture, compared cell by cell with the hand-checked expected JSON
+//! in `fixtures/expected/`, plus the contract details the core-engine issue spells out.
+//!
+//! To refresh an expected file after a deliberate change, run with `NIANBAO_BLESS=1` and review the diff.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_nianbao")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(bin()).args(args).current_dir(root()).output().expect("binary runs")
+}
+
+fn inspect_json(path: &str) -> Value {
+    let out = run(&["inspect", "--json", path]);
+    assert!(out.status.success(), "{path}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// The fields the expected files pin: everything but findings, sections and metrics, which have tests of their own.
+const CORE_FIELDS: [&str; 8] = ["source", "kind", "year", "agency", "published", "template", "tables", "unplaced"];
+
+fn core(v: &Value) -> Value {
+    let mut out = serde_json::Map::new();
+    for key in CORE_FIELDS {
+        out.insert(key.to_string(), v.get(key).cloned().unwrap_or(Value::Null));
+    }
+    Value::Object(out)
+}
+
+/// Prose-derived cells are the prose module's to test; the expected files pin what the tables say.
+fn table_cells_only(mut v: Value) -> Value {
+    if let Some(tables) = v.get_mut("tables").and_then(Value::as_object_mut) {
+        for table in tables.values_mut() {
+            if let Some(cells) = table.get_mut("cells").and_then(Value::as_object_mut) {
+                cells.retain(|_, c| c.get("source").and_then(Value::as_str) != Some("prose"));
+            }
+        }
+    }
+    v
+}
+
+fn fixtures_with_expectations() -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let expected_dir = root().join("fixtures/expected");
+    for entry in std::fs::read_dir(&expected_dir).expect("fixtures/expected exists") {
+        let path = entry.expect("dir entry").path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        let Some(input) = find_input(stem) else {
+            panic!("no fixture for expected file {}", path.display());
+        };
+        out.push((input, path));
+    }
+    out.sort();
+    out
+}
+
+/// `fixtures/<stem>.*` or `fixtures/<dir>/<stem>.*`, as a path relative to the repo root.
+fn find_input(stem: &str) -> Option<String> {
+    let mut dirs = vec![root().join("fixtures")];
+    for entry in std::fs::read_dir(root().join("fixtures")).ok()?.flatten() {
+        if entry.path().is_dir() && entry.file_name() != "expected" {
+            dirs.push(entry.path());
+        }
+    }
+    for dir in dirs {
+        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
+            let p = entry.path();
+            let is_input = p.is_file() && !p.to_string_lossy().ends_with(".md");
+            if is_input && p.file_stem().and_then(|s| s.to_str()) == Some(stem) {
+                return p.strip_prefix(root()).ok().map(|r| r.to_string_lossy().into_owned());
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn every_fixture_matches_its_expected_json_cell_by_cell() {
+    let bless = std::env::var_os("NIANBAO_BLESS").is_some();
+    let fixtures = fixtures_with_expectations();
+    assert!(fixtures.len() >= 5, "expected files for at least the five seeds");
+    for (input, expected_path) in fixtures {
+        let actual = table_cells_only(core(&inspect_json(&input)));
+        if bless {
+            let text = serde_json::to_string_pretty(&actual).expect("serialises") + "\n";
+            std::fs::write(&expected_path, text).expect("write expected");
+            continue;
+        }
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("read expected")).expect("json");
+        for field in CORE_FIELDS {
+            if field == "tables" {
+                continue;
+            }
+            assert_eq!(actual[field], expected[field], "{input}: field {field}");
+        }
+        for table in ["t2", "t3", "t4"] {
+            let (a, e) = (&actual["tables"][table], &expected["tables"][table]);
+            assert_eq!(a["status"], e["status"], "{input}: {table} status");
+            assert_eq!(a["template"], e["template"], "{input}: {table} template");
+            let (ac, ec) = (a["cells"].as_object().expect("cells"), e["cells"].as_object().expect("cells"));
+            for (key, cell) in ec {
+                assert_eq!(ac.get(key), Some(cell), "{input}: {table}.{key}");
+            }
+            let extra: Vec<&String> = ac.keys().filter(|k| !ec.contains_key(*k)).collect();
+            assert!(extra.is_empty(), "{input}: {table} has unexpected cells {extra:?}");
+        }
+    }
+}
+
+fn cells(v: &Value, table: &str) -> serde_json::Map<String, Value> {
+    v["tables"][table]["cells"].as_object().cloned().unwrap_or_default()
+}
+
+fn value(v: &Value, table: &str, key: &str) -> Value {
+    v["tables"][table]["cells"][key]["value"].clone()
+}
+
+#[test]
+fn seed_002_is_a_gov2021_report_with_200_cells_all_zero_but_licensing() {
+    let v = inspect_json("fixtures/002_bc2901b205bfb866.txt");
+    assert_eq!(v["kind"], "annual_report");
+    assert_eq!(v["year"], 2023);
+    assert_eq!(v["agency"], Value::Null);
+    assert_eq!(v["template"], "gov2021");
+    let mut total = 0;
+    for table in ["t2", "t3", "t4"] {
+        assert_eq!(v["tables"][table]["status"], "found", "{table}");
+        assert_eq!(v["tables"][table]["template"], "gov2021", "{table}");
+        for (key, cell) in cells(&v, table) {
+            total += 1;
+            assert_eq!(cell["state"], "value", "{table}.{key}");
+            let expected = if table == "t2" && key == "admin_licensing.decisions" { 24380 } else { 0 };
+            assert_eq!(cell["value"], expected, "{table}.{key}");
+        }
+    }
+    assert_eq!(total, 200);
+    assert_eq!(v["unplaced"], Value::Array(vec![]));
+    assert_eq!(v["tables"]["t2"]["cells"]["admin_fees.fee_amount"]["unit"], "万元");
+}
+
+#[test]
+fn seed_003_is_gov2019_with_the_regulations_row_absent_and_money_in_wanyuan() {
+    let v = inspect_json("fixtures/003_f86e26e747344a50.txt");
+    assert_eq!((v["year"].clone(), v["agency"].clone()), (Value::from(2020), Value::from("鄂州市行政审批局")));
+    assert_eq!(v["published"], "2021-01-24");
+    assert_eq!(v["tables"]["t2"]["status"], "partial");
+    assert!(cells(&v, "t2").keys().all(|k| !k.starts_with("regulations.")), "规章 row is not in the text");
+    assert_eq!(cells(&v, "t2").len(), 19);
+    let amount = &v["tables"]["t2"]["cells"]["centralized_procurement.procurement_amount"];
+    assert_eq!(amount["value"], 278.334);
+    assert_eq!(amount["raw"], "278.334万元");
+    assert_eq!(amount["unit"], "万元");
+    assert_eq!(value(&v, "t2", "admin_penalty.change_this_year"), 3);
+    assert_eq!(value(&v, "t3", "new_received.total"), 29);
+    assert_eq!(value(&v, "t3", "results_total.natural_person"), 23);
+    assert_eq!(cells(&v, "t3").len(), 161);
+    assert_eq!(v["tables"]["t4"]["template"], "gov2019");
+    assert_eq!(cells(&v, "t4").len(), 15);
+}
+
+#[test]
+fn seeds_without_tables_report_them_absent_not_zero() {
+    for (path, year) in [("fixtures/000_062ddeea1ee84d73.txt", 2023), ("fixtures/001_d922dcabc256b160.txt", 2018)] {
+        let v = inspect_json(path);
+        assert_eq!(v["kind"], "annual_report", "{path}");
+        assert_eq!(v["year"], year, "{path}");
+        for table in ["t2", "t3", "t4"] {
+            assert_eq!(v["tables"][table]["status"], "absent", "{path} {table}");
+            let table_cells = cells(&v, table);
+            assert!(table_cells.values().all(|c| c["source"] == "prose"), "{path} {table}: only prose values");
+        }
+    }
+    let v = inspect_json("fixtures/000_062ddeea1ee84d73.txt");
+    assert_eq!(v["agency"], "常州市政务服务管理办公室");
+    let v = inspect_json("fixtures/001_d922dcabc256b160.txt");
+    assert_eq!(v["template"], Value::Null);
+    assert_eq!(v["agency"], "常熟市");
+}
+
+#[test]
+fn a_quarterly_bulletin_is_not_an_annual_report() {
+    let v = inspect_json("fixtures/004_6f66df5c291edce3.txt");
+    assert_eq!(v["kind"], "other");
+    assert_eq!(v["template"], Value::Null);
+}
+
+#[test]
+fn standard_input_is_read_with_a_dash() {
+    let input = std::fs::read(root().join("fixtures/002_bc2901b205bfb866.txt")).expect("fixture");
+    let mut child = Command::new(bin())
+        .args(["inspect", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(&input).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["source"], "-");
+    assert_eq!(value(&v, "t2", "admin_licensing.decisions"), 24380);
+}
+
+#[test]
+fn unreadable_inputs_exit_2_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: Vec<(PathBuf, Vec<u8>)> = vec![
+        (dir.path().join("empty.txt"), Vec::new()),
+        (dir.path().join("image.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\0\0\0".to_vec()),
+    ];
+    for (path, bytes) in &cases {
+        std::fs::write(path, bytes).expect("write");
+    }
+    let missing = dir.path().join("missing.html");
+    for path in cases.iter().map(|(p, _)| p.as_path()).chain([missing.as_path(), dir.path()]) {
+        let out = run(&["inspect", path.to_str().expect("utf-8 path")]);
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(&*path.to_string_lossy()), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn hostile_inputs_never_panic() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cases: Vec<Vec<u8>> = vec![
+        b"<table><tr><td rowspan=99999999 colspan=99999999>1</td></tr></table>".to_vec(),
+        b"<html><body><table><table><tr><td>".to_vec(),
+        "|||||\n|\n| |\n||| 0 |\n-1 |\n".as_bytes().to_vec(),
+        "一、本年新收政府信息公开申请数量99999999999999999999999999999999".as_bytes().to_vec(),
+        b"PK\x03\x04garbage".to_vec(),
+        vec![0xff, 0xfe, 0x00],
+        (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect(),
+    ];
+    cases.push("行政许可 1 2 3 4 5 6 7 8 9 10\n".repeat(2000).into_bytes());
+    for (i, bytes) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("case{i}"));
+        std::fs::write(&path, bytes).expect("write");
+        let out = run(&["inspect", "--json", path.to_str().expect("utf-8")]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "case {i}: {err}");
+        assert!(matches!(out.status.code(), Some(0) | Some(2)), "case {i}: {:?} {err}", out.status);
+    }
+}
+
+#[test]
+fn human_output_summarises_tables() {
+    let out = run(&["inspect", "fixtures/003_f86e26e747344a50.txt"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("t3: found"), "{text}");
+    assert!(text.contains("t2: partial"), "{text}");
+    assert!(text.contains("鄂州市行政审批局"), "{text}");
+}
