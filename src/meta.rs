@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::doc::{Block, Document};
-use crate::normalize::{compact, to_simplified};
+use crate::normalize::{compact, to_mainland};
 use crate::report::DocKind;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub fn lines(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
     for block in &doc.blocks {
         match block {
-            Block::Heading { text, .. } | Block::Paragraph { text, .. } => out.push(to_simplified(text)),
+            Block::Heading { text, .. } | Block::Paragraph { text, .. } => out.push(to_mainland(text)),
             Block::Table(table) => {
                 let mut current_line = usize::MAX;
                 let mut row_text: Vec<String> = Vec::new();
@@ -37,7 +37,7 @@ pub fn lines(doc: &Document) -> Vec<String> {
                     }
                     current_line = cell.pos.line;
                     if !cell.text.is_empty() {
-                        row_text.push(to_simplified(&cell.text));
+                        row_text.push(to_mainland(&cell.text));
                     }
                 }
                 if !row_text.is_empty() {
@@ -206,7 +206,7 @@ mod tests {
     #[test]
     fn title_gives_year_and_agency() {
         let l = ls("常州市政務服務管理辦公室2023年政府信息公開工作年度報告 |\n正文");
-        let l: Vec<String> = l.iter().map(|s| to_simplified(s)).collect();
+        let l: Vec<String> = l.iter().map(|s| to_mainland(s)).collect();
         assert_eq!(report_year(&l), Some(2023));
         assert_eq!(agency(&l).as_deref(), Some("常州市政务服务管理办公室"));
         let l = ls("2022年度常州市民政局政府信息公开工作年度报告");

@@ -115,9 +115,20 @@ pub fn to_simplified(text: &str) -> String {
     zhconv::zhconv(text, zhconv::Variant::ZhHans)
 }
 
+/// Traditional → simplified, plus the Taiwan/Hong Kong word for "information" (資訊 → 信息), so titles and
+/// headings of traditional-character pages read like the mainland originals. For text that is shown to users.
+pub fn to_mainland(text: &str) -> String {
+    let simplified = to_simplified(text);
+    if simplified.contains("资讯") {
+        simplified.replace("资讯", "信息")
+    } else {
+        simplified
+    }
+}
+
 /// Undoes the phrase substitutions of OpenCC-converted mirrors that change words, not only characters.
 fn fix_phrase_artefacts(text: &str) -> String {
-    const PAIRS: &[(&str, &str)] = &[("档案", "文件"), ("属於", "属于"), ("於", "于")];
+    const PAIRS: &[(&str, &str)] = &[("档案", "文件"), ("资讯", "信息"), ("属於", "属于"), ("於", "于")];
     let mut out = text.to_string();
     for (from, to) in PAIRS {
         if out.contains(from) {

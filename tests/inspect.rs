@@ -75,7 +75,7 @@ fn find_input(stem: &str) -> Option<String> {
     for dir in dirs {
         for entry in std::fs::read_dir(&dir).ok()?.flatten() {
             let p = entry.path();
-            let is_input = p.is_file() && !p.to_string_lossy().ends_with(".md");
+            let is_input = p.is_file() && !p.to_string_lossy().ends_with(".expect.md");
             if is_input && p.file_stem().and_then(|s| s.to_str()) == Some(stem) {
                 return p.strip_prefix(root()).ok().map(|r| r.to_string_lossy().into_owned());
             }

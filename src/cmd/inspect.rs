@@ -14,10 +14,20 @@ pub struct Args {
     /// Print the full result as JSON (the documented contract) instead of a summary.
     #[arg(long)]
     pub json: bool,
+    /// Print the document model the reader produced (blocks, tables, cells) as JSON, to see how a file was read.
+    #[arg(long, conflicts_with = "json")]
+    pub doc: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let bytes = super::read_input(&args.file)?;
+    if args.doc {
+        let doc = nianbao::read::read(&bytes, &args.file).with_context(|| args.file.clone())?;
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = nianbao::inspect_bytes(&bytes, &args.file).with_context(|| args.file.clone())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

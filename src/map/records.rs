@@ -79,7 +79,7 @@ fn origin(table: &Table, table_no: usize, cell: &Cell) -> String {
     } else if cell.pos.line > 0 {
         format!("line {}", cell.pos.line)
     } else {
-        format!("table {table_no} row {} col {}", cell.pos.row + 1, cell.pos.col + 1)
+        format!("table {table_no}, row {}, cell {}", cell.pos.row + 1, cell.pos.col + 1)
     }
 }
 

@@ -26,9 +26,6 @@ pub fn unique_split(digits: &str, keys: &[String], equations: &[Equation]) -> Op
             Some((lhs, rhs, last))
         })
         .collect();
-    if local.is_empty() && keys.len() > 1 {
-        return None;
-    }
     let mut search = Search { digits: digits.as_bytes(), n: keys.len(), local: &local, found: Vec::new(), count: 0 };
     let mut parts = Vec::with_capacity(keys.len());
     search.walk(0, &mut parts);
@@ -125,8 +122,9 @@ mod tests {
         // 1|110|0|0|0|0|111 and 111|0|0|0|0|0|111 both add up.
         assert_eq!(unique_split("11100000111", &k, &r3()), None);
         assert_eq!(unique_split("1100002", &k, &r3()), Some(vec![1, 1, 0, 0, 0, 0, 2]));
-        // No rule over the row: never guess.
+        // No rule over the row: only a run with one digit per cell has a single reading.
         assert_eq!(unique_split("3960181", &keys(&["x", "y", "z"]), &[]), None);
+        assert_eq!(unique_split("000", &keys(&["x", "y", "z"]), &[]), Some(vec![0, 0, 0]));
     }
 
     #[test]

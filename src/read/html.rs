@@ -414,7 +414,7 @@ impl FlowReader<'_, '_> {
         }
     }
 
-    /// Emits the data table at `open..close`: its caption as prose, then the grid (if it has any row).
+    /// Emits the data table at `open..close`: its caption as prose, then the grid (if any cell has text).
     fn read_table(&mut self, open: usize, close: usize) {
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         let mut at = open + 1;
@@ -452,7 +452,9 @@ impl FlowReader<'_, '_> {
             }
             at += 1;
         }
-        if !rows.is_empty() {
+        // A grid with no text at all is a spacer (images, borders), not a report table; an unfilled form still
+        // has its labels.
+        if rows.iter().flatten().any(|cell| !cell.text.is_empty()) {
             self.blocks.push(Block::Table(Table::new(TableShape::Grid, rows)));
         }
     }
@@ -697,6 +699,8 @@ mod tests {
         }
         let deep = "<div>".repeat(2_000) + "一、总体情况" + &"</div>".repeat(2_000);
         assert_eq!(prose(&read(&deep)), vec!["一、总体情况"]);
+        let spacer = read("<table><tr><td><img src=a.gif></td><td>&nbsp;</td></tr><tr><td></td><td></td></tr></table>");
+        assert!(spacer.blocks.is_empty());
         let nested = "<table><tr><td>".repeat(2_000) + "x";
         let _ = read(&nested);
     }

@@ -32,7 +32,11 @@ pub fn read_text(text: &str, source: &str) -> Document {
             Line::Markdown(cells) => builder.grid_row(cells, line_no, RowKind::Markdown),
             Line::MarkdownSeparator => {}
             Line::SpacedRow(cells) => builder.grid_row(cells, line_no, RowKind::Spaced),
-            Line::Prose(text) => builder.prose(text, line_no),
+            Line::Prose(text) => match text.strip_prefix('#') {
+                // A Markdown heading (`## 一、总体情况`), as OCR and converters write them.
+                Some(rest) => builder.heading(rest.trim_start_matches('#').trim(), line_no),
+                None => builder.prose(text, line_no),
+            },
         }
     }
     builder.finish(source)
@@ -67,7 +71,7 @@ fn is_value_token(token: &str) -> bool {
 }
 
 static RUN_TOGETHER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?P<label>.*[^\d\s.,，、．])(?P<digits>\d{2,})$").expect("valid"));
+    LazyLock::new(|| Regex::new(r"^(?P<label>.*[^\d\s.,，、．])(?P<digits>\d+)$").expect("valid"));
 
 fn classify_line(line: &str) -> Line<'_> {
     if line.is_empty() {
@@ -109,7 +113,9 @@ fn spaced_row(line: &str) -> Option<Vec<String>> {
     let values_from = tokens.iter().rposition(|t| !is_value_token(t)).map_or(0, |i| i + 1);
     let values = &tokens[values_from..];
     let label = tokens[..values_from].join(" ");
-    if !values.is_empty() && (!label.is_empty() || values.len() >= 2) {
+    // A lone run of digits (a row whose cells all ran together) counts too.
+    let lone_run = values.len() == 1 && label.is_empty() && values[0].len() >= 5 && values[0].bytes().all(|b| b.is_ascii_digit());
+    if !values.is_empty() && (!label.is_empty() || values.len() >= 2 || lone_run) {
         if label.chars().count() > 80 || label.contains('，') && label.chars().count() > 40 {
             return None;
         }
@@ -124,7 +130,7 @@ fn spaced_row(line: &str) -> Option<Vec<String>> {
     if tokens.len() == 1 && line.chars().count() <= 60 {
         if let Some(caps) = RUN_TOGETHER.captures(line) {
             let label = caps["label"].trim();
-            let prose_lead_in = ['年', '月', '日', '第', '约', '共', '至', '达', '为', '有', '计', '近', '超', '余'];
+            let prose_lead_in = ['年', '月', '日', '第', '约', '共', '至', '达', '为', '近', '超', '余'];
             if !label.ends_with(prose_lead_in) {
                 return Some(vec![label.to_string(), caps["digits"].to_string()]);
             }
@@ -146,7 +152,7 @@ struct Builder {
 }
 
 /// Lines this short with no punctuation, between spaced rows, are wrapped labels or vertical headers.
-const SHORT_LABEL_CHARS: usize = 30;
+const SHORT_LABEL_CHARS: usize = 80;
 
 impl Builder {
     fn blank(&mut self) {
@@ -220,6 +226,13 @@ impl Builder {
         self.flush_pending_as_prose();
         self.flush_grid();
         self.blocks.push(prose_block(text, line));
+    }
+
+    fn heading(&mut self, text: &str, line: usize) {
+        self.flush_stream();
+        self.flush_pending_as_prose();
+        self.flush_grid();
+        self.blocks.push(Block::Heading { text: text.to_string(), line });
     }
 
     fn flush_pending_as_prose(&mut self) {
