@@ -25,7 +25,9 @@ pub fn lines(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
     for block in &doc.blocks {
         match block {
-            Block::Heading { text, .. } | Block::Paragraph { text, .. } => out.push(to_mainland(text)),
+            Block::Heading { text, .. } | Block::Paragraph { text, .. } => {
+                out.push(to_mainland(text))
+            }
             Block::Table(table) => {
                 let mut current_line = usize::MAX;
                 let mut row_text: Vec<String> = Vec::new();
@@ -55,7 +57,12 @@ pub fn extract(doc: &Document) -> Meta {
     let agency = agency(&lines);
     let published = published(&lines);
     let kind = kind(&lines);
-    Meta { kind, year, agency, published }
+    Meta {
+        kind,
+        year,
+        agency,
+        published,
+    }
 }
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -66,7 +73,8 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
 static PERIOD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"统计期限自\s*((?:19|20)\d{2})\s*年").expect("valid"));
 
-static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid"));
+static YEAR_MENTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid"));
 
 /// The year reported on: from the title, else the statistics period, else the year the text talks about most.
 fn report_year(lines: &[String]) -> Option<i32> {
@@ -87,7 +95,10 @@ fn report_year(lines: &[String]) -> Option<i32> {
         }
     }
     // The most mentioned year; on a tie the earlier one (the report looks back on its year).
-    counts.into_iter().max_by_key(|(y, n)| (*n, -y)).map(|(y, _)| y)
+    counts
+        .into_iter()
+        .max_by_key(|(y, n)| (*n, -y))
+        .map(|(y, _)| y)
 }
 
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -99,16 +110,22 @@ static ORG_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?\s*$").expect("valid")
+    Regex::new(r"^\s*((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?\s*$")
+        .expect("valid")
 });
 
 /// The issuing body: from the title, else a 来源 line, else the signature above the closing date.
 fn agency(lines: &[String]) -> Option<String> {
     for line in lines.iter().take(40) {
         if let Some(caps) = TITLE.captures(line) {
-            let before = caps["before"].trim_matches(|c: char| c.is_ascii_punctuation() || c == '《');
+            let before =
+                caps["before"].trim_matches(|c: char| c.is_ascii_punctuation() || c == '《');
             let after = &caps["after"];
-            let name = if plausible_agency(before) { before } else { after };
+            let name = if plausible_agency(before) {
+                before
+            } else {
+                after
+            };
             if plausible_agency(name) {
                 return Some(name.to_string());
             }
@@ -123,14 +140,21 @@ fn agency(lines: &[String]) -> Option<String> {
     // A signature: a short organisation name right above a date, near the end.
     let tail = lines.len().saturating_sub(12);
     let tail_lines = &lines[tail..];
-    tail_lines.windows(2).enumerate().rev().find_map(|(i, pair)| {
-        let mut name = pair[0].trim().to_string();
-        // A long name wrapped over two lines: the second half starts with a conjunction.
-        if name.starts_with(['和', '及', '与']) && i > 0 {
-            name = format!("{}{}", tail_lines[i - 1].trim(), name);
-        }
-        (DATE_LINE.is_match(&pair[1]) && name.chars().count() <= 40 && ORG_SUFFIX.is_match(&name)).then_some(name)
-    })
+    tail_lines
+        .windows(2)
+        .enumerate()
+        .rev()
+        .find_map(|(i, pair)| {
+            let mut name = pair[0].trim().to_string();
+            // A long name wrapped over two lines: the second half starts with a conjunction.
+            if name.starts_with(['和', '及', '与']) && i > 0 {
+                name = format!("{}{}", tail_lines[i - 1].trim(), name);
+            }
+            (DATE_LINE.is_match(&pair[1])
+                && name.chars().count() <= 40
+                && ORG_SUFFIX.is_match(&name))
+            .then_some(name)
+        })
 }
 
 fn plausible_agency(name: &str) -> bool {
@@ -156,7 +180,11 @@ fn published(lines: &[String]) -> Option<String> {
         return iso(&c[1], &c[2], &c[3]);
     }
     let tail = lines.len().saturating_sub(8);
-    lines[tail..].iter().rev().find_map(|l| DATE_LINE.captures(l)).and_then(|c| iso(&c[1], &c[2], &c[3]))
+    lines[tail..]
+        .iter()
+        .rev()
+        .find_map(|l| DATE_LINE.captures(l))
+        .and_then(|c| iso(&c[1], &c[2], &c[3]))
 }
 
 /// Phrases of the six required section headings (either template) and of the old pre-2019 outline.
@@ -174,7 +202,12 @@ const SECTION_PHRASES: &[&str] = &[
 
 /// An annual report names itself in its title, or carries the required section headings.
 fn kind(lines: &[String]) -> DocKind {
-    let head: String = lines.iter().take(6).map(String::as_str).collect::<Vec<_>>().join("\n");
+    let head: String = lines
+        .iter()
+        .take(6)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join("\n");
     let head = compact(&head);
     let titled = (head.contains("政府信息公开") || head.contains("政务公开"))
         && head.contains("年度报告")
@@ -186,7 +219,11 @@ fn kind(lines: &[String]) -> DocKind {
     let headings = lines
         .iter()
         .filter(|l| l.chars().count() <= 60 || crate::read::is_section_heading(l))
-        .filter(|l| SECTION_PHRASES.iter().any(|p| compact(l).contains(&compact(p))))
+        .filter(|l| {
+            SECTION_PHRASES
+                .iter()
+                .any(|p| compact(l).contains(&compact(p)))
+        })
         .count();
     if headings >= 3 {
         DocKind::AnnualReport
@@ -232,7 +269,8 @@ mod tests {
 
     #[test]
     fn kind_needs_a_title_or_the_sections() {
-        let report = ls("一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况");
+        let report =
+            ls("一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况");
         assert_eq!(kind(&report), DocKind::AnnualReport);
         let bulletin = ls("市各有关部门：\n一、政务服务体系建设情况\n二、事项梳理情况");
         assert_eq!(kind(&bulletin), DocKind::Other);

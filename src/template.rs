@@ -243,7 +243,12 @@ mod tests {
     fn embedded_templates_parse_and_have_the_official_cell_counts() {
         let counts: Vec<(String, Vec<usize>)> = all()
             .iter()
-            .map(|t| (t.version.clone(), t.tables.iter().map(|s| s.cell_count()).collect()))
+            .map(|t| {
+                (
+                    t.version.clone(),
+                    t.tables.iter().map(|s| s.cell_count()).collect(),
+                )
+            })
             .collect();
         assert_eq!(
             counts,
@@ -260,10 +265,20 @@ mod tests {
             for spec in &t.tables {
                 for row in &spec.rows {
                     for col in &row.columns {
-                        assert!(spec.column(col).is_some(), "{} {} {}", t.version, row.key, col);
+                        assert!(
+                            spec.column(col).is_some(),
+                            "{} {} {}",
+                            t.version,
+                            row.key,
+                            col
+                        );
                     }
                     if let Some(g) = &row.group {
-                        assert!(spec.groups.iter().any(|x| &x.key == g), "{} group {g}", t.version);
+                        assert!(
+                            spec.groups.iter().any(|x| &x.key == g),
+                            "{} group {g}",
+                            t.version
+                        );
                     }
                 }
                 for lr in &spec.layout {
@@ -271,10 +286,17 @@ mod tests {
                         let row = spec.row(r).unwrap_or_else(|| panic!("layout row {r}"));
                         let drawn: Vec<&str> =
                             lr.cells.iter().filter_map(|c| c.value.as_deref()).collect();
-                        assert_eq!(drawn, row.columns.iter().map(String::as_str).collect::<Vec<_>>());
+                        assert_eq!(
+                            drawn,
+                            row.columns.iter().map(String::as_str).collect::<Vec<_>>()
+                        );
                     }
                 }
-                let laid: Vec<&str> = spec.layout.iter().filter_map(|l| l.row.as_deref()).collect();
+                let laid: Vec<&str> = spec
+                    .layout
+                    .iter()
+                    .filter_map(|l| l.row.as_deref())
+                    .collect();
                 let rows: Vec<&str> = spec.rows.iter().map(|r| r.key.as_str()).collect();
                 assert_eq!(laid, rows, "{} {} layout rows", t.version, spec.key);
             }

@@ -23,7 +23,8 @@ use indexmap::IndexMap;
 use crate::doc::Document;
 use crate::normalize::compact;
 use crate::report::{
-    Amount, CellSource, CellState, CellValue, Finding, Severity, TableResult, TableStatus, Unplaced, TABLE_KEYS,
+    Amount, CellSource, CellState, CellValue, Finding, Severity, TableResult, TableStatus,
+    Unplaced, TABLE_KEYS,
 };
 use crate::rules::{self, Equation};
 use crate::template::{self, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
@@ -47,7 +48,10 @@ impl Mapped {
                 *counts.entry(v.as_str()).or_default() += 1;
             }
         }
-        counts.into_iter().max_by_key(|(_, n)| *n).map(|(v, _)| v.to_string())
+        counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(v, _)| v.to_string())
     }
 }
 
@@ -76,7 +80,11 @@ pub fn map_document(doc: &Document, year: Option<i32>) -> Mapped {
     }
     resolve_undecided(&mut outcomes, &segments, year);
 
-    let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new() };
+    let mut mapped = Mapped {
+        tables: IndexMap::new(),
+        unplaced: Vec::new(),
+        findings: Vec::new(),
+    };
     for key in TABLE_KEYS {
         match outcomes.shift_remove(key) {
             Some((outcome, _)) => {
@@ -184,7 +192,11 @@ struct Outcome {
 impl Outcome {
     /// Higher is better: version cues first, then placed cells, then fewer unplaced numbers.
     fn score(&self) -> (usize, usize, std::cmp::Reverse<usize>) {
-        (self.cue_hits, self.result.cells.len(), std::cmp::Reverse(self.unplaced.len()))
+        (
+            self.cue_hits,
+            self.result.cells.len(),
+            std::cmp::Reverse(self.unplaced.len()),
+        )
     }
 }
 
@@ -206,12 +218,28 @@ static MATCHERS: LazyLock<HashMap<(String, String), Matcher>> = LazyLock::new(||
                 .enumerate()
                 .map(|(i, r)| (i, r.patterns.iter().map(|p| compact(p)).collect()))
                 .collect();
-            let groups =
-                spec.groups.iter().map(|g| (g.key.clone(), g.patterns.iter().map(|p| compact(p)).collect())).collect();
+            let groups = spec
+                .groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.key.clone(),
+                        g.patterns.iter().map(|p| compact(p)).collect(),
+                    )
+                })
+                .collect();
             let version_cues = spec.version_cues.iter().map(|c| compact(c)).collect();
             // Template rules are checked by unit tests; a broken one only disables digit-run splitting.
             let equations = rules::equations(spec).unwrap_or_default();
-            out.insert((t.version.clone(), spec.key.clone()), Matcher { rows, groups, version_cues, equations });
+            out.insert(
+                (t.version.clone(), spec.key.clone()),
+                Matcher {
+                    rows,
+                    groups,
+                    version_cues,
+                    equations,
+                },
+            );
         }
     }
     out
@@ -244,7 +272,11 @@ impl Matcher {
                 continue;
             }
             for p in patterns {
-                let haystack = if p.contains('(') { label } else { bare.as_str() };
+                let haystack = if p.contains('(') {
+                    label
+                } else {
+                    bare.as_str()
+                };
                 if haystack.contains(p.as_str()) && best.is_none_or(|(_, len)| p.len() > len) {
                     best = Some((*index, p.len()));
                 }
@@ -287,7 +319,13 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outc
             }
         }
         for label in record.labels.iter().rev() {
-            if let Some(r) = matcher.row_for(spec, &label.compact, group.as_deref()) {
+            // A group label (`（六）其他处理`) is context, never the item it introduces (`3.其他`).
+            let context = if matcher.group_for(&label.compact).is_some() {
+                None
+            } else {
+                group.as_deref()
+            };
+            if let Some(r) = matcher.row_for(spec, &label.compact, context) {
                 row = Some(r);
                 break;
             }
@@ -370,7 +408,10 @@ impl<'a> TableState<'a> {
         }
         // In a cell stream, blank positions before the first number are span filler of the header above.
         if record.from_stream {
-            let leading = values.iter().take_while(|v| v.token == Token::Blank).count();
+            let leading = values
+                .iter()
+                .take_while(|v| v.token == Token::Blank)
+                .count();
             let drop = leading.min(values.len().saturating_sub(n));
             values.drain(..drop);
         }
@@ -381,7 +422,8 @@ impl<'a> TableState<'a> {
             }
             return;
         }
-        let numbers: Vec<&&SourceCell> = values.iter().filter(|v| v.token != Token::Blank).collect();
+        let numbers: Vec<&&SourceCell> =
+            values.iter().filter(|v| v.token != Token::Blank).collect();
         if let [only] = numbers.as_slice() {
             if let Some(parts) = self.split_run(row, only) {
                 self.filled_rows[row_index] = true;
@@ -408,7 +450,11 @@ impl<'a> TableState<'a> {
                     ),
                 )
                 .in_table(&self.spec.key);
-                f.cells = row.columns.iter().map(|c| format!("{}.{}", row.key, c)).collect();
+                f.cells = row
+                    .columns
+                    .iter()
+                    .map(|c| format!("{}.{}", row.key, c))
+                    .collect();
                 self.findings.push(f);
                 return;
             }
@@ -426,14 +472,26 @@ impl<'a> TableState<'a> {
 
     /// A lone run of digits that the row's arithmetic splits in exactly one way.
     fn split_run(&self, row: &RowSpec, cell: &SourceCell) -> Option<Vec<i64>> {
-        let Token::Number { amount: Amount::Int(_), unit: None } = cell.token else {
+        let Token::Number {
+            amount: Amount::Int(_),
+            unit: None,
+        } = cell.token
+        else {
             return None;
         };
         let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
-        if !row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count)) {
+        if !row.columns.iter().all(|c| {
+            self.spec
+                .column(c)
+                .is_some_and(|s| s.kind == ValueKind::Count)
+        }) {
             return None;
         }
-        let keys: Vec<String> = row.columns.iter().map(|c| format!("{}.{}", row.key, c)).collect();
+        let keys: Vec<String> = row
+            .columns
+            .iter()
+            .map(|c| format!("{}.{}", row.key, c))
+            .collect();
         split::unique_split(&digits, &keys, &self.matcher.equations)
     }
 
@@ -484,7 +542,13 @@ impl<'a> TableState<'a> {
                 Finding::new(
                     Severity::Warning,
                     "unplaced",
-                    format!("{}：「{}」处的 {} 个数值未能放入模板：{}", self.table_name(), context, count, reason),
+                    format!(
+                        "{}：「{}」处的 {} 个数值未能放入模板：{}",
+                        self.table_name(),
+                        context,
+                        count,
+                        reason
+                    ),
                 )
                 .in_table(&self.spec.key),
             );
@@ -510,7 +574,11 @@ impl<'a> TableState<'a> {
         Outcome {
             version: self.template.version.clone(),
             cue_hits,
-            result: TableResult { status, template, cells: ordered },
+            result: TableResult {
+                status,
+                template,
+                cells: ordered,
+            },
             unplaced: self.unplaced,
             findings: self.findings,
         }
@@ -522,7 +590,11 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell) -> Option<CellValue> {
     let money = column.kind == ValueKind::Money;
     // The official form prints the unit in some money headers (`本年收费金额（单位：万元）`): a bare number there
     // is in that unit. Where the form states none (`采购总金额`), a bare number has no known unit.
-    let stated_unit = if money && column.label.contains("单位") { column.unit.clone() } else { None };
+    let stated_unit = if money && column.label.contains("单位") {
+        column.unit.clone()
+    } else {
+        None
+    };
     let mut out = CellValue {
         value: None,
         raw: cell.raw.clone(),
@@ -538,7 +610,10 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell) -> Option<CellValue> {
         Token::Number { amount, unit } => {
             if money {
                 let target = column.unit.as_deref().unwrap_or("万元");
-                match unit.as_deref().and_then(|u| value::to_unit(*amount, u, target)) {
+                match unit
+                    .as_deref()
+                    .and_then(|u| value::to_unit(*amount, u, target))
+                {
                     Some(converted) => {
                         out.value = Some(converted);
                         out.unit = Some(Some(target.to_string()));
@@ -563,12 +638,19 @@ mod tests {
     }
 
     fn value(m: &Mapped, table: &str, key: &str) -> Option<f64> {
-        m.tables[table].cells.get(key).and_then(|c| c.value).map(Amount::as_f64)
+        m.tables[table]
+            .cells
+            .get(key)
+            .and_then(|c| c.value)
+            .map(Amount::as_f64)
     }
 
     #[test]
     fn parentheticals_are_removed_for_matching() {
-        assert_eq!(without_parentheticals("(二)部分公开(区分处理的,只计这一情形)"), "部分公开");
+        assert_eq!(
+            without_parentheticals("(二)部分公开(区分处理的,只计这一情形)"),
+            "部分公开"
+        );
         assert_eq!(without_parentheticals("规章"), "规章");
     }
 
@@ -591,7 +673,10 @@ mod tests {
         assert_eq!(t3.template.as_deref(), Some("gov2021"));
         assert_eq!(t3.status, TableStatus::Partial);
         assert_eq!(value(&m, "t3", "new_received.total"), Some(39.0));
-        assert_eq!(value(&m, "t3", "partially_granted.natural_person"), Some(1.0));
+        assert_eq!(
+            value(&m, "t3", "partially_granted.natural_person"),
+            Some(1.0)
+        );
         assert_eq!(value(&m, "t3", "other_misc.total"), Some(2.0));
         assert_eq!(value(&m, "t3", "results_total.total"), Some(34.0));
         assert_eq!(value(&m, "t3", "carried_forward.natural_person"), Some(6.0));
@@ -614,10 +699,87 @@ mod tests {
 
     #[test]
     fn a_row_with_too_few_values_is_not_guessed() {
-        let m = map_text("三、收到\n一、本年新收政府信息公开申请数量 5 1 2 8\n", Some(2022));
+        let m = map_text(
+            "三、收到\n一、本年新收政府信息公开申请数量 5 1 2 8\n",
+            Some(2022),
+        );
         assert!(m.tables["t3"].cells.is_empty());
         assert_eq!(m.unplaced.len(), 4);
         assert_eq!(m.tables["t3"].status, TableStatus::Partial);
+    }
+
+    #[test]
+    fn traditional_split_and_variant_labels_map_and_version_is_per_table() {
+        // A 2021 表二 printing the 2019 row label 规范性文件, in traditional characters, with a year in the header.
+        let text = "二、主動公開政府信息情況\n第二十條第（一）項\n信息內容 本年(2023)制發件數 本年(2023)廢止件數 現行有效件數\n\
+            規章 0 0 0\n規範性檔案 4 1 22\n\
+            三、收到和處理政府信息公開申請情況\n自然人 商業 企業 科研 機構 社會公益組織 法律服務機構 其他 總計\n\
+            一、本年新收政府信息公開申請數量 3 0 0 0 0 0 3\n（六）其他處理 1 0 0 0 0 0 1";
+        let m = map_text(text, Some(2023));
+        assert_eq!(m.tables["t2"].template.as_deref(), Some("gov2021"));
+        assert_eq!(value(&m, "t2", "normative_documents.in_force"), Some(22.0));
+        // A single （六）其他处理 value row is the 2019 form, whatever the year says.
+        assert_eq!(m.tables["t3"].template.as_deref(), Some("gov2019"));
+        assert_eq!(
+            value(&m, "t3", "other_processing.natural_person"),
+            Some(1.0)
+        );
+        assert_eq!(value(&m, "t3", "new_received.total"), Some(3.0));
+    }
+
+    #[test]
+    fn blanks_marks_and_money_without_unit_keep_their_state() {
+        let text = "二、主动公开政府信息情况\n| 第二十条第（九）项 | | |\n| 信息内容 | 采购项目数量 | 采购总金额 |\n\
+            | 政府集中采购 | 3 | 8040 |\n| 行政许可 | 1 | — | |\n| 行政强制 | | | 0 |";
+        let m = map_text(text, Some(2020));
+        let t2 = &m.tables["t2"];
+        assert_eq!(t2.template.as_deref(), Some("gov2019"));
+        let amount = &t2.cells["centralized_procurement.procurement_amount"];
+        assert_eq!(
+            (amount.value, amount.unit.clone()),
+            (Some(Amount::Int(8040)), Some(None))
+        );
+        assert_eq!(
+            t2.cells["admin_licensing.change_this_year"].state,
+            CellState::Na
+        );
+        assert_eq!(
+            t2.cells["admin_licensing.decisions"].state,
+            CellState::Blank
+        );
+        assert_eq!(
+            t2.cells["admin_coercion.prev_year_items"].state,
+            CellState::Blank
+        );
+        assert_eq!(
+            t2.cells["admin_coercion.decisions"].value,
+            Some(Amount::Int(0))
+        );
+        assert_eq!(t2.status, TableStatus::Partial);
+    }
+
+    #[test]
+    fn a_table_split_by_a_page_break_is_merged_and_repeated_headers_skipped() {
+        let header = "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 |\n\
+            | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n";
+        let text = format!(
+            "三、收到和处理政府信息公开申请情况\n{header}| 一、本年新收政府信息公开申请数量 | 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n\n\
+             — 5 —\n\n{header}| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n"
+        );
+        let m = map_text(&text, Some(2021));
+        assert_eq!(value(&m, "t3", "new_received.total"), Some(2.0));
+        assert_eq!(value(&m, "t3", "carried_forward.total"), Some(1.0));
+        assert!(m.unplaced.is_empty());
+        assert!(m.findings.is_empty(), "{:?}", m.findings);
+    }
+
+    #[test]
+    fn a_row_printed_twice_keeps_the_first_and_reports_the_second() {
+        let text = "二、主动公开政府信息情况\n信息内容 本年处理决定数量\n行政许可 5\n行政许可 7";
+        let m = map_text(text, Some(2022));
+        assert_eq!(value(&m, "t2", "admin_licensing.decisions"), Some(5.0));
+        assert_eq!(m.unplaced.len(), 1);
+        assert_eq!(m.unplaced[0].raw, "7");
     }
 
     #[test]
@@ -626,7 +788,10 @@ mod tests {
             规范性文件 3 3 40\n\
             其他主动公开文件（除规范性文件以外的主动公开文件） 186 86 255";
         let m = map_text(text, Some(2020));
-        assert_eq!(value(&m, "t2", "normative_documents.total_published"), Some(40.0));
+        assert_eq!(
+            value(&m, "t2", "normative_documents.total_published"),
+            Some(40.0)
+        );
         assert_eq!(m.unplaced.len(), 3);
     }
 }

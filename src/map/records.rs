@@ -33,7 +33,11 @@ pub struct Record {
 impl Record {
     /// The labels joined, for messages and `unplaced` context.
     pub fn label_text(&self) -> String {
-        self.labels.iter().map(|l| l.raw.as_str()).collect::<Vec<_>>().join(" / ")
+        self.labels
+            .iter()
+            .map(|l| l.raw.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ")
     }
 }
 
@@ -79,7 +83,11 @@ fn origin(table: &Table, table_no: usize, cell: &Cell) -> String {
     } else if cell.pos.line > 0 {
         format!("line {}", cell.pos.line)
     } else {
-        format!("table {table_no}, row {}, cell {}", cell.pos.row + 1, cell.pos.col + 1)
+        format!(
+            "table {table_no}, row {}, cell {}",
+            cell.pos.row + 1,
+            cell.pos.col + 1
+        )
     }
 }
 
@@ -96,11 +104,18 @@ pub fn a1(row: usize, col: usize) -> String {
 }
 
 fn source_cell(table: &Table, table_no: usize, cell: &Cell) -> SourceCell {
-    SourceCell { raw: cell.text.clone(), token: classify(&cell.text), origin: origin(table, table_no, cell) }
+    SourceCell {
+        raw: cell.text.clone(),
+        token: classify(&cell.text),
+        origin: origin(table, table_no, cell),
+    }
 }
 
 fn label(text: &str) -> Label {
-    Label { raw: text.to_string(), compact: compact(text) }
+    Label {
+        raw: text.to_string(),
+        compact: compact(text),
+    }
 }
 
 fn grid_records(table: &Table, table_no: usize) -> Vec<Record> {
@@ -135,11 +150,15 @@ fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
     let is_value = |c: &SourceCell| matches!(c.token, Token::Number { .. } | Token::Na);
     let first_value = cells.iter().position(|(c, _)| is_value(c));
     let head_end = first_value.unwrap_or(cells.len());
-    let last_label = cells[..head_end].iter().rposition(|(c, _)| c.token == Token::Text);
+    let last_label = cells[..head_end]
+        .iter()
+        .rposition(|(c, _)| c.token == Token::Text);
     let values_from = last_label.map_or(0, |i| i + 1);
     let values_to = match cells.iter().rposition(|(c, _)| is_value(c)) {
         Some(last) => {
-            let trailing_text = cells[last + 1..].iter().any(|(c, _)| c.token == Token::Text);
+            let trailing_text = cells[last + 1..]
+                .iter()
+                .any(|(c, _)| c.token == Token::Text);
             if trailing_text {
                 last + 1
             } else {
@@ -164,7 +183,10 @@ fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
 /// Cuts a cell stream into records: a run of label cells, then a run of value cells.
 fn stream_records(table: &Table, table_no: usize) -> Vec<Record> {
     let mut records = Vec::new();
-    let mut current = Record { from_stream: true, ..Record::default() };
+    let mut current = Record {
+        from_stream: true,
+        ..Record::default()
+    };
     for cell in table.rows.iter().flatten() {
         let sc = source_cell(table, table_no, cell);
         match sc.token {
@@ -172,7 +194,10 @@ fn stream_records(table: &Table, table_no: usize) -> Vec<Record> {
                 if current.values.iter().any(|v| v.token != Token::Blank) {
                     records.push(std::mem::replace(
                         &mut current,
-                        Record { from_stream: true, ..Record::default() },
+                        Record {
+                            from_stream: true,
+                            ..Record::default()
+                        },
                     ));
                 } else {
                     // Blank positions between labels are span filler.
@@ -211,13 +236,24 @@ mod tests {
             shape: TableShape::Grid,
             name: None,
             rows: vec![
-                vec![cell("三、本年度办理结果", 2, 1), cell("（一）予以公开", 1, 2), cell("19", 1, 1), cell("", 1, 1)],
-                vec![cell("（二）部分公开", 1, 2), cell("1", 1, 1), cell("/", 1, 1)],
+                vec![
+                    cell("三、本年度办理结果", 2, 1),
+                    cell("（一）予以公开", 1, 2),
+                    cell("19", 1, 1),
+                    cell("", 1, 1),
+                ],
+                vec![
+                    cell("（二）部分公开", 1, 2),
+                    cell("1", 1, 1),
+                    cell("/", 1, 1),
+                ],
             ],
         };
         let records = grid_records(&table, 1);
-        let labels: Vec<Vec<&str>> =
-            records.iter().map(|r| r.labels.iter().map(|l| l.raw.as_str()).collect()).collect();
+        let labels: Vec<Vec<&str>> = records
+            .iter()
+            .map(|r| r.labels.iter().map(|l| l.raw.as_str()).collect())
+            .collect();
         assert_eq!(labels[1], vec!["三、本年度办理结果", "（二）部分公开"]);
         assert_eq!(records[0].values.len(), 2);
         assert_eq!(records[0].values[1].token, Token::Blank);
@@ -248,7 +284,11 @@ mod tests {
         let table = Table {
             shape: TableShape::Grid,
             name: None,
-            rows: vec![vec![cell("规章", 1, 1), cell("", 1, 1), cell("\u{a0}", 1, 1)]],
+            rows: vec![vec![
+                cell("规章", 1, 1),
+                cell("", 1, 1),
+                cell("\u{a0}", 1, 1),
+            ]],
         };
         let records = grid_records(&table, 1);
         assert_eq!(records[0].labels.len(), 1);
@@ -257,11 +297,26 @@ mod tests {
 
     #[test]
     fn streams_cut_after_each_run_of_values() {
-        let rows = ["第二十条第(五)项", "", "", "信息内容", "本年处理决定数量", "", "行政许可", "24380", "", ""]
-            .iter()
-            .map(|t| vec![cell(t, 1, 1)])
-            .collect();
-        let table = Table { shape: TableShape::CellStream, name: None, rows };
+        let rows = [
+            "第二十条第(五)项",
+            "",
+            "",
+            "信息内容",
+            "本年处理决定数量",
+            "",
+            "行政许可",
+            "24380",
+            "",
+            "",
+        ]
+        .iter()
+        .map(|t| vec![cell(t, 1, 1)])
+        .collect();
+        let table = Table {
+            shape: TableShape::CellStream,
+            name: None,
+            rows,
+        };
         let records = stream_records(&table, 1);
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].labels.len(), 4);

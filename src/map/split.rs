@@ -26,7 +26,13 @@ pub fn unique_split(digits: &str, keys: &[String], equations: &[Equation]) -> Op
             Some((lhs, rhs, last))
         })
         .collect();
-    let mut search = Search { digits: digits.as_bytes(), n: keys.len(), local: &local, found: Vec::new(), count: 0 };
+    let mut search = Search {
+        digits: digits.as_bytes(),
+        n: keys.len(),
+        local: &local,
+        found: Vec::new(),
+        count: 0,
+    };
     let mut parts = Vec::with_capacity(keys.len());
     search.walk(0, &mut parts);
     if search.count == 1 {
@@ -62,7 +68,11 @@ impl Search<'_> {
         if remaining_digits < remaining_parts {
             return;
         }
-        let max_len = if self.digits[at] == b'0' { 1 } else { (remaining_digits - (remaining_parts - 1)).min(12) };
+        let max_len = if self.digits[at] == b'0' {
+            1
+        } else {
+            (remaining_digits - (remaining_parts - 1)).min(12)
+        };
         for len in 1..=max_len {
             let Some(value) = parse(&self.digits[at..at + len]) else {
                 break;
@@ -78,10 +88,13 @@ impl Search<'_> {
     /// Checks the equations whose last cell has just been placed.
     fn consistent(&self, parts: &[i64]) -> bool {
         let just = parts.len() - 1;
-        self.local.iter().filter(|(_, _, last)| *last == just).all(|(lhs, rhs, _)| {
-            let sum = |ix: &Vec<usize>| ix.iter().map(|&i| parts[i]).sum::<i64>();
-            sum(lhs) == sum(rhs)
-        })
+        self.local
+            .iter()
+            .filter(|(_, _, last)| *last == just)
+            .all(|(lhs, rhs, _)| {
+                let sum = |ix: &Vec<usize>| ix.iter().map(|&i| parts[i]).sum::<i64>();
+                sum(lhs) == sum(rhs)
+            })
     }
 }
 
@@ -102,14 +115,20 @@ mod tests {
             rule: "R3".into(),
             binding: "r".into(),
             lhs: vec!["r.t".into()],
-            rhs: ["a", "b", "c", "d", "e", "f"].iter().map(|n| format!("r.{n}")).collect(),
+            rhs: ["a", "b", "c", "d", "e", "f"]
+                .iter()
+                .map(|n| format!("r.{n}"))
+                .collect(),
         }]
     }
 
     #[test]
     fn a_row_whose_total_pins_the_split_is_split() {
         let k = keys(&["a", "b", "c", "d", "e", "f", "t"]);
-        assert_eq!(unique_split("290000029", &k, &r3()), Some(vec![29, 0, 0, 0, 0, 0, 29]));
+        assert_eq!(
+            unique_split("290000029", &k, &r3()),
+            Some(vec![29, 0, 0, 0, 0, 0, 29])
+        );
         assert_eq!(unique_split("0000000", &k, &r3()), Some(vec![0; 7]));
     }
 
@@ -121,10 +140,16 @@ mod tests {
         assert_eq!(unique_split("1200012", &k, &r3()), None);
         // 1|110|0|0|0|0|111 and 111|0|0|0|0|0|111 both add up.
         assert_eq!(unique_split("11100000111", &k, &r3()), None);
-        assert_eq!(unique_split("1100002", &k, &r3()), Some(vec![1, 1, 0, 0, 0, 0, 2]));
+        assert_eq!(
+            unique_split("1100002", &k, &r3()),
+            Some(vec![1, 1, 0, 0, 0, 0, 2])
+        );
         // No rule over the row: only a run with one digit per cell has a single reading.
         assert_eq!(unique_split("3960181", &keys(&["x", "y", "z"]), &[]), None);
-        assert_eq!(unique_split("000", &keys(&["x", "y", "z"]), &[]), Some(vec![0, 0, 0]));
+        assert_eq!(
+            unique_split("000", &keys(&["x", "y", "z"]), &[]),
+            Some(vec![0, 0, 0])
+        );
     }
 
     #[test]
