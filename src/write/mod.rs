@@ -1,1 +1,108 @@
-//! Writers: a mapped [`crate::report::Report`] and its template in, files out (in progress).
+//! Writers: a mapped [`Report`] and its template in, file contents out.
+//!
+//! * [`form`] — where each cell of the official form and each live check goes on a sheet (from `templates/`);
+//! * [`xlsx`] — the workbook: the three forms with live checks, the narrative sheet, the findings sheet; also
+//!   the blank form for `nianbao template`;
+//! * [`csv`] — one CSV per table;
+//! * [`json`] — the `inspect --json` object;
+//! * [`atomic`] — putting bytes on disk without clobbering (temporary file, then rename).
+//!
+//! Writers never parse and never look at label-matching data: they take the report as mapped. Absent stays
+//! absent, blank stays blank, `na` keeps its mark; nothing is zero-filled.
+
+pub mod atomic;
+pub mod csv;
+pub mod form;
+pub mod json;
+pub mod xlsx;
+
+use sha2::{Digest, Sha256};
+
+use crate::report::{Report, TableResult};
+use crate::template::{self, TableSpec, Template};
+
+/// The version drawn when nothing says which one applies (a pre-2019 report, a document that is no report).
+pub const FALLBACK_VERSION: &str = "gov2021";
+
+/// Errors of the writers.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot build the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("unknown template version `{0}`")]
+    UnknownVersion(String),
+}
+
+/// What the writers record about the input file itself.
+#[derive(Debug, Clone)]
+pub struct SourceInfo {
+    /// The input as named on the command line.
+    pub path: String,
+    /// SHA-256 of the input bytes, lower-case hex.
+    pub sha256: String,
+}
+
+impl SourceInfo {
+    pub fn new(path: &str, bytes: &[u8]) -> SourceInfo {
+        let digest = Sha256::digest(bytes);
+        let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+        SourceInfo { path: path.to_string(), sha256 }
+    }
+}
+
+/// The template a report's table is drawn with: the table's own version, else the report's, else the one for the
+/// report year, else [`FALLBACK_VERSION`].
+pub fn drawing_template(report: &Report, table: &str) -> Option<&'static Template> {
+    let own = report.tables.get(table).and_then(|t| t.template.as_deref());
+    own.or(report.template.as_deref())
+        .and_then(template::by_version)
+        .or_else(|| report.year.and_then(template::for_year))
+        .or_else(|| template::by_version(FALLBACK_VERSION))
+        .or_else(|| template::all().last())
+}
+
+/// The table spec a report's table is drawn with (see [`drawing_template`]).
+pub fn drawing_spec(report: &Report, table: &str) -> Option<&'static TableSpec> {
+    drawing_template(report, table).and_then(|t| t.table(table))
+}
+
+/// The table result, or an absent one when the report lacks the key.
+fn table_result<'a>(report: &'a Report, table: &str, absent: &'a TableResult) -> &'a TableResult {
+    report.tables.get(table).unwrap_or(absent)
+}
+
+/// A number as the sheet's `General` format and CSV print it: whole numbers without a decimal point.
+pub fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.10}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_like_a_spreadsheet_general_format() {
+        assert_eq!(format_number(29.0), "29");
+        assert_eq!(format_number(-3.0), "-3");
+        assert_eq!(format_number(25.1), "25.1");
+        assert_eq!(format_number(9.63211), "9.63211");
+        assert_eq!(format_number(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn sha256_is_lower_hex() {
+        assert_eq!(
+            SourceInfo::new("x", b"abc").sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! CSV output: one file per table, `row_key,row_label,` then one column per template column of the table.
+//!
+//! Rows follow the template's order; a row's cells that the row does not have (表二's blocks have different
+//! columns) are empty, as are blank and absent cells; `na` cells carry the source's mark. An absent table has no
+//! CSV at all (the caller says so on stderr).
+
+use crate::report::{CellState, Report, TableResult, TableStatus};
+use crate::write::{drawing_spec, table_result, WriteError};
+
+/// How the header line names the value columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Header {
+    /// The printed column labels (`自然人`).
+    #[default]
+    Labels,
+    /// The machine keys (`natural_person`).
+    Keys,
+}
+
+/// CSV options.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvOptions {
+    pub header: Header,
+    /// Start with a UTF-8 byte-order mark, so spreadsheet programs detect the encoding.
+    pub bom: bool,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        CsvOptions { header: Header::Labels, bom: true }
+    }
+}
+
+/// The CSV of one table, or `None` when the table is absent from the report.
+pub fn table_csv(report: &Report, table: &str, options: CsvOptions) -> Result<Option<Vec<u8>>, WriteError> {
+    let absent = TableResult::absent();
+    let result = table_result(report, table, &absent);
+    if result.status == TableStatus::Absent {
+        return Ok(None);
+    }
+    let Some(spec) = drawing_spec(report, table) else {
+        return Ok(None);
+    };
+    let columns = spec.ordered_columns();
+    let mut out = Vec::new();
+    if options.bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    {
+        let mut w = ::csv::Writer::from_writer(&mut out);
+        let mut header = vec!["row_key".to_string(), "row_label".to_string()];
+        header.extend(columns.iter().map(|c| match options.header {
+            Header::Labels => c.label.clone(),
+            Header::Keys => c.key.clone(),
+        }));
+        w.write_record(&header)?;
+        for row in &spec.rows {
+            let mut record = vec![row.key.clone(), row.label.clone()];
+            for col in &columns {
+                let field = if row.columns.contains(&col.key) {
+                    match result.cells.get(&format!("{}.{}", row.key, col.key)) {
+                        Some(cell) => match cell.state {
+                            CellState::Value => cell.value.map(|v| v.to_string()).unwrap_or_default(),
+                            CellState::Blank => String::new(),
+                            CellState::Na => cell.raw.trim().to_string(),
+                        },
+                        None => String::new(),
+                    }
+                } else {
+                    String::new()
+                };
+                record.push(field);
+            }
+            w.write_record(&record)?;
+        }
+        w.flush().map_err(::csv::Error::from)?;
+    }
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Amount, CellSource, CellValue, DocKind};
+    use indexmap::IndexMap;
+
+    fn cell(value: Option<Amount>, raw: &str, state: CellState) -> CellValue {
+        CellValue { value, raw: raw.into(), state, unit: None, source: CellSource::Table, origin: None }
+    }
+
+    fn report_with_t2() -> Report {
+        let mut cells = IndexMap::new();
+        cells.insert("regulations.issued".to_string(), cell(Some(Amount::Int(3)), "3", CellState::Value));
+        cells.insert("regulations.repealed".to_string(), cell(None, "", CellState::Blank));
+        cells.insert("regulations.in_force".to_string(), cell(None, "/", CellState::Na));
+        cells.insert(
+            "admin_fees.fee_amount".to_string(),
+            cell(Some(Amount::Real(9.63211)), "9.63211", CellState::Value),
+        );
+        let mut tables = IndexMap::new();
+        tables.insert(
+            "t2".to_string(),
+            TableResult { status: TableStatus::Partial, template: Some("gov2021".into()), cells },
+        );
+        tables.insert("t3".to_string(), TableResult::absent());
+        Report {
+            source: "x".into(),
+            kind: DocKind::AnnualReport,
+            year: Some(2022),
+            agency: None,
+            published: None,
+            template: Some("gov2021".into()),
+            tables,
+            unplaced: Vec::new(),
+            findings: Vec::new(),
+            sections: Vec::new(),
+            metrics: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn rows_in_template_order_with_blank_na_and_absent_cells() {
+        let report = report_with_t2();
+        let bytes = table_csv(&report, "t2", CsvOptions { header: Header::Keys, bom: false })
+            .expect("csv")
+            .expect("t2 present");
+        let text = String::from_utf8(bytes).expect("utf-8");
+        assert_eq!(
+            text,
+            "row_key,row_label,issued,repealed,in_force,decisions,fee_amount\n\
+             regulations,规章,3,,/,,\n\
+             normative_documents,行政规范性文件,,,,,\n\
+             admin_licensing,行政许可,,,,,\n\
+             admin_penalty,行政处罚,,,,,\n\
+             admin_coercion,行政强制,,,,,\n\
+             admin_fees,行政事业性收费,,,,,9.63211\n"
+        );
+    }
+
+    #[test]
+    fn labels_header_and_bom_by_default_and_absent_tables_give_nothing() {
+        let report = report_with_t2();
+        let bytes = table_csv(&report, "t2", CsvOptions::default()).expect("csv").expect("t2");
+        assert!(bytes.starts_with("\u{feff}row_key,row_label,本年制发件数,".as_bytes()));
+        assert!(table_csv(&report, "t3", CsvOptions::default()).expect("csv").is_none());
+        assert!(table_csv(&report, "t4", CsvOptions::default()).expect("csv").is_none());
+    }
+}
