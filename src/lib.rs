@@ -34,9 +34,11 @@ pub fn analyse(doc: &Document) -> Report {
     let mapped = map::map_document(doc, meta.year);
     let template = match meta.kind {
         DocKind::Other => None,
-        DocKind::AnnualReport => mapped
-            .version()
-            .or_else(|| meta.year.and_then(template::for_year).map(|t| t.version.clone())),
+        DocKind::AnnualReport => mapped.version().or_else(|| {
+            meta.year
+                .and_then(template::for_year)
+                .map(|t| t.version.clone())
+        }),
     };
     let mut tables = IndexMap::new();
     for (key, table) in mapped.tables {
@@ -55,8 +57,9 @@ pub fn analyse(doc: &Document) -> Report {
         sections: Vec::new(),
         metrics: Vec::new(),
     };
-    prose::apply(doc, &mut report);
+    let prose_findings = prose::apply(doc, &mut report);
     let findings = check::check(&report);
     report.findings.extend(findings);
+    report.findings.extend(prose_findings);
     report
 }

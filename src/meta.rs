@@ -25,9 +25,7 @@ pub fn lines(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
     for block in &doc.blocks {
         match block {
-            Block::Heading { text, .. } | Block::Paragraph { text, .. } => {
-                out.push(to_mainland(text))
-            }
+            Block::Heading { text, .. } | Block::Paragraph { text, .. } => out.push(to_mainland(text)),
             Block::Table(table) => {
                 let mut current_line = usize::MAX;
                 let mut row_text: Vec<String> = Vec::new();
@@ -57,12 +55,7 @@ pub fn extract(doc: &Document) -> Meta {
     let agency = agency(&lines);
     let published = published(&lines);
     let kind = kind(&lines);
-    Meta {
-        kind,
-        year,
-        agency,
-        published,
-    }
+    Meta { kind, year, agency, published }
 }
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,11 +63,9 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
-static PERIOD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"统计期限自\s*((?:19|20)\d{2})\s*年").expect("valid"));
+static PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"统计期限自\s*((?:19|20)\d{2})\s*年").expect("valid"));
 
-static YEAR_MENTION: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid"));
+static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid"));
 
 /// The year reported on: from the title, else the statistics period, else the year the text talks about most.
 fn report_year(lines: &[String]) -> Option<i32> {
@@ -95,37 +86,30 @@ fn report_year(lines: &[String]) -> Option<i32> {
         }
     }
     // The most mentioned year; on a tie the earlier one (the report looks back on its year).
-    counts
-        .into_iter()
-        .max_by_key(|(y, n)| (*n, -y))
-        .map(|(y, _)| y)
+    counts.into_iter().max_by_key(|(y, n)| (*n, -y)).map(|(y, _)| y)
 }
 
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*(?:\|\s*)?(?P<name>[^|\s:：]{2,40})").expect("valid")
+    Regex::new(r"(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*(?:\|\s*)?(?P<name>[^|\s:：]{2,40})")
+        .expect("valid")
 });
 
 static ORG_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:局|办公室|委员会|政府|厅|院|中心|办事处|管委会|委|办|署|部|所|馆|站|队|街道|镇|乡|公司)$").expect("valid")
+    Regex::new(r"(?:局|办公室|委员会|政府|厅|院|中心|办事处|管委会|委|办|署|部|所|馆|站|队|街道|镇|乡|公司)$")
+        .expect("valid")
 });
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?\s*$")
-        .expect("valid")
+    Regex::new(r"^\s*((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?\s*$").expect("valid")
 });
 
 /// The issuing body: from the title, else a 来源 line, else the signature above the closing date.
 fn agency(lines: &[String]) -> Option<String> {
     for line in lines.iter().take(40) {
         if let Some(caps) = TITLE.captures(line) {
-            let before =
-                caps["before"].trim_matches(|c: char| c.is_ascii_punctuation() || c == '《');
+            let before = caps["before"].trim_matches(|c: char| c.is_ascii_punctuation() || c == '《');
             let after = &caps["after"];
-            let name = if plausible_agency(before) {
-                before
-            } else {
-                after
-            };
+            let name = if plausible_agency(before) { before } else { after };
             if plausible_agency(name) {
                 return Some(name.to_string());
             }
@@ -140,29 +124,28 @@ fn agency(lines: &[String]) -> Option<String> {
     // A signature: a short organisation name right above a date, near the end.
     let tail = lines.len().saturating_sub(12);
     let tail_lines = &lines[tail..];
-    tail_lines
-        .windows(2)
-        .enumerate()
-        .rev()
-        .find_map(|(i, pair)| {
-            let mut name = pair[0].trim().to_string();
-            // A long name wrapped over two lines: the second half starts with a conjunction.
-            if name.starts_with(['和', '及', '与']) && i > 0 {
-                name = format!("{}{}", tail_lines[i - 1].trim(), name);
-            }
-            (DATE_LINE.is_match(&pair[1])
-                && name.chars().count() <= 40
-                && ORG_SUFFIX.is_match(&name))
-            .then_some(name)
-        })
+    tail_lines.windows(2).enumerate().rev().find_map(|(i, pair)| {
+        let mut name = pair[0].trim().to_string();
+        // A long name wrapped over two lines: the second half starts with a conjunction.
+        if name.starts_with(['和', '及', '与']) && i > 0 {
+            name = format!("{}{}", tail_lines[i - 1].trim(), name);
+        }
+        (DATE_LINE.is_match(&pair[1]) && name.chars().count() <= 40 && ORG_SUFFIX.is_match(&name)).then_some(name)
+    })
 }
 
+/// A place that issues its own report (`常熟市`, `某某县`).
+static PLACE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:省|市|县|区|州|盟|旗|镇|乡)$").expect("valid"));
+
+/// An organisation or place name: Han characters, no digits, ending like a body or a place (`现就做好` in
+/// "现就做好2023年度…年度报告编制工作" is not one).
 fn plausible_agency(name: &str) -> bool {
     let n = name.chars().count();
     (2..=40).contains(&n)
         && name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
         && !name.chars().any(|c| c.is_ascii_digit())
         && !name.contains("关于")
+        && (ORG_SUFFIX.is_match(name) || PLACE_SUFFIX.is_match(name))
 }
 
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
@@ -180,11 +163,7 @@ fn published(lines: &[String]) -> Option<String> {
         return iso(&c[1], &c[2], &c[3]);
     }
     let tail = lines.len().saturating_sub(8);
-    lines[tail..]
-        .iter()
-        .rev()
-        .find_map(|l| DATE_LINE.captures(l))
-        .and_then(|c| iso(&c[1], &c[2], &c[3]))
+    lines[tail..].iter().rev().find_map(|l| DATE_LINE.captures(l)).and_then(|c| iso(&c[1], &c[2], &c[3]))
 }
 
 /// Phrases of the six required section headings (either template) and of the old pre-2019 outline.
@@ -200,30 +179,44 @@ const SECTION_PHRASES: &[&str] = &[
     "政府信息公开收费及减免",
 ];
 
-/// An annual report names itself in its title, or carries the required section headings.
+/// Title words of documents *about* annual reports (notices on compiling them, the format itself, bulletins on
+/// their publication, interpretations) and of reports that are not annual (quarterly, half-year).
+static NOT_AN_ANNUAL_REPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"关于做好|关于开展|编制|报送|格式|发布情况|通报|评估|检查|解读|图解|培训|考核|季度|半年|月度|月份")
+        .expect("valid")
+});
+
+/// The document's title: the first short line near the top that names a report, notice or bulletin (a sentence
+/// citing a notice, with its commas and full stop, is not a title). Compact form.
+fn title_line(lines: &[String]) -> Option<String> {
+    lines.iter().take(8).map(|l| compact(l)).find(|l| {
+        l.chars().count() <= 80
+            && !l.contains(['。', ','])
+            && (l.contains("报告") || l.contains("通知") || l.contains("通报"))
+    })
+}
+
+/// An annual report names itself in its title, or carries the required section headings; a notice or bulletin
+/// *about* annual reports, or a quarterly report, is not one even when it lists the headings.
 fn kind(lines: &[String]) -> DocKind {
-    let head: String = lines
-        .iter()
-        .take(6)
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let head = compact(&head);
-    let titled = (head.contains("政府信息公开") || head.contains("政务公开"))
-        && head.contains("年度报告")
-        && !head.contains("关于做好")
-        && !head.contains("通知");
-    if titled {
+    let title = title_line(lines);
+    if title.as_deref().is_some_and(|t| NOT_AN_ANNUAL_REPORT.is_match(t)) {
+        return DocKind::Other;
+    }
+    let names_itself = |text: &str| {
+        (text.contains("政府信息公开") || text.contains("政务公开"))
+            && text.contains("年度报告")
+            && !text.contains("关于做好")
+            && !text.contains("通知")
+    };
+    let head: String = lines.iter().take(6).map(String::as_str).collect::<Vec<_>>().join("\n");
+    if names_itself(&compact(&head)) || title.as_deref().is_some_and(names_itself) {
         return DocKind::AnnualReport;
     }
     let headings = lines
         .iter()
         .filter(|l| l.chars().count() <= 60 || crate::read::is_section_heading(l))
-        .filter(|l| {
-            SECTION_PHRASES
-                .iter()
-                .any(|p| compact(l).contains(&compact(p)))
-        })
+        .filter(|l| SECTION_PHRASES.iter().any(|p| compact(l).contains(&compact(p))))
         .count();
     if headings >= 3 {
         DocKind::AnnualReport
@@ -265,14 +258,37 @@ mod tests {
         assert_eq!(agency(&l).as_deref(), Some("某某县人民政府办公室"));
         assert_eq!(published(&l).as_deref(), Some("2024-01-20"));
         assert_eq!(agency(&ls("正文。\n一、总体情况")), None);
+        let notice = ls("关于做好2023年度政府信息公开工作年度报告编制发布工作的通知\n现就做好2023年度政府信息公开工作年度报告编制工作通知如下。\n某区人民政府办公室\n2024年1月5日");
+        assert_eq!(agency(&notice).as_deref(), Some("某区人民政府办公室"));
     }
 
     #[test]
     fn kind_needs_a_title_or_the_sections() {
-        let report =
-            ls("一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况");
+        let report = ls("一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况");
         assert_eq!(kind(&report), DocKind::AnnualReport);
         let bulletin = ls("市各有关部门：\n一、政务服务体系建设情况\n二、事项梳理情况");
         assert_eq!(kind(&bulletin), DocKind::Other);
+    }
+
+    #[test]
+    fn notices_about_reports_and_quarterly_reports_are_other() {
+        let headings = "\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况";
+        for title in [
+            "关于做好2023年度政府信息公开工作年度报告编制发布工作的通知",
+            "中华人民共和国政府信息公开工作年度报告格式",
+            "关于2022年度政府信息公开工作年度报告发布情况的通报",
+            "图解：某某区2023年政府信息公开工作年度报告",
+            "某某区2023年第三季度政府信息公开工作报告",
+        ] {
+            assert_eq!(kind(&ls(&format!("{title}\n各区政府：{headings}"))), DocKind::Other, "{title}");
+        }
+    }
+
+    #[test]
+    fn a_report_citing_the_format_notice_is_still_a_report() {
+        let report = ls("某某区2023年政府信息公开工作年度报告\n根据《条例》和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，编制本报告。\n一、总体情况");
+        assert_eq!(kind(&report), DocKind::AnnualReport);
+        let published = ls("关于公布《某某区2023年政府信息公开工作年度报告》的通知\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况");
+        assert_eq!(kind(&published), DocKind::AnnualReport);
     }
 }

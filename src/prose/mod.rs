@@ -1,7 +1,60 @@
-//! Prose: sections, metrics with provenance, prose-derived cells, prose ↔ table checks (in progress).
+//! Prose: what the report's text says, next to its tables.
+//!
+//! * [`sections`] finds the numbered parts (`s1` … `s6`, and `fees` of the old outline) with their printed
+//!   headings and text;
+//! * [`metrics`] reads the figures the sentences state, each with its qualifier, sentence and offset;
+//! * [`links`] places prose figures into the absent tables of pre-2019 reports (`source: prose`) and compares prose
+//!   figures with the printed tables (`P1` findings).
+//!
+//! All offsets (`Section::start`, `Metric::offset`) are **character** offsets (not bytes) into
+//! [`Document::prose_text`]: the document's headings and paragraphs, one block per line, tables left out.
+//!
+//! Only annual reports are read this way; other documents (notices, bulletins) get no sections or metrics.
+//! This module never changes a table-derived cell.
+
+pub mod links;
+pub mod metrics;
+pub mod sections;
+pub mod text;
 
 use crate::doc::Document;
-use crate::report::Report;
+use crate::report::{DocKind, Finding, Report, Severity};
 
-/// Adds what the prose says to a report whose tables are already mapped.
-pub fn apply(_doc: &Document, _report: &mut Report) {}
+/// Adds what the prose says to a report whose tables are already mapped: sections, metrics and prose-derived
+/// cells for pre-2019 reports. Returns the prose findings (`section_missing`, `P1`), which the pipeline lists
+/// after the rule findings.
+pub fn apply(doc: &Document, report: &mut Report) -> Vec<Finding> {
+    if report.kind != DocKind::AnnualReport {
+        return Vec::new();
+    }
+    let prose = doc.prose_text();
+    let (sections, heading_spans) = sections::find(&prose);
+    let cuts: Vec<usize> = heading_spans.iter().flat_map(|&(start, end)| [start, end]).collect();
+    let sentences = text::sentences(&prose, &cuts, &heading_spans);
+    let found = metrics::extract(&sentences);
+    report.sections = sections;
+    report.metrics = found.iter().map(|e| e.metric.clone()).collect();
+    links::place_prose_cells(report, &found);
+    let mut findings = missing_sections(report);
+    findings.extend(links::check_against_tables(report));
+    findings
+}
+
+/// A warning for each required section a report on a national form (2019 on) does not have. Pre-2019 reports
+/// follow local outlines and are not held to the six sections.
+fn missing_sections(report: &Report) -> Vec<Finding> {
+    if report.kind != DocKind::AnnualReport || report.template.is_none() {
+        return Vec::new();
+    }
+    sections::REQUIRED
+        .iter()
+        .filter(|(key, _)| !report.sections.iter().any(|s| s.key == *key))
+        .map(|(key, heading)| {
+            Finding::new(
+                Severity::Warning,
+                "section_missing",
+                format!("未找到“{heading}”部分 / required section {key} ({heading}) not found"),
+            )
+        })
+        .collect()
+}

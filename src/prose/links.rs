@@ -1,0 +1,337 @@
+//! Metrics ↔ template cells: which prose figure states which cell, prose-derived cells for reports that print no
+//! tables, and the prose ↔ table check (`P1`).
+//!
+//! [`LINKS`] is the data: a metric key, the table, and the cells whose sum the metric states. Only links whose
+//! figure means exactly one template cell may place a value; the others are checked but never placed.
+//!
+//! Decisions recorded here:
+//! * `applications_received` (收到/受理 … 申请 N 件) is `t3.new_received.total`: 受理 is how reports say
+//!   "received".
+//! * `applications_handled` (处理/办理/办结 … 申请 N 件) is **not** `new_received`: handled applications are those
+//!   with an outcome this year, which is `t3.results_total.total` (三、本年度办理结果 …（七）总计); reports that
+//!   print both satisfy 收到 + 上年结转 = 办结 + 结转下年. Answered (答复书 N 份) has no cell: a reply letter is not
+//!   one of the outcome rows.
+//! * The outcome groups 予以公开 and 部分公开 are single rows (`granted.total`, `partially_granted.total`); 不予公开,
+//!   无法提供 and 不予处理 state the sum of their items and are only checked.
+//! * `admin_reviews` is `t4.cases.review_total`, its corrections `t4.cases.review_corrected`.
+//! * `lawsuits` is the sum of direct and after-review lawsuits; prose rarely says which, so it is checked against
+//!   the sum and never placed in either column. The same holds for `lawsuits_corrected` and for
+//!   `reviews_and_lawsuits`.
+//! * Fees for disclosure (信息处理费) are not the 行政事业性收费 of table 二, so they link to nothing.
+//!
+//! Prose-derived cells are written only for annual reports on years before 2019 (no national tables exist), only
+//! into tables that are absent, only from exact figures (never `余`/`超`…), and only when the prose states one
+//! value for the cell. Their keys are those of the first national form, `gov2019` (the cells used mean the
+//! same in `gov2021`), and the table's `template` says so; the table's `status` stays `absent` because no table
+//! is printed. Each such cell has `source: prose`, the figure as `raw` and the sentence as `origin`.
+
+use std::collections::BTreeMap;
+
+use super::metrics::{self, Extracted};
+use crate::report::{
+    Amount, CellSource, CellState, CellValue, DocKind, Finding, Qualifier, Report, Severity, TableStatus,
+};
+use crate::template;
+
+/// A metric key and the template cells whose sum it states.
+pub struct Link {
+    pub metric: &'static str,
+    pub table: &'static str,
+    pub cells: &'static [&'static str],
+    /// The figure means this one cell and may be placed as a prose-derived value.
+    pub place: bool,
+}
+
+pub const LINKS: &[Link] = &[
+    Link { metric: "applications_received", table: "t3", cells: &["new_received.total"], place: true },
+    Link { metric: "applications_carried_over", table: "t3", cells: &["carried_over.total"], place: true },
+    Link { metric: "applications_handled", table: "t3", cells: &["results_total.total"], place: true },
+    Link { metric: "applications_carried_forward", table: "t3", cells: &["carried_forward.total"], place: true },
+    Link { metric: "applications_granted", table: "t3", cells: &["granted.total"], place: true },
+    Link { metric: "applications_partially_granted", table: "t3", cells: &["partially_granted.total"], place: true },
+    Link {
+        metric: "applications_withheld",
+        table: "t3",
+        cells: &[
+            "withheld_state_secret.total",
+            "withheld_law_prohibited.total",
+            "withheld_three_security_one_stability.total",
+            "withheld_third_party_rights.total",
+            "withheld_internal_affairs.total",
+            "withheld_process_info.total",
+            "withheld_enforcement_case_file.total",
+            "withheld_admin_query.total",
+        ],
+        place: false,
+    },
+    Link {
+        metric: "applications_unable",
+        table: "t3",
+        cells: &["unable_not_held.total", "unable_needs_creation.total", "unable_unclear_after_correction.total"],
+        place: false,
+    },
+    Link {
+        metric: "applications_not_processed",
+        table: "t3",
+        cells: &[
+            "not_processed_petition_complaint.total",
+            "not_processed_duplicate.total",
+            "not_processed_publication.total",
+            "not_processed_excessive.total",
+            "not_processed_confirm_reissue.total",
+        ],
+        place: false,
+    },
+    Link { metric: "admin_reviews", table: "t4", cells: &["cases.review_total"], place: true },
+    Link { metric: "admin_reviews_corrected", table: "t4", cells: &["cases.review_corrected"], place: true },
+    Link {
+        metric: "lawsuits",
+        table: "t4",
+        cells: &["cases.suit_direct_total", "cases.suit_after_review_total"],
+        place: false,
+    },
+    Link {
+        metric: "lawsuits_corrected",
+        table: "t4",
+        cells: &["cases.suit_direct_corrected", "cases.suit_after_review_corrected"],
+        place: false,
+    },
+    Link {
+        metric: "reviews_and_lawsuits",
+        table: "t4",
+        cells: &["cases.review_total", "cases.suit_direct_total", "cases.suit_after_review_total"],
+        place: false,
+    },
+];
+
+/// The template version whose keys prose-derived cells use.
+pub const PROSE_CELL_TEMPLATE: &str = "gov2019";
+
+/// First report year of the national forms; earlier reports get prose-derived cells.
+const FIRST_FORM_YEAR: i32 = 2019;
+
+/// Places prose figures into the absent tables of a pre-2019 annual report.
+pub fn place_prose_cells(report: &mut Report, found: &[Extracted]) {
+    let pre_form = report.kind == DocKind::AnnualReport
+        && report.template.is_none()
+        && report.year.is_some_and(|y| y < FIRST_FORM_YEAR);
+    if !pre_form {
+        return;
+    }
+    for link in LINKS.iter().filter(|l| l.place) {
+        let [cell_key] = link.cells else { continue };
+        let stated: Vec<&Extracted> = found.iter().filter(|e| e.metric.key == link.metric).collect();
+        let Some(first) = stated.first() else {
+            continue;
+        };
+        let one_exact_value =
+            stated.iter().all(|e| e.metric.qualifier == Qualifier::Exact && e.metric.value == first.metric.value);
+        if !one_exact_value {
+            continue;
+        }
+        let Some(table) = report.tables.get_mut(link.table) else {
+            continue;
+        };
+        if table.status != TableStatus::Absent || table.cells.contains_key(*cell_key) {
+            continue;
+        }
+        table.template.get_or_insert_with(|| PROSE_CELL_TEMPLATE.to_string());
+        table.cells.insert(
+            cell_key.to_string(),
+            CellValue {
+                value: Some(first.metric.value),
+                raw: first.raw.clone(),
+                state: CellState::Value,
+                unit: None,
+                source: CellSource::Prose,
+                origin: Some(first.metric.sentence.clone()),
+            },
+        );
+    }
+    // Keep the cells in template order, as for table-derived cells.
+    for (key, table) in report.tables.iter_mut() {
+        let Some(spec) = template::by_version(PROSE_CELL_TEMPLATE).and_then(|t| t.table(key)) else {
+            continue;
+        };
+        let order: BTreeMap<String, usize> = spec.cell_keys().into_iter().enumerate().map(|(i, k)| (k, i)).collect();
+        table.cells.sort_by(|a, _, b, _| order.get(a).cmp(&order.get(b)));
+    }
+}
+
+/// `P1` findings: each prose figure that a printed table also holds, compared with it.
+pub fn check_against_tables(report: &Report) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for metric in &report.metrics {
+        for link in LINKS.iter().filter(|l| l.metric == metric.key) {
+            let Some(table) = report.tables.get(link.table) else {
+                continue;
+            };
+            if table.status == TableStatus::Absent {
+                continue;
+            }
+            let mut sum = 0.0;
+            let mut complete = true;
+            for key in link.cells {
+                match table.cells.get(*key) {
+                    Some(CellValue { value: Some(v), source: CellSource::Table, .. }) => sum += v.as_f64(),
+                    _ => complete = false,
+                }
+            }
+            if !complete {
+                continue;
+            }
+            let stated = metric.value.as_f64();
+            let agrees = match metric.qualifier {
+                Qualifier::Exact => (sum - stated).abs() < 1e-9,
+                Qualifier::AtLeast => sum + 1e-9 >= stated,
+                Qualifier::AtMost => sum <= stated + 1e-9,
+                Qualifier::Approx => continue,
+            };
+            out.push(finding(metric, link, sum, agrees));
+        }
+    }
+    out
+}
+
+fn finding(metric: &crate::report::Metric, link: &Link, table_value: f64, agrees: bool) -> Finding {
+    let cells = link.cells.iter().map(|c| format!("{}.{c}", link.table)).collect::<Vec<_>>().join(" + ");
+    let label = metrics::label(&metric.key).unwrap_or(metric.key.as_str());
+    let table_name = match link.table {
+        "t2" => "表二",
+        "t3" => "表三",
+        _ => "表四",
+    };
+    let shown = Amount::Real(table_value);
+    let shown = if table_value.fract() == 0.0 { Amount::Int(table_value as i64) } else { shown };
+    let (severity, status, message) = if agrees {
+        (
+            Severity::Info,
+            None,
+            format!(
+                "正文“{}”所述{}与{} {} 一致（{}）/ the prose figure {} for {} agrees with {}",
+                metric.sentence, metric.value, table_name, cells, shown, metric.value, metric.key, cells
+            ),
+        )
+    } else {
+        (
+            Severity::Warning,
+            Some("failed".to_string()),
+            format!(
+                "正文“{}”称{}（{}），但{} {} 为{} / the prose states {} for {} but {} holds {}",
+                metric.sentence, metric.value, label, table_name, cells, shown, metric.value, metric.key, cells, shown
+            ),
+        )
+    };
+    let mut f = Finding::new(severity, "P1", message).in_table(link.table);
+    f.status = status;
+    f.cells = link.cells.iter().map(|c| c.to_string()).collect();
+    f.expected = Some(metric.value.as_f64());
+    f.found = Some(table_value);
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Metric, TableStatus};
+
+    fn pre2019(body: &str) -> Report {
+        let text = format!("某某县2016年政府信息公开工作年度报告\n一、概述\n{body}\n");
+        crate::inspect_bytes(text.as_bytes(), "-").expect("text is readable")
+    }
+
+    fn placed(r: &Report) -> Vec<(String, Option<Amount>, Option<String>)> {
+        r.tables
+            .iter()
+            .flat_map(|(t, table)| {
+                table.cells.iter().map(move |(k, c)| (format!("{t}.{k}"), c.value, c.origin.clone()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_value_stated_twice_is_placed_once_with_the_first_sentence() {
+        let r = pre2019("全年共受理政府信息公开申请12件。三、依申请公开政府信息情况\n本年度受理政府信息公开申请12件。");
+        assert_eq!(
+            placed(&r),
+            vec![(
+                "t3.new_received.total".to_string(),
+                Some(Amount::Int(12)),
+                Some("全年共受理政府信息公开申请12件".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn conflicting_or_approximate_figures_are_not_placed() {
+        let r = pre2019("全年共受理政府信息公开申请12件。本年度受理政府信息公开申请13件。已办结申请约10件。");
+        assert_eq!(r.metrics.len(), 3);
+        assert_eq!(placed(&r), vec![]);
+        assert!(r.tables.values().all(|t| t.template.is_none() && t.status == TableStatus::Absent));
+    }
+
+    #[test]
+    fn reports_from_2019_on_get_no_prose_cells() {
+        let text = "某某县2019年政府信息公开工作年度报告\n一、总体情况\n全年共受理政府信息公开申请12件。\n";
+        let r = crate::inspect_bytes(text.as_bytes(), "-").expect("text is readable");
+        assert_eq!(r.metrics.len(), 1);
+        assert_eq!(placed(&r), vec![]);
+    }
+
+    fn metric(key: &str, value: i64, qualifier: Qualifier) -> Metric {
+        Metric {
+            key: key.to_string(),
+            value: Amount::Int(value),
+            unit: Some("件".to_string()),
+            qualifier,
+            sentence: "句".to_string(),
+            offset: 0,
+        }
+    }
+
+    fn with_table_cell(value: i64, source: CellSource) -> Report {
+        let mut r = pre2019("正文。");
+        let table = r.tables.get_mut("t3").expect("t3 exists");
+        table.status = TableStatus::Partial;
+        table.cells.insert(
+            "new_received.total".to_string(),
+            CellValue {
+                value: Some(Amount::Int(value)),
+                raw: value.to_string(),
+                state: CellState::Value,
+                unit: None,
+                source,
+                origin: None,
+            },
+        );
+        r
+    }
+
+    #[test]
+    fn qualifiers_decide_what_agreement_means() {
+        let verdicts = |qualifier: Qualifier, stated: i64| -> Vec<(Severity, Option<String>)> {
+            let mut r = with_table_cell(29, CellSource::Table);
+            r.metrics = vec![metric("applications_received", stated, qualifier)];
+            check_against_tables(&r).into_iter().map(|f| (f.severity, f.status)).collect()
+        };
+        let agree = vec![(Severity::Info, None)];
+        let disagree = vec![(Severity::Warning, Some("failed".to_string()))];
+        assert_eq!(verdicts(Qualifier::Exact, 29), agree);
+        assert_eq!(verdicts(Qualifier::Exact, 30), disagree);
+        assert_eq!(verdicts(Qualifier::AtLeast, 25), agree);
+        assert_eq!(verdicts(Qualifier::AtLeast, 30), disagree);
+        assert_eq!(verdicts(Qualifier::AtMost, 30), agree);
+        assert_eq!(verdicts(Qualifier::AtMost, 20), disagree);
+        assert_eq!(verdicts(Qualifier::Approx, 30), vec![]);
+    }
+
+    #[test]
+    fn prose_cells_and_incomplete_sums_are_not_compared() {
+        let mut r = with_table_cell(29, CellSource::Prose);
+        r.metrics = vec![metric("applications_received", 30, Qualifier::Exact)];
+        assert!(check_against_tables(&r).is_empty());
+        let mut r = with_table_cell(29, CellSource::Table);
+        r.metrics = vec![metric("applications_withheld", 3, Qualifier::Exact)];
+        assert!(check_against_tables(&r).is_empty(), "seven of the eight withheld cells are missing");
+    }
+}

@@ -1,0 +1,297 @@
+//! Sections: the report's numbered parts (`一、总体情况` … `六、其他需要报告的事项`), found by meaning.
+//!
+//! A heading is a section number (`三、`, `三.`, or at the start of a line `3、`/`3.`) followed by a short title
+//! whose words say which part it is. Headings are recognised at the start of a prose line and also inside a
+//! paragraph after a space or a sentence end, because flattened pages print several headings in one line. The
+//! title is matched on folded text (simplified, NFKC), so traditional, re-worded and typo'd headings map to the
+//! same key; the output keeps the printed heading.
+//!
+//! Keys (a public contract, like the cell keys):
+//!
+//! | key | section (2019+ form) | old pre-2019 outline mapped onto it |
+//! |---|---|---|
+//! | `s1` | 一、总体情况 | 概述 |
+//! | `s2` | 二、主动公开政府信息情况 | 主动公开政府信息情况 |
+//! | `s3` | 三、收到和处理政府信息公开申请情况 | 依申请公开政府信息情况 |
+//! | `s4` | 四、政府信息公开行政复议、行政诉讼情况 | 因政府信息公开申请行政复议和提起行政诉讼的情况 |
+//! | `s5` | 五、存在的主要问题及改进情况 | 存在问题和改进措施 |
+//! | `s6` | 六、其他需要报告的事项 | 其他需要报告的事项 |
+//! | `fees` | — | 政府信息公开收费及减免情况 |
+//!
+//! Sub-headings (`（一）基本情况`) stay inside their section's text, as printed. This module does not decide
+//! whether a missing section matters; [`super::apply`] does.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::text::{char_offset, fold};
+use crate::report::Section;
+
+/// The six sections every report on the 2019 and 2021 forms must have, with their official headings.
+pub const REQUIRED: [(&str, &str); 6] = [
+    ("s1", "一、总体情况"),
+    ("s2", "二、主动公开政府信息情况"),
+    ("s3", "三、收到和处理政府信息公开申请情况"),
+    ("s4", "四、政府信息公开行政复议、行政诉讼情况"),
+    ("s5", "五、存在的主要问题及改进情况"),
+    ("s6", "六、其他需要报告的事项"),
+];
+
+/// Title words → section key, tried in order (the first that matches wins). Order matters: the old outline's
+/// `因政府信息公开申请行政复议…` names 申请 but is the review section; `收费及减免` names 政府信息公开.
+const TITLE_WORDS: &[(&str, &str)] = &[
+    ("fees", "收费|减免"),
+    ("s4", "复议|诉讼"),
+    ("s5", "存在|问题|改进|不足"),
+    ("s6", "其[他它]"),
+    ("s2", "主动公开"),
+    ("s3", "依申请|收到和处理|公开申请|申请情况|申请的情况"),
+    ("s1", "总体|概述|概况|基本情况|综述"),
+];
+
+static TITLE_KEYS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+    TITLE_WORDS.iter().map(|(key, words)| (*key, Regex::new(words).expect("title words are valid regexes"))).collect()
+});
+
+/// A Chinese section number at the start of a line or after a space or a sentence end.
+static HAN_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\s。;!?])(?P<n>[一二三四五六七八九十]{1,3})\s*[、.]").expect("valid"));
+
+/// An Arabic section number at the start of a line (`1、 总体情况`).
+static ARABIC_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?P<n>\d{1,2})\s*[、.]").expect("valid"));
+
+/// A sub-heading number right after a title (`一、总体情况（一）基本情况`): the title ends there.
+static SUB_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\([一二三四五六七八九十]{1,3}\)").expect("valid"));
+
+/// Longest title, in characters, that is still a heading and not a sentence.
+const MAX_TITLE: usize = 40;
+
+/// A recognised heading: where it is and which section it opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub key: &'static str,
+    /// The heading as printed (number and title).
+    pub text: String,
+    /// Character offsets of the heading in the prose text.
+    pub start: usize,
+    pub end: usize,
+    number: u32,
+    arabic: bool,
+}
+
+/// The sections of the prose, in order, and the spans of their headings.
+pub fn find(prose: &str) -> (Vec<Section>, Vec<(usize, usize)>) {
+    let headings = headings(prose);
+    let total = prose.chars().count();
+    let chars: Vec<char> = prose.chars().collect();
+    let mut sections = Vec::with_capacity(headings.len());
+    for (i, h) in headings.iter().enumerate() {
+        let body_end = headings.get(i + 1).map_or(total, |next| next.start);
+        let body: String = chars.get(h.end..body_end).map(|s| s.iter().collect()).unwrap_or_default();
+        sections.push(Section {
+            key: h.key.to_string(),
+            heading: h.text.clone(),
+            text: body.trim().to_string(),
+            start: h.start,
+        });
+    }
+    let spans = headings.iter().map(|h| (h.start, h.end)).collect();
+    (sections, spans)
+}
+
+/// The accepted section headings, in document order.
+pub fn headings(prose: &str) -> Vec<Heading> {
+    let candidates = candidates(prose);
+    let han: Vec<Heading> = candidates.iter().filter(|c| !c.arabic).cloned().collect();
+    let accepted = accept(han);
+    if accepted.len() >= 2 {
+        return accepted;
+    }
+    accept(candidates)
+}
+
+/// Keeps headings whose numbers increase and whose sections have not been seen yet.
+fn accept(candidates: Vec<Heading>) -> Vec<Heading> {
+    let mut out: Vec<Heading> = Vec::new();
+    for c in candidates {
+        let later = out.last().is_none_or(|last| c.number > last.number);
+        if later && !out.iter().any(|h| h.key == c.key) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Every numbered title that names a section, wherever it is printed.
+fn candidates(prose: &str) -> Vec<Heading> {
+    let mut out = Vec::new();
+    let mut line_start = 0usize;
+    for line in prose.split('\n') {
+        let folded = fold(line);
+        let original: Vec<char> = line.chars().collect();
+        let mut numbers: Vec<(usize, usize, u32, bool)> = Vec::new();
+        for caps in HAN_NUMBER.captures_iter(&folded) {
+            if let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) {
+                if let Some(value) = han_number(n.as_str()) {
+                    numbers.push((char_offset(&folded, n.start()), char_offset(&folded, whole.end()), value, false));
+                }
+            }
+        }
+        if let Some(caps) = ARABIC_NUMBER.captures(&folded) {
+            if let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) {
+                let next = folded.get(whole.end()..).and_then(|s| s.chars().next());
+                if let (Ok(value), false) = (n.as_str().parse::<u32>(), next.is_some_and(|c| c.is_ascii_digit())) {
+                    numbers.push((char_offset(&folded, n.start()), char_offset(&folded, whole.end()), value, true));
+                }
+            }
+        }
+        let folded_chars: Vec<char> = folded.chars().collect();
+        for (start, after_number, number, arabic) in numbers {
+            if let Some((key, title_end)) = title(&folded_chars, after_number) {
+                let text: String = original.get(start..title_end).map(|s| s.iter().collect()).unwrap_or_default();
+                out.push(Heading {
+                    key,
+                    text: text.trim().to_string(),
+                    start: line_start + start,
+                    end: line_start + title_end,
+                    number,
+                    arabic,
+                });
+            }
+        }
+        line_start += original.len() + 1;
+    }
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+/// The section key of the title starting at `from` (after the number), and where the title ends.
+fn title(chars: &[char], from: usize) -> Option<(&'static str, usize)> {
+    let begin = from + chars.get(from..)?.iter().take_while(|c| c.is_whitespace()).count();
+    let mut end = begin;
+    while let Some(&c) = chars.get(end) {
+        let rest: String = chars.get(end..)?.iter().take(6).collect();
+        let ends = c.is_whitespace()
+            || matches!(c, '。' | ',' | ';' | ':' | '!' | '?' | '|' | '，' | '；' | '：')
+            || (c.is_ascii_digit() && end > begin + 1)
+            || SUB_NUMBER.is_match(&rest);
+        if ends {
+            break;
+        }
+        end += 1;
+        if end - begin > MAX_TITLE {
+            return None;
+        }
+    }
+    if end == begin {
+        return None;
+    }
+    let title: String = chars.get(begin..end)?.iter().collect();
+    let key = TITLE_KEYS.iter().find(|(_, re)| re.is_match(&title)).map(|(key, _)| *key)?;
+    Some((key, end))
+}
+
+/// `一` → 1 … `十二` → 12.
+fn han_number(text: &str) -> Option<u32> {
+    let digit = |c: char| "一二三四五六七八九".chars().position(|d| d == c).map(|i| i as u32 + 1);
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        [c] if *c == '十' => Some(10),
+        [c] => digit(*c),
+        ['十', u] => Some(10 + digit(*u)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_and_headings(prose: &str) -> Vec<(String, String)> {
+        find(prose).0.into_iter().map(|s| (s.key, s.heading)).collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(k, h)| (k.to_string(), h.to_string())).collect()
+    }
+
+    #[test]
+    fn official_headings() {
+        let prose = REQUIRED.iter().map(|(_, h)| format!("{h}\n正文。\n")).collect::<String>();
+        assert_eq!(keys_and_headings(&prose), pairs(&REQUIRED));
+    }
+
+    #[test]
+    fn headings_inside_a_paragraph_and_traditional() {
+        let prose = "一、總體情況 (一)聚焦主責主業,加大主動公開力度 一是改革。\n二、主動公開政府信息情況\n\
+                     五、存在的主要問題及改進情況 1. 進一步提升。 2. 進一步推動。 六、其他需要報告的事項 一是提升。";
+        let (sections, spans) = find(prose);
+        let got: Vec<(String, String)> = sections.iter().map(|s| (s.key.clone(), s.heading.clone())).collect();
+        assert_eq!(
+            got,
+            pairs(&[
+                ("s1", "一、總體情況"),
+                ("s2", "二、主動公開政府信息情況"),
+                ("s5", "五、存在的主要問題及改進情況"),
+                ("s6", "六、其他需要報告的事項")
+            ])
+        );
+        assert_eq!(sections[0].text, "(一)聚焦主責主業,加大主動公開力度 一是改革。");
+        assert_eq!(sections[2].text, "1. 進一步提升。 2. 進一步推動。");
+        assert_eq!(sections[3].text, "一是提升。");
+        let s6 = spans[3];
+        assert_eq!(super::super::text::char_slice(prose, s6.0, s6.1), "六、其他需要報告的事項");
+        assert_eq!(sections[3].start, s6.0);
+    }
+
+    #[test]
+    fn reworded_typo_and_arabic_headings() {
+        let prose = "1、 总体情况\n正文\n2、主动公开政府政府情况\n3、收到和处理政府信息公开申请情况\n\
+                     4、政府信息公开政复议、行政诉讼情况\n5、存在的主要问题和改进措施\n6、其他需要汇报事项\n";
+        assert_eq!(
+            keys_and_headings(prose),
+            pairs(&[
+                ("s1", "1、 总体情况"),
+                ("s2", "2、主动公开政府政府情况"),
+                ("s3", "3、收到和处理政府信息公开申请情况"),
+                ("s4", "4、政府信息公开政复议、行政诉讼情况"),
+                ("s5", "5、存在的主要问题和改进措施"),
+                ("s6", "6、其他需要汇报事项")
+            ])
+        );
+    }
+
+    #[test]
+    fn old_outline_maps_onto_the_nearest_keys() {
+        let prose =
+            "一、概述\n二、主动公开政府信息情况\n三、依申请公开政府信息情况\n四、政府信息公开的收费及减免情况\n\
+                     五、因政府信息公开申请行政复议和提起行政诉讼的情况\n六、政府信息公开工作存在的主要问题和改进措施\n\
+                     七、其他需要报告的事项\n";
+        let keys: Vec<String> = find(prose).0.into_iter().map(|s| s.key).collect();
+        assert_eq!(keys, vec!["s1", "s2", "s3", "fees", "s4", "s5", "s6"]);
+    }
+
+    #[test]
+    fn list_items_and_sub_headings_are_not_sections() {
+        let prose = "一、总体情况（一）基本情况\n1.狠抓管理,四化建设树形象。\n（二）主动公开情况\n\
+                     一、二季度共收到申请3件。\n二、主动公开政府信息情况(数据填报)\n";
+        assert_eq!(
+            keys_and_headings(prose),
+            pairs(&[("s1", "一、总体情况"), ("s2", "二、主动公开政府信息情况(数据填报)")])
+        );
+    }
+
+    #[test]
+    fn numbers_must_increase_and_keys_appear_once() {
+        let prose =
+            "一、总体情况\n二、主动公开政府信息情况\n正文。一、主动公开目录。\n三、收到和处理政府信息公开申请情况\n";
+        let keys: Vec<String> = find(prose).0.into_iter().map(|s| s.key).collect();
+        assert_eq!(keys, vec!["s1", "s2", "s3"]);
+        assert_eq!(han_number("十二"), Some(12));
+        assert_eq!(han_number("二十"), Some(20));
+        assert_eq!(han_number("零"), None);
+    }
+}
