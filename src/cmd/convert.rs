@@ -1,13 +1,15 @@
 //! `nianbao convert INPUT... [-o DIR] [--format xlsx,csv,json] [--force]`: each report to a filled XLSX workbook,
 //! one CSV per table and/or the JSON of `inspect`.
 //!
-//! Every input is read, analysed and written on its own: a failure is reported as `path: reason` and the run
-//! goes on; the exit code is 1 if any input failed. Outputs are written through a temporary file and renamed,
+//! Every input is read, analysed and written on its own, on as many threads as there are cores: a failure is
+//! reported as `path: reason` and the run goes on; the exit code is 1 if any input failed. Outputs are written through a temporary file and renamed,
 //! never over an existing file without `--force`, never over the input.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
@@ -57,22 +59,59 @@ pub enum CsvHeader {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("{}: cannot create output directory", args.output.display()))?;
-    let mut written: HashSet<PathBuf> = HashSet::new();
+    // Two inputs with the same file stem would write the same outputs: the later ones fail up front.
+    let mut stems = HashSet::new();
+    let clashes: Vec<bool> = args.inputs.iter().map(|input| !stems.insert(output_stem(input))).collect();
+
+    let inputs = &args.inputs;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len()).max(1);
+    let next = AtomicUsize::new(0);
     let mut failed = 0usize;
-    for input in &args.inputs {
-        match convert_one(input, &args, &mut written) {
-            Ok(summary) => eprintln!("{summary}"),
-            Err(err) => {
-                failed += 1;
-                eprintln!("{input}: {err:#}");
+    // Each worker reads, analyses and writes one report at a time, so memory stays flat however many inputs
+    // there are; the results are printed in input order as they complete.
+    let (sender, receiver) = mpsc::sync_channel::<(usize, anyhow::Result<String>)>(workers * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (next, clashes, args) = (&next, &clashes, &args);
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(input) = inputs.get(index) else { break };
+                let result = if clashes.get(index).copied().unwrap_or(false) {
+                    Err(anyhow::anyhow!("an earlier input has the same file name; its outputs would be overwritten"))
+                } else {
+                    convert_one(input, args)
+                };
+                if sender.send((index, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut ready: BTreeMap<usize, anyhow::Result<String>> = BTreeMap::new();
+        let mut next_to_print = 0usize;
+        for (index, result) in receiver {
+            ready.insert(index, result);
+            while let Some(result) = ready.remove(&next_to_print) {
+                match result {
+                    Ok(summary) => eprintln!("{summary}"),
+                    Err(err) => {
+                        failed += 1;
+                        eprintln!("{}: {err:#}", inputs[next_to_print]);
+                    }
+                }
+                next_to_print += 1;
             }
         }
+    });
+    if inputs.len() > 1 {
+        eprintln!("{} of {} inputs converted", inputs.len() - failed, inputs.len());
     }
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 /// Converts one input; returns the summary line.
-fn convert_one(input: &str, args: &Args, written: &mut HashSet<PathBuf>) -> anyhow::Result<String> {
+fn convert_one(input: &str, args: &Args) -> anyhow::Result<String> {
     let bytes = super::read_input(input).map_err(strip_input_prefix(input))?;
     // The read error's own message is the reason; its source repeats it.
     let report = nianbao::inspect_bytes(&bytes, input).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -108,9 +147,6 @@ fn convert_one(input: &str, args: &Args, written: &mut HashSet<PathBuf>) -> anyh
 
     let input_path = Path::new(input).canonicalize().ok();
     for (path, _) in &outputs {
-        if written.contains(path) {
-            bail!("{}: already written for an earlier input with the same name", path.display());
-        }
         if input_path.is_some() && path.canonicalize().ok() == input_path {
             bail!("{}: is the input itself", path.display());
         }
@@ -118,7 +154,6 @@ fn convert_one(input: &str, args: &Args, written: &mut HashSet<PathBuf>) -> anyh
     }
     for (path, bytes) in &outputs {
         atomic::write_file(path, bytes, args.force)?;
-        written.insert(path.clone());
     }
 
     let names: Vec<String> = outputs.iter().map(|(p, _)| p.display().to_string()).collect();

@@ -23,8 +23,7 @@ use indexmap::IndexMap;
 use crate::doc::Document;
 use crate::normalize::compact;
 use crate::report::{
-    Amount, CellSource, CellState, CellValue, Finding, Severity, TableResult, TableStatus,
-    Unplaced, TABLE_KEYS,
+    Amount, CellSource, CellState, CellValue, Finding, Severity, TableResult, TableStatus, Unplaced, TABLE_KEYS,
 };
 use crate::rules::{self, Equation};
 use crate::template::{self, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
@@ -48,10 +47,7 @@ impl Mapped {
                 *counts.entry(v.as_str()).or_default() += 1;
             }
         }
-        counts
-            .into_iter()
-            .max_by_key(|(_, n)| *n)
-            .map(|(v, _)| v.to_string())
+        counts.into_iter().max_by_key(|(_, n)| *n).map(|(v, _)| v.to_string())
     }
 }
 
@@ -64,10 +60,8 @@ pub fn map_document(doc: &Document, year: Option<i32>) -> Mapped {
         let Some(records) = segments.get(key) else {
             continue;
         };
-        let mut candidates: Vec<Outcome> = template::all()
-            .iter()
-            .filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records)))
-            .collect();
+        let mut candidates: Vec<Outcome> =
+            template::all().iter().filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records))).collect();
         candidates.sort_by_key(|o| std::cmp::Reverse(o.score()));
         let decided = match candidates.as_slice() {
             [first, second, ..] => first.score() != second.score(),
@@ -80,11 +74,7 @@ pub fn map_document(doc: &Document, year: Option<i32>) -> Mapped {
     }
     resolve_undecided(&mut outcomes, &segments, year);
 
-    let mut mapped = Mapped {
-        tables: IndexMap::new(),
-        unplaced: Vec::new(),
-        findings: Vec::new(),
-    };
+    let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new() };
     for key in TABLE_KEYS {
         match outcomes.shift_remove(key) {
             Some((outcome, _)) => {
@@ -124,9 +114,8 @@ fn resolve_undecided(
         if *decided || outcome.version == verdict {
             continue;
         }
-        let remapped = template::by_version(&verdict)
-            .and_then(|t| t.table(key).map(|spec| (t, spec)))
-            .zip(segments.get(key));
+        let remapped =
+            template::by_version(&verdict).and_then(|t| t.table(key).map(|spec| (t, spec))).zip(segments.get(key));
         if let Some(((t, spec), records)) = remapped {
             *outcome = map_table(t, spec, records);
         }
@@ -152,10 +141,7 @@ static TABLE_CUES: LazyLock<Vec<(&'static str, Vec<String>)>> = LazyLock::new(||
 
 fn table_of(record: &Record) -> Option<&'static str> {
     record.labels.iter().find_map(|label| {
-        TABLE_CUES
-            .iter()
-            .find(|(_, cues)| cues.iter().any(|c| label.compact.contains(c.as_str())))
-            .map(|(key, _)| *key)
+        TABLE_CUES.iter().find(|(_, cues)| cues.iter().any(|c| label.compact.contains(c.as_str()))).map(|(key, _)| *key)
     })
 }
 
@@ -192,11 +178,7 @@ struct Outcome {
 impl Outcome {
     /// Higher is better: version cues first, then placed cells, then fewer unplaced numbers.
     fn score(&self) -> (usize, usize, std::cmp::Reverse<usize>) {
-        (
-            self.cue_hits,
-            self.result.cells.len(),
-            std::cmp::Reverse(self.unplaced.len()),
-        )
+        (self.cue_hits, self.result.cells.len(), std::cmp::Reverse(self.unplaced.len()))
     }
 }
 
@@ -218,28 +200,12 @@ static MATCHERS: LazyLock<HashMap<(String, String), Matcher>> = LazyLock::new(||
                 .enumerate()
                 .map(|(i, r)| (i, r.patterns.iter().map(|p| compact(p)).collect()))
                 .collect();
-            let groups = spec
-                .groups
-                .iter()
-                .map(|g| {
-                    (
-                        g.key.clone(),
-                        g.patterns.iter().map(|p| compact(p)).collect(),
-                    )
-                })
-                .collect();
+            let groups =
+                spec.groups.iter().map(|g| (g.key.clone(), g.patterns.iter().map(|p| compact(p)).collect())).collect();
             let version_cues = spec.version_cues.iter().map(|c| compact(c)).collect();
             // Template rules are checked by unit tests; a broken one only disables digit-run splitting.
             let equations = rules::equations(spec).unwrap_or_default();
-            out.insert(
-                (t.version.clone(), spec.key.clone()),
-                Matcher {
-                    rows,
-                    groups,
-                    version_cues,
-                    equations,
-                },
-            );
+            out.insert((t.version.clone(), spec.key.clone()), Matcher { rows, groups, version_cues, equations });
         }
     }
     out
@@ -272,11 +238,7 @@ impl Matcher {
                 continue;
             }
             for p in patterns {
-                let haystack = if p.contains('(') {
-                    label
-                } else {
-                    bare.as_str()
-                };
+                let haystack = if p.contains('(') { label } else { bare.as_str() };
                 if haystack.contains(p.as_str()) && best.is_none_or(|(_, len)| p.len() > len) {
                     best = Some((*index, p.len()));
                 }
@@ -320,11 +282,7 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outc
         }
         for label in record.labels.iter().rev() {
             // A group label (`（六）其他处理`) is context, never the item it introduces (`3.其他`).
-            let context = if matcher.group_for(&label.compact).is_some() {
-                None
-            } else {
-                group.as_deref()
-            };
+            let context = if matcher.group_for(&label.compact).is_some() { None } else { group.as_deref() };
             if let Some(r) = matcher.row_for(spec, &label.compact, context) {
                 row = Some(r);
                 break;
@@ -338,8 +296,8 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outc
                 group = row_group;
             }
         }
-        let has_values = record.values.iter().any(|v| v.token != Token::Blank)
-            || (!record.from_stream && !record.values.is_empty());
+        let has_values =
+            record.values.iter().any(|v| v.token != Token::Blank) || (!record.from_stream && !record.values.is_empty());
         match (row, has_values) {
             (Some(r), true) => {
                 pending = None;
@@ -370,6 +328,8 @@ struct TableState<'a> {
     unplaced: Vec<Unplaced>,
     findings: Vec<Finding>,
     saw_values: bool,
+    /// Rows whose digits ran together and need other rows' values to be split.
+    deferred: Vec<(usize, Record)>,
 }
 
 impl<'a> TableState<'a> {
@@ -383,6 +343,7 @@ impl<'a> TableState<'a> {
             unplaced: Vec::new(),
             findings: Vec::new(),
             saw_values: false,
+            deferred: Vec::new(),
         }
     }
 
@@ -408,10 +369,7 @@ impl<'a> TableState<'a> {
         }
         // In a cell stream, blank positions before the first number are span filler of the header above.
         if record.from_stream {
-            let leading = values
-                .iter()
-                .take_while(|v| v.token == Token::Blank)
-                .count();
+            let leading = values.iter().take_while(|v| v.token == Token::Blank).count();
             let drop = leading.min(values.len().saturating_sub(n));
             values.drain(..drop);
         }
@@ -422,77 +380,98 @@ impl<'a> TableState<'a> {
             }
             return;
         }
-        let numbers: Vec<&&SourceCell> =
-            values.iter().filter(|v| v.token != Token::Blank).collect();
+        let numbers: Vec<&&SourceCell> = values.iter().filter(|v| v.token != Token::Blank).collect();
         if let [only] = numbers.as_slice() {
-            if let Some(parts) = self.split_run(row, only) {
-                self.filled_rows[row_index] = true;
-                let origin = only.origin.clone();
-                for (col_key, v) in row.columns.iter().zip(&parts) {
-                    let cell = CellValue {
-                        value: Some(Amount::Int(*v)),
-                        raw: only.raw.clone(),
-                        state: CellState::Value,
-                        unit: None,
-                        source: CellSource::Table,
-                        origin: Some(origin.clone()),
-                    };
-                    self.cells.insert(format!("{}.{}", row.key, col_key), cell);
+            if self.is_digit_run(row, only) {
+                // Split now if the row's own arithmetic allows one reading; otherwise wait until the other rows
+                // are known, since rules across rows (R1, R2) may pin it down.
+                if !self.try_split(row_index, only, &HashMap::new()) {
+                    self.deferred.push((row_index, record.clone()));
                 }
-                let mut f = Finding::new(
-                    Severity::Info,
-                    "split_run",
-                    format!(
-                        "「{}」行的数字连在一起（{}），按模板算术关系唯一拆分为 {} (digits ran together; the template arithmetic allows exactly one split)",
-                        row.label,
-                        only.raw,
-                        parts.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
-                    ),
-                )
-                .in_table(&self.spec.key);
-                f.cells = row
-                    .columns
-                    .iter()
-                    .map(|c| format!("{}.{}", row.key, c))
-                    .collect();
-                self.findings.push(f);
                 return;
             }
         }
-        let msg = format!(
-            "「{}」行有 {} 个数值，模板要求 {} 个，无法确定位置 (row has {} values, the template expects {}; not placed)",
-            row.label,
-            values.len(),
-            n,
-            values.len(),
-            n
-        );
-        self.unplace(record, &msg);
+        self.unplace(record, &width_message(row, values.len()));
     }
 
-    /// A lone run of digits that the row's arithmetic splits in exactly one way.
-    fn split_run(&self, row: &RowSpec, cell: &SourceCell) -> Option<Vec<i64>> {
-        let Token::Number {
-            amount: Amount::Int(_),
-            unit: None,
-        } = cell.token
-        else {
-            return None;
-        };
+    /// A lone run of digits in a row of counts.
+    fn is_digit_run(&self, row: &RowSpec, cell: &SourceCell) -> bool {
+        matches!(cell.token, Token::Number { amount: Amount::Int(_), unit: None })
+            && row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count))
+    }
+
+    /// Splits a digit run over the row if the rules, with the `known` cells of other rows, allow one reading.
+    fn try_split(&mut self, row_index: usize, cell: &SourceCell, known: &HashMap<String, i64>) -> bool {
+        let row = &self.spec.rows[row_index];
         let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
-        if !row.columns.iter().all(|c| {
-            self.spec
-                .column(c)
-                .is_some_and(|s| s.kind == ValueKind::Count)
-        }) {
-            return None;
+        let keys: Vec<String> = row.columns.iter().map(|c| format!("{}.{}", row.key, c)).collect();
+        let Some(parts) = split::unique_split(&digits, &keys, &self.matcher.equations, known) else {
+            return false;
+        };
+        self.filled_rows[row_index] = true;
+        for (key, v) in keys.iter().zip(&parts) {
+            let value = CellValue {
+                value: Some(Amount::Int(*v)),
+                raw: cell.raw.clone(),
+                state: CellState::Value,
+                unit: None,
+                source: CellSource::Table,
+                origin: Some(cell.origin.clone()),
+            };
+            self.cells.insert(key.clone(), value);
         }
-        let keys: Vec<String> = row
-            .columns
-            .iter()
-            .map(|c| format!("{}.{}", row.key, c))
-            .collect();
-        split::unique_split(&digits, &keys, &self.matcher.equations)
+        let mut f = Finding::new(
+            Severity::Info,
+            "split_run",
+            format!(
+                "「{}」行的数字连在一起（{}），按模板算术关系唯一拆分为 {} (digits ran together; the template arithmetic allows exactly one split)",
+                row.label,
+                cell.raw,
+                parts.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
+            ),
+        )
+        .in_table(&self.spec.key);
+        f.cells = keys;
+        self.findings.push(f);
+        true
+    }
+
+    /// Retries the deferred digit runs with the values of the other rows, until no more can be split; the rest
+    /// are unplaced.
+    fn resolve_deferred(&mut self) {
+        loop {
+            let known: HashMap<String, i64> = self
+                .cells
+                .iter()
+                .filter_map(|(k, c)| match c.value {
+                    Some(Amount::Int(v)) => Some((k.clone(), v)),
+                    _ => None,
+                })
+                .collect();
+            let before = self.deferred.len();
+            let deferred = std::mem::take(&mut self.deferred);
+            for (row_index, record) in deferred {
+                let split = match record.values.iter().find(|v| v.token != Token::Blank) {
+                    Some(cell) => self.try_split(row_index, cell, &known),
+                    None => false,
+                };
+                if !split {
+                    self.deferred.push((row_index, record));
+                }
+            }
+            if self.deferred.len() == before {
+                break;
+            }
+        }
+        for (row_index, record) in std::mem::take(&mut self.deferred) {
+            let row = &self.spec.rows[row_index];
+            let msg = format!(
+                "「{}」行的数字连在一起（{}），按模板算术关系无法唯一拆分 (digits ran together and the template arithmetic allows more than one split, or none)",
+                row.label,
+                record.values.iter().map(|v| v.raw.as_str()).collect::<Vec<_>>().join(" ")
+            );
+            self.unplace(&record, &msg);
+        }
     }
 
     fn put(&mut self, row: &RowSpec, col_key: &str, cell: &SourceCell) {
@@ -518,6 +497,7 @@ impl<'a> TableState<'a> {
                 )
                 .in_table(&self.spec.key);
                 f.cells = vec![key];
+                f.refs = vec![cell.origin.clone()];
                 self.findings.push(f);
             }
         }
@@ -542,20 +522,15 @@ impl<'a> TableState<'a> {
                 Finding::new(
                     Severity::Warning,
                     "unplaced",
-                    format!(
-                        "{}：「{}」处的 {} 个数值未能放入模板：{}",
-                        self.table_name(),
-                        context,
-                        count,
-                        reason
-                    ),
+                    format!("{}：「{}」处的 {} 个数值未能放入模板：{}", self.table_name(), context, count, reason),
                 )
                 .in_table(&self.spec.key),
             );
         }
     }
 
-    fn finish(self, cue_hits: usize) -> Outcome {
+    fn finish(mut self, cue_hits: usize) -> Outcome {
+        self.resolve_deferred();
         let mut ordered = IndexMap::new();
         let mut cells = self.cells;
         for key in self.spec.cell_keys() {
@@ -574,15 +549,19 @@ impl<'a> TableState<'a> {
         Outcome {
             version: self.template.version.clone(),
             cue_hits,
-            result: TableResult {
-                status,
-                template,
-                cells: ordered,
-            },
+            result: TableResult { status, template, cells: ordered },
             unplaced: self.unplaced,
             findings: self.findings,
         }
     }
+}
+
+fn width_message(row: &RowSpec, found: usize) -> String {
+    let n = row.columns.len();
+    format!(
+        "「{}」行有 {found} 个数值，模板要求 {n} 个，无法确定位置 (row has {found} values, the template expects {n}; not placed)",
+        row.label
+    )
 }
 
 /// The cell for a source value in a template column, or `None` when the text is not a value.
@@ -590,11 +569,7 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell) -> Option<CellValue> {
     let money = column.kind == ValueKind::Money;
     // The official form prints the unit in some money headers (`本年收费金额（单位：万元）`): a bare number there
     // is in that unit. Where the form states none (`采购总金额`), a bare number has no known unit.
-    let stated_unit = if money && column.label.contains("单位") {
-        column.unit.clone()
-    } else {
-        None
-    };
+    let stated_unit = if money && column.label.contains("单位") { column.unit.clone() } else { None };
     let mut out = CellValue {
         value: None,
         raw: cell.raw.clone(),
@@ -610,10 +585,7 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell) -> Option<CellValue> {
         Token::Number { amount, unit } => {
             if money {
                 let target = column.unit.as_deref().unwrap_or("万元");
-                match unit
-                    .as_deref()
-                    .and_then(|u| value::to_unit(*amount, u, target))
-                {
+                match unit.as_deref().and_then(|u| value::to_unit(*amount, u, target)) {
                     Some(converted) => {
                         out.value = Some(converted);
                         out.unit = Some(Some(target.to_string()));
@@ -638,19 +610,12 @@ mod tests {
     }
 
     fn value(m: &Mapped, table: &str, key: &str) -> Option<f64> {
-        m.tables[table]
-            .cells
-            .get(key)
-            .and_then(|c| c.value)
-            .map(Amount::as_f64)
+        m.tables[table].cells.get(key).and_then(|c| c.value).map(Amount::as_f64)
     }
 
     #[test]
     fn parentheticals_are_removed_for_matching() {
-        assert_eq!(
-            without_parentheticals("(二)部分公开(区分处理的,只计这一情形)"),
-            "部分公开"
-        );
+        assert_eq!(without_parentheticals("(二)部分公开(区分处理的,只计这一情形)"), "部分公开");
         assert_eq!(without_parentheticals("规章"), "规章");
     }
 
@@ -673,10 +638,7 @@ mod tests {
         assert_eq!(t3.template.as_deref(), Some("gov2021"));
         assert_eq!(t3.status, TableStatus::Partial);
         assert_eq!(value(&m, "t3", "new_received.total"), Some(39.0));
-        assert_eq!(
-            value(&m, "t3", "partially_granted.natural_person"),
-            Some(1.0)
-        );
+        assert_eq!(value(&m, "t3", "partially_granted.natural_person"), Some(1.0));
         assert_eq!(value(&m, "t3", "other_misc.total"), Some(2.0));
         assert_eq!(value(&m, "t3", "results_total.total"), Some(34.0));
         assert_eq!(value(&m, "t3", "carried_forward.natural_person"), Some(6.0));
@@ -699,10 +661,7 @@ mod tests {
 
     #[test]
     fn a_row_with_too_few_values_is_not_guessed() {
-        let m = map_text(
-            "三、收到\n一、本年新收政府信息公开申请数量 5 1 2 8\n",
-            Some(2022),
-        );
+        let m = map_text("三、收到\n一、本年新收政府信息公开申请数量 5 1 2 8\n", Some(2022));
         assert!(m.tables["t3"].cells.is_empty());
         assert_eq!(m.unplaced.len(), 4);
         assert_eq!(m.tables["t3"].status, TableStatus::Partial);
@@ -720,10 +679,7 @@ mod tests {
         assert_eq!(value(&m, "t2", "normative_documents.in_force"), Some(22.0));
         // A single （六）其他处理 value row is the 2019 form, whatever the year says.
         assert_eq!(m.tables["t3"].template.as_deref(), Some("gov2019"));
-        assert_eq!(
-            value(&m, "t3", "other_processing.natural_person"),
-            Some(1.0)
-        );
+        assert_eq!(value(&m, "t3", "other_processing.natural_person"), Some(1.0));
         assert_eq!(value(&m, "t3", "new_received.total"), Some(3.0));
     }
 
@@ -735,26 +691,11 @@ mod tests {
         let t2 = &m.tables["t2"];
         assert_eq!(t2.template.as_deref(), Some("gov2019"));
         let amount = &t2.cells["centralized_procurement.procurement_amount"];
-        assert_eq!(
-            (amount.value, amount.unit.clone()),
-            (Some(Amount::Int(8040)), Some(None))
-        );
-        assert_eq!(
-            t2.cells["admin_licensing.change_this_year"].state,
-            CellState::Na
-        );
-        assert_eq!(
-            t2.cells["admin_licensing.decisions"].state,
-            CellState::Blank
-        );
-        assert_eq!(
-            t2.cells["admin_coercion.prev_year_items"].state,
-            CellState::Blank
-        );
-        assert_eq!(
-            t2.cells["admin_coercion.decisions"].value,
-            Some(Amount::Int(0))
-        );
+        assert_eq!((amount.value, amount.unit.clone()), (Some(Amount::Int(8040)), Some(None)));
+        assert_eq!(t2.cells["admin_licensing.change_this_year"].state, CellState::Na);
+        assert_eq!(t2.cells["admin_licensing.decisions"].state, CellState::Blank);
+        assert_eq!(t2.cells["admin_coercion.prev_year_items"].state, CellState::Blank);
+        assert_eq!(t2.cells["admin_coercion.decisions"].value, Some(Amount::Int(0)));
         assert_eq!(t2.status, TableStatus::Partial);
     }
 
@@ -784,14 +725,12 @@ mod tests {
 
     #[test]
     fn notes_naming_another_row_do_not_capture_an_extra_row() {
-        let text = "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n\
+        let text =
+            "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n\
             规范性文件 3 3 40\n\
             其他主动公开文件（除规范性文件以外的主动公开文件） 186 86 255";
         let m = map_text(text, Some(2020));
-        assert_eq!(
-            value(&m, "t2", "normative_documents.total_published"),
-            Some(40.0)
-        );
+        assert_eq!(value(&m, "t2", "normative_documents.total_published"), Some(40.0));
         assert_eq!(m.unplaced.len(), 3);
     }
 }

@@ -2,6 +2,10 @@
 //! cells after them. Grid tables give one record per grid row; cell streams are cut into records wherever a
 //! run of value cells ends. Records carry no template knowledge yet.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::doc::{Block, Cell, Document, Slot, Table, TableShape};
 use crate::map::value::{classify, Token};
 use crate::normalize::compact;
@@ -33,11 +37,7 @@ pub struct Record {
 impl Record {
     /// The labels joined, for messages and `unplaced` context.
     pub fn label_text(&self) -> String {
-        self.labels
-            .iter()
-            .map(|l| l.raw.as_str())
-            .collect::<Vec<_>>()
-            .join(" / ")
+        self.labels.iter().map(|l| l.raw.as_str()).collect::<Vec<_>>().join(" / ")
     }
 }
 
@@ -83,11 +83,7 @@ fn origin(table: &Table, table_no: usize, cell: &Cell) -> String {
     } else if cell.pos.line > 0 {
         format!("line {}", cell.pos.line)
     } else {
-        format!(
-            "table {table_no}, row {}, cell {}",
-            cell.pos.row + 1,
-            cell.pos.col + 1
-        )
+        format!("table {table_no}, row {}, cell {}", cell.pos.row + 1, cell.pos.col + 1)
     }
 }
 
@@ -104,18 +100,11 @@ pub fn a1(row: usize, col: usize) -> String {
 }
 
 fn source_cell(table: &Table, table_no: usize, cell: &Cell) -> SourceCell {
-    SourceCell {
-        raw: cell.text.clone(),
-        token: classify(&cell.text),
-        origin: origin(table, table_no, cell),
-    }
+    SourceCell { raw: cell.text.clone(), token: classify(&cell.text), origin: origin(table, table_no, cell) }
 }
 
 fn label(text: &str) -> Label {
-    Label {
-        raw: text.to_string(),
-        compact: compact(text),
-    }
+    Label { raw: text.to_string(), compact: compact(text) }
 }
 
 fn grid_records(table: &Table, table_no: usize) -> Vec<Record> {
@@ -144,26 +133,19 @@ fn grid_records(table: &Table, table_no: usize) -> Vec<Record> {
 }
 
 /// Labels are the text cells before the first value; values run from just after the last of those labels.
-/// Text after the last value (a remark column, a ✓/✗ check column) is not a value; text between values is (an
-/// unreadable value such as `十二`).
+/// Text after the last value (a remark column, a ✓/✗ check column) is not a value, and ends the values there:
+/// blank cells before it are still value positions (a blank 总计 followed by a check column). Text between
+/// values is a value (an unreadable one such as `十二`), and so is text that only a value would be — Chinese
+/// numerals or a spreadsheet error like `#REF!` — right after the label, where it would otherwise pass for one.
 fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
     let is_value = |c: &SourceCell| matches!(c.token, Token::Number { .. } | Token::Na);
     let first_value = cells.iter().position(|(c, _)| is_value(c));
     let head_end = first_value.unwrap_or(cells.len());
-    let last_label = cells[..head_end]
-        .iter()
-        .rposition(|(c, _)| c.token == Token::Text);
+    let last_label = cells[..head_end].iter().rposition(|(c, _)| c.token == Token::Text && !is_value_text(&c.raw));
     let values_from = last_label.map_or(0, |i| i + 1);
     let values_to = match cells.iter().rposition(|(c, _)| is_value(c)) {
         Some(last) => {
-            let trailing_text = cells[last + 1..]
-                .iter()
-                .any(|(c, _)| c.token == Token::Text);
-            if trailing_text {
-                last + 1
-            } else {
-                cells.len()
-            }
+            cells[last + 1..].iter().position(|(c, _)| c.token == Token::Text).map_or(cells.len(), |i| last + 1 + i)
         }
         None => cells.len(),
     };
@@ -180,25 +162,27 @@ fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
     record
 }
 
+static VALUE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]{1,12}|#(?:REF!|DIV/0!|N/A|NAME\?|NULL!|NUM!|VALUE!|DATA!|SPILL!|CALC!))$")
+        .expect("valid")
+});
+
+/// Text that can only stand where a value belongs: a number in Chinese numerals (`十二`) or a spreadsheet error
+/// (`#REF!`). It is never a label.
+fn is_value_text(raw: &str) -> bool {
+    VALUE_TEXT.is_match(raw.trim())
+}
+
 /// Cuts a cell stream into records: a run of label cells, then a run of value cells.
 fn stream_records(table: &Table, table_no: usize) -> Vec<Record> {
     let mut records = Vec::new();
-    let mut current = Record {
-        from_stream: true,
-        ..Record::default()
-    };
+    let mut current = Record { from_stream: true, ..Record::default() };
     for cell in table.rows.iter().flatten() {
         let sc = source_cell(table, table_no, cell);
         match sc.token {
             Token::Text => {
                 if current.values.iter().any(|v| v.token != Token::Blank) {
-                    records.push(std::mem::replace(
-                        &mut current,
-                        Record {
-                            from_stream: true,
-                            ..Record::default()
-                        },
-                    ));
+                    records.push(std::mem::replace(&mut current, Record { from_stream: true, ..Record::default() }));
                 } else {
                     // Blank positions between labels are span filler.
                     current.values.clear();
@@ -236,24 +220,13 @@ mod tests {
             shape: TableShape::Grid,
             name: None,
             rows: vec![
-                vec![
-                    cell("三、本年度办理结果", 2, 1),
-                    cell("（一）予以公开", 1, 2),
-                    cell("19", 1, 1),
-                    cell("", 1, 1),
-                ],
-                vec![
-                    cell("（二）部分公开", 1, 2),
-                    cell("1", 1, 1),
-                    cell("/", 1, 1),
-                ],
+                vec![cell("三、本年度办理结果", 2, 1), cell("（一）予以公开", 1, 2), cell("19", 1, 1), cell("", 1, 1)],
+                vec![cell("（二）部分公开", 1, 2), cell("1", 1, 1), cell("/", 1, 1)],
             ],
         };
         let records = grid_records(&table, 1);
-        let labels: Vec<Vec<&str>> = records
-            .iter()
-            .map(|r| r.labels.iter().map(|l| l.raw.as_str()).collect())
-            .collect();
+        let labels: Vec<Vec<&str>> =
+            records.iter().map(|r| r.labels.iter().map(|l| l.raw.as_str()).collect()).collect();
         assert_eq!(labels[1], vec!["三、本年度办理结果", "（二）部分公开"]);
         assert_eq!(records[0].values.len(), 2);
         assert_eq!(records[0].values[1].token, Token::Blank);
@@ -276,7 +249,36 @@ mod tests {
         };
         let records = grid_records(&table, 1);
         let raws: Vec<&str> = records[0].values.iter().map(|v| v.raw.as_str()).collect();
-        assert_eq!(raws, vec!["3", "十二", "4"]);
+        assert_eq!(raws, vec!["3", "十二", "4", ""]);
+    }
+
+    #[test]
+    fn a_blank_last_value_before_a_check_column_stays_a_value() {
+        let table = Table {
+            shape: TableShape::Grid,
+            name: None,
+            rows: vec![vec![cell("规章", 1, 1), cell("3", 1, 1), cell("", 1, 1), cell("✗ 0≠4", 1, 1)]],
+        };
+        let records = grid_records(&table, 1);
+        let raws: Vec<&str> = records[0].values.iter().map(|v| v.raw.as_str()).collect();
+        assert_eq!(raws, vec!["3", ""]);
+    }
+
+    #[test]
+    fn numerals_and_sheet_errors_after_the_label_are_values_not_labels() {
+        for bad in ["十二", "#REF!"] {
+            let table = Table {
+                shape: TableShape::Grid,
+                name: None,
+                rows: vec![vec![cell("一、本年新收", 1, 1), cell(bad, 1, 1), cell("4", 1, 1), cell("5", 1, 1)]],
+            };
+            let records = grid_records(&table, 1);
+            let labels: Vec<&str> = records[0].labels.iter().map(|l| l.raw.as_str()).collect();
+            let raws: Vec<&str> = records[0].values.iter().map(|v| v.raw.as_str()).collect();
+            assert_eq!((labels, raws), (vec!["一、本年新收"], vec![bad, "4", "5"]));
+        }
+        assert!(!is_value_text("一、本年新收"));
+        assert!(!is_value_text("其他"));
     }
 
     #[test]
@@ -284,11 +286,7 @@ mod tests {
         let table = Table {
             shape: TableShape::Grid,
             name: None,
-            rows: vec![vec![
-                cell("规章", 1, 1),
-                cell("", 1, 1),
-                cell("\u{a0}", 1, 1),
-            ]],
+            rows: vec![vec![cell("规章", 1, 1), cell("", 1, 1), cell("\u{a0}", 1, 1)]],
         };
         let records = grid_records(&table, 1);
         assert_eq!(records[0].labels.len(), 1);
@@ -297,26 +295,11 @@ mod tests {
 
     #[test]
     fn streams_cut_after_each_run_of_values() {
-        let rows = [
-            "第二十条第(五)项",
-            "",
-            "",
-            "信息内容",
-            "本年处理决定数量",
-            "",
-            "行政许可",
-            "24380",
-            "",
-            "",
-        ]
-        .iter()
-        .map(|t| vec![cell(t, 1, 1)])
-        .collect();
-        let table = Table {
-            shape: TableShape::CellStream,
-            name: None,
-            rows,
-        };
+        let rows = ["第二十条第(五)项", "", "", "信息内容", "本年处理决定数量", "", "行政许可", "24380", "", ""]
+            .iter()
+            .map(|t| vec![cell(t, 1, 1)])
+            .collect();
+        let table = Table { shape: TableShape::CellStream, name: None, rows };
         let records = stream_records(&table, 1);
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].labels.len(), 4);

@@ -3,36 +3,47 @@
 //! A split is accepted only when the template's arithmetic over the row leaves exactly one possibility; a run
 //! with several consistent readings, or none, is not split. Numbers never start with a `0` unless they are `0`.
 
+use std::collections::HashMap;
+
 use crate::rules::Equation;
 
 /// The unique way to cut `digits` into `keys.len()` numbers so that every equation whose cells are all among
-/// `keys` holds, or `None` if there is no such way or more than one.
-pub fn unique_split(digits: &str, keys: &[String], equations: &[Equation]) -> Option<Vec<i64>> {
+/// `keys` or `known` holds, or `None` if there is no such way or more than one.
+pub fn unique_split(
+    digits: &str,
+    keys: &[String],
+    equations: &[Equation],
+    known: &HashMap<String, i64>,
+) -> Option<Vec<i64>> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || keys.is_empty() {
         return None;
     }
     if digits.len() < keys.len() || digits.len() > keys.len() * 12 {
         return None;
     }
-    // Equations entirely inside this row, each with the key indices it needs and the last index it waits for.
-    let local: Vec<(Vec<usize>, Vec<usize>, usize)> = equations
+    // Equations over this row and known cells: the row's key indices on each side, the known cells folded into a
+    // constant (lhs − rhs), and the last index the equation waits for.
+    let local: Vec<Local> = equations
         .iter()
         .filter_map(|eq| {
-            let index = |k: &String| keys.iter().position(|x| x == k);
-            let lhs: Option<Vec<usize>> = eq.lhs.iter().map(index).collect();
-            let rhs: Option<Vec<usize>> = eq.rhs.iter().map(index).collect();
-            let (lhs, rhs) = (lhs?, rhs?);
+            let mut constant = 0i64;
+            let mut side = |terms: &[String], sign: i64| -> Option<Vec<usize>> {
+                let mut ix = Vec::new();
+                for k in terms {
+                    match keys.iter().position(|x| x == k) {
+                        Some(i) => ix.push(i),
+                        None => constant += sign * known.get(k)?,
+                    }
+                }
+                Some(ix)
+            };
+            let lhs = side(&eq.lhs, 1)?;
+            let rhs = side(&eq.rhs, -1)?;
             let last = lhs.iter().chain(rhs.iter()).copied().max()?;
-            Some((lhs, rhs, last))
+            Some(Local { lhs, rhs, constant, last })
         })
         .collect();
-    let mut search = Search {
-        digits: digits.as_bytes(),
-        n: keys.len(),
-        local: &local,
-        found: Vec::new(),
-        count: 0,
-    };
+    let mut search = Search { digits: digits.as_bytes(), n: keys.len(), local: &local, found: Vec::new(), count: 0 };
     let mut parts = Vec::with_capacity(keys.len());
     search.walk(0, &mut parts);
     if search.count == 1 {
@@ -42,10 +53,18 @@ pub fn unique_split(digits: &str, keys: &[String], equations: &[Equation]) -> Op
     }
 }
 
+/// An equation restricted to one row: `Σ lhs + constant = Σ rhs` over the row's parts.
+struct Local {
+    lhs: Vec<usize>,
+    rhs: Vec<usize>,
+    constant: i64,
+    last: usize,
+}
+
 struct Search<'a> {
     digits: &'a [u8],
     n: usize,
-    local: &'a [(Vec<usize>, Vec<usize>, usize)],
+    local: &'a [Local],
     found: Vec<i64>,
     count: usize,
 }
@@ -68,11 +87,7 @@ impl Search<'_> {
         if remaining_digits < remaining_parts {
             return;
         }
-        let max_len = if self.digits[at] == b'0' {
-            1
-        } else {
-            (remaining_digits - (remaining_parts - 1)).min(12)
-        };
+        let max_len = if self.digits[at] == b'0' { 1 } else { (remaining_digits - (remaining_parts - 1)).min(12) };
         for len in 1..=max_len {
             let Some(value) = parse(&self.digits[at..at + len]) else {
                 break;
@@ -88,13 +103,10 @@ impl Search<'_> {
     /// Checks the equations whose last cell has just been placed.
     fn consistent(&self, parts: &[i64]) -> bool {
         let just = parts.len() - 1;
-        self.local
-            .iter()
-            .filter(|(_, _, last)| *last == just)
-            .all(|(lhs, rhs, _)| {
-                let sum = |ix: &Vec<usize>| ix.iter().map(|&i| parts[i]).sum::<i64>();
-                sum(lhs) == sum(rhs)
-            })
+        self.local.iter().filter(|eq| eq.last == just).all(|eq| {
+            let sum = |ix: &Vec<usize>| ix.iter().map(|&i| parts[i]).sum::<i64>();
+            sum(&eq.lhs) + eq.constant == sum(&eq.rhs)
+        })
     }
 }
 
@@ -115,45 +127,49 @@ mod tests {
             rule: "R3".into(),
             binding: "r".into(),
             lhs: vec!["r.t".into()],
-            rhs: ["a", "b", "c", "d", "e", "f"]
-                .iter()
-                .map(|n| format!("r.{n}"))
-                .collect(),
+            rhs: ["a", "b", "c", "d", "e", "f"].iter().map(|n| format!("r.{n}")).collect(),
         }]
     }
 
     #[test]
     fn a_row_whose_total_pins_the_split_is_split() {
         let k = keys(&["a", "b", "c", "d", "e", "f", "t"]);
-        assert_eq!(
-            unique_split("290000029", &k, &r3()),
-            Some(vec![29, 0, 0, 0, 0, 0, 29])
-        );
-        assert_eq!(unique_split("0000000", &k, &r3()), Some(vec![0; 7]));
+        assert_eq!(unique_split("290000029", &k, &r3(), &HashMap::new()), Some(vec![29, 0, 0, 0, 0, 0, 29]));
+        assert_eq!(unique_split("0000000", &k, &r3(), &HashMap::new()), Some(vec![0; 7]));
     }
 
     #[test]
     fn ambiguous_or_impossible_runs_are_not_split() {
         let k = keys(&["a", "b", "c", "d", "e", "f", "t"]);
         // Too short for seven numbers, and no reading of 1200012 adds up.
-        assert_eq!(unique_split("12", &k, &r3()), None);
-        assert_eq!(unique_split("1200012", &k, &r3()), None);
+        assert_eq!(unique_split("12", &k, &r3(), &HashMap::new()), None);
+        assert_eq!(unique_split("1200012", &k, &r3(), &HashMap::new()), None);
         // 1|110|0|0|0|0|111 and 111|0|0|0|0|0|111 both add up.
-        assert_eq!(unique_split("11100000111", &k, &r3()), None);
-        assert_eq!(
-            unique_split("1100002", &k, &r3()),
-            Some(vec![1, 1, 0, 0, 0, 0, 2])
-        );
+        assert_eq!(unique_split("11100000111", &k, &r3(), &HashMap::new()), None);
+        assert_eq!(unique_split("1100002", &k, &r3(), &HashMap::new()), Some(vec![1, 1, 0, 0, 0, 0, 2]));
         // No rule over the row: only a run with one digit per cell has a single reading.
-        assert_eq!(unique_split("3960181", &keys(&["x", "y", "z"]), &[]), None);
-        assert_eq!(
-            unique_split("000", &keys(&["x", "y", "z"]), &[]),
-            Some(vec![0, 0, 0])
-        );
+        assert_eq!(unique_split("3960181", &keys(&["x", "y", "z"]), &[], &HashMap::new()), None);
+        assert_eq!(unique_split("000", &keys(&["x", "y", "z"]), &[], &HashMap::new()), Some(vec![0, 0, 0]));
+    }
+
+    #[test]
+    fn known_cells_of_other_rows_pin_down_an_ambiguous_run() {
+        // total.a = x.a + x.b, with total.a known to be 2: "1110" reads 1|1|10, 1|11|0 or 11|1|0; only the
+        // first adds up.
+        let keys: Vec<String> = vec!["x.a".into(), "x.b".into(), "x.c".into()];
+        let eq = Equation {
+            rule: "R2".into(),
+            binding: "a".into(),
+            lhs: vec!["total.a".into()],
+            rhs: vec!["x.a".into(), "x.b".into()],
+        };
+        assert_eq!(unique_split("1110", &keys, std::slice::from_ref(&eq), &HashMap::new()), None);
+        let known = HashMap::from([("total.a".to_string(), 2)]);
+        assert_eq!(unique_split("1110", &keys, &[eq], &known), Some(vec![1, 1, 10]));
     }
 
     #[test]
     fn a_single_cell_takes_the_whole_run() {
-        assert_eq!(unique_split("24380", &keys(&["x"]), &[]), Some(vec![24380]));
+        assert_eq!(unique_split("24380", &keys(&["x"]), &[], &HashMap::new()), Some(vec![24380]));
     }
 }

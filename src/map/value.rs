@@ -16,10 +16,7 @@ pub enum Token {
     /// A not-applicable mark: `/`, `-`, `--`, `—`, `无`, `空`, `N/A` …
     Na,
     /// A number, with the unit printed beside it, if any.
-    Number {
-        amount: Amount,
-        unit: Option<String>,
-    },
+    Number { amount: Amount, unit: Option<String> },
     /// Anything else: a label, or a value nobody can read (`十二`).
     Text,
 }
@@ -31,23 +28,8 @@ impl Token {
     }
 }
 
-const NA_MARKS: &[&str] = &[
-    "/",
-    "\\",
-    "-",
-    "--",
-    "---",
-    "—",
-    "——",
-    "-/-",
-    "无",
-    "空",
-    "n/a",
-    "na",
-    "×",
-    "不适用",
-    "暂无",
-];
+const NA_MARKS: &[&str] =
+    &["/", "\\", "-", "--", "---", "—", "——", "-/-", "无", "空", "n/a", "na", "×", "不适用", "暂无"];
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<sign>[-+]|减|增|減)?(?P<num>\d+(?:\.\d+)?)(?P<unit>万元|亿元|元|件|个|条|项|起|宗|次|篇)?$")
@@ -56,10 +38,8 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Classifies a cell's text.
 pub fn classify(raw: &str) -> Token {
-    let folded: String = raw
-        .nfkc()
-        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '\u{200b}' && *c != '\u{feff}')
-        .collect();
+    let folded: String =
+        raw.nfkc().filter(|c| !c.is_whitespace() && *c != ',' && *c != '\u{200b}' && *c != '\u{feff}').collect();
     if folded.is_empty() {
         return Token::Blank;
     }
@@ -72,10 +52,7 @@ pub fn classify(raw: &str) -> Token {
         return Token::Text;
     };
     let num = &caps["num"];
-    let negative = matches!(
-        caps.name("sign").map(|m| m.as_str()),
-        Some("-" | "减" | "減")
-    );
+    let negative = matches!(caps.name("sign").map(|m| m.as_str()), Some("-" | "减" | "減"));
     let amount = if num.contains('.') {
         match num.parse::<f64>() {
             Ok(v) => Amount::Real(if negative { -v } else { v }),
@@ -129,10 +106,7 @@ mod tests {
         assert_eq!(num(" 0"), (Amount::Int(0), None));
         assert_eq!(num("２９"), (Amount::Int(29), None));
         assert_eq!(num("1,035,000"), (Amount::Int(1035000), None));
-        assert_eq!(
-            num("278.334万元"),
-            (Amount::Real(278.334), Some("万元".into()))
-        );
+        assert_eq!(num("278.334万元"), (Amount::Real(278.334), Some("万元".into())));
         assert_eq!(num("251000元"), (Amount::Int(251000), Some("元".into())));
         assert_eq!(num("减3"), (Amount::Int(-3), None));
         assert_eq!(num("減3"), (Amount::Int(-3), None));
@@ -155,18 +129,9 @@ mod tests {
 
     #[test]
     fn money_converts_to_template_unit() {
-        assert_eq!(
-            to_unit(Amount::Int(251000), "元", "万元"),
-            Some(Amount::Real(25.1))
-        );
-        assert_eq!(
-            to_unit(Amount::Real(278.334), "万元", "万元"),
-            Some(Amount::Real(278.334))
-        );
-        assert_eq!(
-            to_unit(Amount::Int(2), "亿元", "万元"),
-            Some(Amount::Real(20000.0))
-        );
+        assert_eq!(to_unit(Amount::Int(251000), "元", "万元"), Some(Amount::Real(25.1)));
+        assert_eq!(to_unit(Amount::Real(278.334), "万元", "万元"), Some(Amount::Real(278.334)));
+        assert_eq!(to_unit(Amount::Int(2), "亿元", "万元"), Some(Amount::Real(20000.0)));
         assert_eq!(to_unit(Amount::Int(2), "件", "万元"), None);
     }
 }
