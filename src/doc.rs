@@ -44,11 +44,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(shape: TableShape, rows: Vec<Vec<Cell>>) -> Self {
-        Table {
-            shape,
-            name: None,
-            rows,
-        }
+        Table { shape, name: None, rows }
     }
 }
 
@@ -73,12 +69,7 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(text: impl Into<String>, pos: Position) -> Self {
-        Cell {
-            text: text.into(),
-            rowspan: 1,
-            colspan: 1,
-            pos,
-        }
+        Cell { text: text.into(), rowspan: 1, colspan: 1, pos }
     }
 
     pub fn spanning(mut self, rowspan: u32, colspan: u32) -> Self {
@@ -97,11 +88,7 @@ pub enum Slot {
     Origin { row: usize, index: usize },
     /// Covered by a span of source cell `(row, index)`; `across` is true when covered by its colspan in the
     /// same grid row, false when covered from a row above by its rowspan.
-    Covered {
-        row: usize,
-        index: usize,
-        across: bool,
-    },
+    Covered { row: usize, index: usize, across: bool },
 }
 
 /// Upper bound on spans, so a hostile `colspan="100000000"` cannot exhaust memory.
@@ -111,11 +98,7 @@ impl Table {
     /// Expands the rows into a rectangular grid of [`Slot`]s with HTML table semantics: each cell takes the first
     /// free position of its row, and its spans cover positions to the right and below.
     pub fn grid(&self) -> Vec<Vec<Slot>> {
-        layout_grid(
-            self.rows
-                .iter()
-                .map(|r| r.iter().map(|c| (c.rowspan, c.colspan))),
-        )
+        layout_grid(self.rows.iter().map(|r| r.iter().map(|c| (c.rowspan, c.colspan))))
     }
 
     /// The cell at a grid slot, if the slot holds or is covered by one.
@@ -161,11 +144,7 @@ where
                     grid[gr][gc] = if dr == 0 && dc == 0 {
                         Slot::Origin { row: r, index }
                     } else {
-                        Slot::Covered {
-                            row: r,
-                            index,
-                            across: dr == 0,
-                        }
+                        Slot::Covered { row: r, index, across: dr == 0 }
                     };
                 }
             }
@@ -216,32 +195,15 @@ mod tests {
         let table = Table {
             shape: TableShape::Grid,
             name: None,
-            rows: vec![
-                vec![cell("a", 2, 1), cell("b", 1, 2)],
-                vec![cell("c", 1, 1), cell("d", 1, 1)],
-            ],
+            rows: vec![vec![cell("a", 2, 1), cell("b", 1, 2)], vec![cell("c", 1, 1), cell("d", 1, 1)]],
         };
         let g = table.grid();
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].len(), 3);
-        assert_eq!(
-            g[1][0],
-            Slot::Covered {
-                row: 0,
-                index: 0,
-                across: false
-            }
-        );
+        assert_eq!(g[1][0], Slot::Covered { row: 0, index: 0, across: false });
         assert_eq!(table.cell_at(g[1][1]).map(|c| c.text.as_str()), Some("c"));
         assert_eq!(table.cell_at(g[1][2]).map(|c| c.text.as_str()), Some("d"));
-        assert_eq!(
-            g[0][2],
-            Slot::Covered {
-                row: 0,
-                index: 1,
-                across: true
-            }
-        );
+        assert_eq!(g[0][2], Slot::Covered { row: 0, index: 1, across: true });
     }
 
     #[test]

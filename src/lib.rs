@@ -34,11 +34,9 @@ pub fn analyse(doc: &Document) -> Report {
     let mapped = map::map_document(doc, meta.year);
     let template = match meta.kind {
         DocKind::Other => None,
-        DocKind::AnnualReport => mapped.version().or_else(|| {
-            meta.year
-                .and_then(template::for_year)
-                .map(|t| t.version.clone())
-        }),
+        DocKind::AnnualReport => {
+            mapped.version().or_else(|| meta.year.and_then(template::for_year).map(|t| t.version.clone()))
+        }
     };
     let mut tables = IndexMap::new();
     for (key, table) in mapped.tables {

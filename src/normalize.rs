@@ -53,12 +53,7 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     }
     let pairs = sample.len() / 2;
     let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd_nuls = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|&&b| b == 0)
-        .count();
+    let odd_nuls = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
     if odd_nuls * 4 > pairs && even_nuls * 20 < pairs {
         Some(encoding_rs::UTF_16LE)
     } else if even_nuls * 4 > pairs && odd_nuls * 20 < pairs {
@@ -74,9 +69,7 @@ fn check_text(text: String) -> Result<String, DecodeError> {
     let bad = text
         .chars()
         .take(8192)
-        .filter(|&c| {
-            (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}'
-        })
+        .filter(|&c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) || c == '\u{fffd}')
         .count();
     if total > 0 && bad * 10 > total {
         Err(DecodeError::Binary)
@@ -135,12 +128,7 @@ pub fn to_mainland(text: &str) -> String {
 
 /// Undoes the phrase substitutions of OpenCC-converted mirrors that change words, not only characters.
 fn fix_phrase_artefacts(text: &str) -> String {
-    const PAIRS: &[(&str, &str)] = &[
-        ("档案", "文件"),
-        ("资讯", "信息"),
-        ("属於", "属于"),
-        ("於", "于"),
-    ];
+    const PAIRS: &[(&str, &str)] = &[("档案", "文件"), ("资讯", "信息"), ("属於", "属于"), ("於", "于")];
     let mut out = text.to_string();
     for (from, to) in PAIRS {
         if out.contains(from) {
@@ -176,12 +164,10 @@ mod tests {
 
     #[test]
     fn gbk_and_big5_are_sniffed() {
-        let text =
-            "本年新收政府信息公开申请数量，予以公开，部分公开，不予公开，无法提供，不予处理。";
+        let text = "本年新收政府信息公开申请数量，予以公开，部分公开，不予公开，无法提供，不予处理。";
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
         assert_eq!(decode(&gbk).unwrap(), text);
-        let trad =
-            "本年新收政府資訊公開申請數量，予以公開，部分公開，不予公開，無法提供，不予處理。";
+        let trad = "本年新收政府資訊公開申請數量，予以公開，部分公開，不予公開，無法提供，不予處理。";
         let (big5, _, _) = encoding_rs::BIG5.encode(trad);
         assert_eq!(decode(&big5).unwrap(), trad);
     }
@@ -189,8 +175,7 @@ mod tests {
     #[test]
     fn binary_and_empty_are_refused() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
-        let zip =
-            b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08";
+        let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08";
         assert_eq!(decode(zip), Err(DecodeError::Binary));
     }
 
@@ -198,10 +183,7 @@ mod tests {
     fn glosses_are_stripped_but_real_parentheses_stay() {
         assert_eq!(strip_glosses("主業(yè)穩(wěn)步"), "主業穩步");
         assert_eq!(strip_glosses("公(gong)開(kai)"), "公開");
-        assert_eq!(
-            strip_glosses("日巡查(试行)与(PC)端(2023)"),
-            "日巡查(试行)与(PC)端(2023)"
-        );
+        assert_eq!(strip_glosses("日巡查(试行)与(PC)端(2023)"), "日巡查(试行)与(PC)端(2023)");
     }
 
     #[test]

@@ -61,11 +61,7 @@ pub struct TableResult {
 
 impl TableResult {
     pub fn absent() -> Self {
-        TableResult {
-            status: TableStatus::Absent,
-            template: None,
-            cells: IndexMap::new(),
-        }
+        TableResult { status: TableStatus::Absent, template: None, cells: IndexMap::new() }
     }
 }
 
@@ -151,9 +147,7 @@ mod unit_field {
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<Option<Option<String>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
         Option::<String>::deserialize(d).map(Some)
     }
 }

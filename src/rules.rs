@@ -42,14 +42,8 @@ pub fn equations(spec: &TableSpec) -> Result<Vec<Equation>, RuleError> {
 }
 
 fn instantiate(rule: &RuleSpec) -> Result<Vec<Equation>, RuleError> {
-    let err = |reason: &str| RuleError {
-        rule: rule.id.clone(),
-        reason: reason.to_string(),
-    };
-    let (lhs, rhs) = rule
-        .expr
-        .split_once('=')
-        .ok_or_else(|| err("no `=` in expression"))?;
+    let err = |reason: &str| RuleError { rule: rule.id.clone(), reason: reason.to_string() };
+    let (lhs, rhs) = rule.expr.split_once('=').ok_or_else(|| err("no `=` in expression"))?;
     if rhs.contains('=') {
         return Err(err("more than one `=`"));
     }
@@ -61,11 +55,7 @@ fn instantiate(rule: &RuleSpec) -> Result<Vec<Equation>, RuleError> {
                 values.iter().map(move |v| {
                     let mut vars = vars.clone();
                     vars.push((name.clone(), v.clone()));
-                    let label = if label.is_empty() {
-                        v.clone()
-                    } else {
-                        format!("{label},{v}")
-                    };
+                    let label = if label.is_empty() { v.clone() } else { format!("{label},{v}") };
                     (label, vars)
                 })
             })
@@ -89,12 +79,7 @@ fn instantiate(rule: &RuleSpec) -> Result<Vec<Equation>, RuleError> {
                     })
                     .collect()
             };
-            Ok(Equation {
-                rule: rule.id.clone(),
-                binding,
-                lhs: substitute(lhs)?,
-                rhs: substitute(rhs)?,
-            })
+            Ok(Equation { rule: rule.id.clone(), binding, lhs: substitute(lhs)?, rhs: substitute(rhs)? })
         })
         .collect()
 }
@@ -111,13 +96,7 @@ mod tests {
                 let keys = spec.cell_keys();
                 for eq in equations(spec).expect("template rules are valid") {
                     for cell in eq.cells() {
-                        assert!(
-                            keys.contains(cell),
-                            "{} {} {}: {cell}",
-                            t.version,
-                            spec.key,
-                            eq.rule
-                        );
+                        assert!(keys.contains(cell), "{} {} {}: {cell}", t.version, spec.key, eq.rule);
                     }
                 }
             }
@@ -126,21 +105,12 @@ mod tests {
 
     #[test]
     fn r1_has_one_equation_per_column() {
-        let t3 = template::by_version("gov2021")
-            .and_then(|t| t.table("t3"))
-            .expect("t3");
-        let r1: Vec<Equation> = equations(t3)
-            .unwrap()
-            .into_iter()
-            .filter(|e| e.rule == "R1")
-            .collect();
+        let t3 = template::by_version("gov2021").and_then(|t| t.table("t3")).expect("t3");
+        let r1: Vec<Equation> = equations(t3).unwrap().into_iter().filter(|e| e.rule == "R1").collect();
         assert_eq!(r1.len(), 7);
         assert_eq!(r1[6].binding, "total");
         assert_eq!(r1[6].lhs, vec!["new_received.total", "carried_over.total"]);
-        assert_eq!(
-            r1[6].rhs,
-            vec!["results_total.total", "carried_forward.total"]
-        );
+        assert_eq!(r1[6].rhs, vec!["results_total.total", "carried_forward.total"]);
     }
 
     #[test]

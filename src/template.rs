@@ -11,10 +11,8 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 /// The template files, embedded at build time. A new revision of the official form is a new file here.
-const EMBEDDED: &[(&str, &str)] = &[
-    ("gov2019", include_str!("../templates/gov2019.toml")),
-    ("gov2021", include_str!("../templates/gov2021.toml")),
-];
+const EMBEDDED: &[(&str, &str)] =
+    &[("gov2019", include_str!("../templates/gov2019.toml")), ("gov2021", include_str!("../templates/gov2021.toml"))];
 
 static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
     EMBEDDED
@@ -22,8 +20,7 @@ static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
         .map(|(name, text)| {
             // The embedded files are part of the build and are checked by the unit tests below, so a parse
             // failure here is a build defect, not a user input problem.
-            toml::from_str::<Template>(text)
-                .unwrap_or_else(|e| panic!("embedded template {name} is invalid: {e}"))
+            toml::from_str::<Template>(text).unwrap_or_else(|e| panic!("embedded template {name} is invalid: {e}"))
         })
         .collect()
 });
@@ -106,10 +103,7 @@ impl TableSpec {
 
     /// Every cell key (`<row>.<col>`) of this table, in official order.
     pub fn cell_keys(&self) -> Vec<String> {
-        self.rows
-            .iter()
-            .flat_map(|r| r.columns.iter().map(move |c| format!("{}.{}", r.key, c)))
-            .collect()
+        self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| format!("{}.{}", r.key, c))).collect()
     }
 
     /// Number of value cells in this table.
@@ -241,21 +235,11 @@ mod tests {
 
     #[test]
     fn embedded_templates_parse_and_have_the_official_cell_counts() {
-        let counts: Vec<(String, Vec<usize>)> = all()
-            .iter()
-            .map(|t| {
-                (
-                    t.version.clone(),
-                    t.tables.iter().map(|s| s.cell_count()).collect(),
-                )
-            })
-            .collect();
+        let counts: Vec<(String, Vec<usize>)> =
+            all().iter().map(|t| (t.version.clone(), t.tables.iter().map(|s| s.cell_count()).collect())).collect();
         assert_eq!(
             counts,
-            vec![
-                ("gov2019".to_string(), vec![22, 161, 15]),
-                ("gov2021".to_string(), vec![10, 175, 15]),
-            ]
+            vec![("gov2019".to_string(), vec![22, 161, 15]), ("gov2021".to_string(), vec![10, 175, 15]),]
         );
     }
 
@@ -265,38 +249,20 @@ mod tests {
             for spec in &t.tables {
                 for row in &spec.rows {
                     for col in &row.columns {
-                        assert!(
-                            spec.column(col).is_some(),
-                            "{} {} {}",
-                            t.version,
-                            row.key,
-                            col
-                        );
+                        assert!(spec.column(col).is_some(), "{} {} {}", t.version, row.key, col);
                     }
                     if let Some(g) = &row.group {
-                        assert!(
-                            spec.groups.iter().any(|x| &x.key == g),
-                            "{} group {g}",
-                            t.version
-                        );
+                        assert!(spec.groups.iter().any(|x| &x.key == g), "{} group {g}", t.version);
                     }
                 }
                 for lr in &spec.layout {
                     if let Some(r) = &lr.row {
                         let row = spec.row(r).unwrap_or_else(|| panic!("layout row {r}"));
-                        let drawn: Vec<&str> =
-                            lr.cells.iter().filter_map(|c| c.value.as_deref()).collect();
-                        assert_eq!(
-                            drawn,
-                            row.columns.iter().map(String::as_str).collect::<Vec<_>>()
-                        );
+                        let drawn: Vec<&str> = lr.cells.iter().filter_map(|c| c.value.as_deref()).collect();
+                        assert_eq!(drawn, row.columns.iter().map(String::as_str).collect::<Vec<_>>());
                     }
                 }
-                let laid: Vec<&str> = spec
-                    .layout
-                    .iter()
-                    .filter_map(|l| l.row.as_deref())
-                    .collect();
+                let laid: Vec<&str> = spec.layout.iter().filter_map(|l| l.row.as_deref()).collect();
                 let rows: Vec<&str> = spec.rows.iter().map(|r| r.key.as_str()).collect();
                 assert_eq!(laid, rows, "{} {} layout rows", t.version, spec.key);
             }

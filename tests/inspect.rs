@@ -17,34 +17,17 @@ fn root() -> PathBuf {
 }
 
 fn run(args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("binary runs")
+    Command::new(bin()).args(args).current_dir(root()).output().expect("binary runs")
 }
 
 fn inspect_json(path: &str) -> Value {
     let out = run(&["inspect", "--json", path]);
-    assert!(
-        out.status.success(),
-        "{path}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{path}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
 /// The fields the expected files pin: everything but findings, sections and metrics, which have tests of their own.
-const CORE_FIELDS: [&str; 8] = [
-    "source",
-    "kind",
-    "year",
-    "agency",
-    "published",
-    "template",
-    "tables",
-    "unplaced",
-];
+const CORE_FIELDS: [&str; 8] = ["source", "kind", "year", "agency", "published", "template", "tables", "unplaced"];
 
 fn core(v: &Value) -> Value {
     let mut out = serde_json::Map::new();
@@ -96,10 +79,7 @@ fn find_input(stem: &str) -> Option<String> {
             let p = entry.path();
             let is_input = p.is_file() && !p.to_string_lossy().ends_with(".expect.md");
             if is_input && p.file_stem().and_then(|s| s.to_str()) == Some(stem) {
-                return p
-                    .strip_prefix(root())
-                    .ok()
-                    .map(|r| r.to_string_lossy().into_owned());
+                return p.strip_prefix(root()).ok().map(|r| r.to_string_lossy().into_owned());
             }
         }
     }
@@ -110,10 +90,7 @@ fn find_input(stem: &str) -> Option<String> {
 fn every_fixture_matches_its_expected_json_cell_by_cell() {
     let bless = std::env::var_os("NIANBAO_BLESS").is_some();
     let fixtures = fixtures_with_expectations();
-    assert!(
-        fixtures.len() >= 5,
-        "expected files for at least the five seeds"
-    );
+    assert!(fixtures.len() >= 5, "expected files for at least the five seeds");
     for (input, expected_path) in fixtures {
         let actual = table_cells_only(core(&inspect_json(&input)));
         if bless {
@@ -122,8 +99,7 @@ fn every_fixture_matches_its_expected_json_cell_by_cell() {
             continue;
         }
         let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("read expected"))
-                .expect("json");
+            serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("read expected")).expect("json");
         for field in CORE_FIELDS {
             if field == "tables" {
                 continue;
@@ -134,27 +110,18 @@ fn every_fixture_matches_its_expected_json_cell_by_cell() {
             let (a, e) = (&actual["tables"][table], &expected["tables"][table]);
             assert_eq!(a["status"], e["status"], "{input}: {table} status");
             assert_eq!(a["template"], e["template"], "{input}: {table} template");
-            let (ac, ec) = (
-                a["cells"].as_object().expect("cells"),
-                e["cells"].as_object().expect("cells"),
-            );
+            let (ac, ec) = (a["cells"].as_object().expect("cells"), e["cells"].as_object().expect("cells"));
             for (key, cell) in ec {
                 assert_eq!(ac.get(key), Some(cell), "{input}: {table}.{key}");
             }
             let extra: Vec<&String> = ac.keys().filter(|k| !ec.contains_key(*k)).collect();
-            assert!(
-                extra.is_empty(),
-                "{input}: {table} has unexpected cells {extra:?}"
-            );
+            assert!(extra.is_empty(), "{input}: {table} has unexpected cells {extra:?}");
         }
     }
 }
 
 fn cells(v: &Value, table: &str) -> serde_json::Map<String, Value> {
-    v["tables"][table]["cells"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default()
+    v["tables"][table]["cells"].as_object().cloned().unwrap_or_default()
 }
 
 fn value(v: &Value, table: &str, key: &str) -> Value {
@@ -175,37 +142,22 @@ fn seed_002_is_a_gov2021_report_with_200_cells_all_zero_but_licensing() {
         for (key, cell) in cells(&v, table) {
             total += 1;
             assert_eq!(cell["state"], "value", "{table}.{key}");
-            let expected = if table == "t2" && key == "admin_licensing.decisions" {
-                24380
-            } else {
-                0
-            };
+            let expected = if table == "t2" && key == "admin_licensing.decisions" { 24380 } else { 0 };
             assert_eq!(cell["value"], expected, "{table}.{key}");
         }
     }
     assert_eq!(total, 200);
     assert_eq!(v["unplaced"], Value::Array(vec![]));
-    assert_eq!(
-        v["tables"]["t2"]["cells"]["admin_fees.fee_amount"]["unit"],
-        "万元"
-    );
+    assert_eq!(v["tables"]["t2"]["cells"]["admin_fees.fee_amount"]["unit"], "万元");
 }
 
 #[test]
 fn seed_003_is_gov2019_with_the_regulations_row_absent_and_money_in_wanyuan() {
     let v = inspect_json("fixtures/003_f86e26e747344a50.txt");
-    assert_eq!(
-        (v["year"].clone(), v["agency"].clone()),
-        (Value::from(2020), Value::from("鄂州市行政审批局"))
-    );
+    assert_eq!((v["year"].clone(), v["agency"].clone()), (Value::from(2020), Value::from("鄂州市行政审批局")));
     assert_eq!(v["published"], "2021-01-24");
     assert_eq!(v["tables"]["t2"]["status"], "partial");
-    assert!(
-        cells(&v, "t2")
-            .keys()
-            .all(|k| !k.starts_with("regulations.")),
-        "规章 row is not in the text"
-    );
+    assert!(cells(&v, "t2").keys().all(|k| !k.starts_with("regulations.")), "规章 row is not in the text");
     assert_eq!(cells(&v, "t2").len(), 19);
     let amount = &v["tables"]["t2"]["cells"]["centralized_procurement.procurement_amount"];
     assert_eq!(amount["value"], 278.334);
@@ -221,20 +173,14 @@ fn seed_003_is_gov2019_with_the_regulations_row_absent_and_money_in_wanyuan() {
 
 #[test]
 fn seeds_without_tables_report_them_absent_not_zero() {
-    for (path, year) in [
-        ("fixtures/000_062ddeea1ee84d73.txt", 2023),
-        ("fixtures/001_d922dcabc256b160.txt", 2018),
-    ] {
+    for (path, year) in [("fixtures/000_062ddeea1ee84d73.txt", 2023), ("fixtures/001_d922dcabc256b160.txt", 2018)] {
         let v = inspect_json(path);
         assert_eq!(v["kind"], "annual_report", "{path}");
         assert_eq!(v["year"], year, "{path}");
         for table in ["t2", "t3", "t4"] {
             assert_eq!(v["tables"][table]["status"], "absent", "{path} {table}");
             let table_cells = cells(&v, table);
-            assert!(
-                table_cells.values().all(|c| c["source"] == "prose"),
-                "{path} {table}: only prose values"
-            );
+            assert!(table_cells.values().all(|c| c["source"] == "prose"), "{path} {table}: only prose values");
         }
     }
     let v = inspect_json("fixtures/000_062ddeea1ee84d73.txt");
@@ -277,17 +223,16 @@ fn unreadable_inputs_exit_2_with_one_line_naming_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cases: Vec<(PathBuf, Vec<u8>)> = vec![
         (dir.path().join("empty.txt"), Vec::new()),
-        (dir.path().join("image.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\0\0\0".to_vec()),
+        (
+            dir.path().join("image.png"),
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\0\0\0".to_vec(),
+        ),
     ];
     for (path, bytes) in &cases {
         std::fs::write(path, bytes).expect("write");
     }
     let missing = dir.path().join("missing.html");
-    for path in cases
-        .iter()
-        .map(|(p, _)| p.as_path())
-        .chain([missing.as_path(), dir.path()])
-    {
+    for path in cases.iter().map(|(p, _)| p.as_path()).chain([missing.as_path(), dir.path()]) {
         let out = run(&["inspect", path.to_str().expect("utf-8 path")]);
         assert_eq!(out.status.code(), Some(2), "{}", path.display());
         let err = String::from_utf8_lossy(&out.stderr);
@@ -304,14 +249,10 @@ fn hostile_inputs_never_panic() {
         b"<table><tr><td rowspan=99999999 colspan=99999999>1</td></tr></table>".to_vec(),
         b"<html><body><table><table><tr><td>".to_vec(),
         "|||||\n|\n| |\n||| 0 |\n-1 |\n".as_bytes().to_vec(),
-        "一、本年新收政府信息公开申请数量99999999999999999999999999999999"
-            .as_bytes()
-            .to_vec(),
+        "一、本年新收政府信息公开申请数量99999999999999999999999999999999".as_bytes().to_vec(),
         b"PK\x03\x04garbage".to_vec(),
         vec![0xff, 0xfe, 0x00],
-        (0..4096u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-            .collect(),
+        (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect(),
     ];
     cases.push("行政许可 1 2 3 4 5 6 7 8 9 10\n".repeat(2000).into_bytes());
     for (i, bytes) in cases.iter().enumerate() {
@@ -320,11 +261,7 @@ fn hostile_inputs_never_panic() {
         let out = run(&["inspect", "--json", path.to_str().expect("utf-8")]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked"), "case {i}: {err}");
-        assert!(
-            matches!(out.status.code(), Some(0) | Some(2)),
-            "case {i}: {:?} {err}",
-            out.status
-        );
+        assert!(matches!(out.status.code(), Some(0) | Some(2)), "case {i}: {:?} {err}", out.status);
     }
 }
 

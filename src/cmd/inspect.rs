@@ -58,27 +58,15 @@ fn write_summary(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
             TableStatus::Partial => "partial",
             TableStatus::Absent => "absent",
         };
-        let blank = table
-            .cells
-            .values()
-            .filter(|c| c.state == CellState::Blank)
-            .count();
-        let na = table
-            .cells
-            .values()
-            .filter(|c| c.state == CellState::Na)
-            .count();
+        let blank = table.cells.values().filter(|c| c.state == CellState::Blank).count();
+        let na = table.cells.values().filter(|c| c.state == CellState::Na).count();
         writeln!(
             out,
             "  {key}: {status:<7} {} cells ({} blank, {} n/a){}",
             table.cells.len(),
             blank,
             na,
-            table
-                .template
-                .as_ref()
-                .map(|v| format!("  [{v}]"))
-                .unwrap_or_default()
+            table.template.as_ref().map(|v| format!("  [{v}]")).unwrap_or_default()
         )?;
     }
     if !r.unplaced.is_empty() {

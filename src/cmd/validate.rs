@@ -1,13 +1,228 @@
-//! `nianbao validate` (in progress).
+//! `nianbao validate FILE.xlsx [--json] [--out DIR] [--force]`: check a filled or hand-corrected workbook against
+//! the template's rules.
+//!
+//! The workbook goes through the same pipeline as any report (spreadsheet reader → label mapper → rules), so a
+//! sheet is found by its labels, not by fixed cell positions. The findings' cells are resolved to the sheet
+//! cells they were read from (`依申请公开!D6`). The sheets nianbao writes as derived output of a conversion (the
+//! narrative and findings sheets) are not read: they describe the data, they are not the data.
+//!
+//! Exit code: 0 no finding of severity error, 1 at least one, 2 the file could not be read as a workbook or holds
+//! no table of the official form (one line on stderr: `FILE: reason`).
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context;
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use nianbao::doc::{Block, Document};
+use nianbao::read::{self, Format};
+use nianbao::report::{CellState, Report, Severity, TableStatus, TABLE_KEYS};
+use nianbao::write::{atomic, csv, json, xlsx};
+
 #[derive(clap::Args)]
+#[command(after_help = "Examples:\n  nianbao validate 2024年报表.xlsx\n  \
+nianbao validate out/report.xlsx --json | jq '.findings[] | select(.severity == \"error\")'\n  \
+nianbao validate corrected.xlsx --out checked/\n\n\
+Exit codes: 0 no errors, 1 findings of severity error, 2 the file is not a readable .xlsx workbook or holds no \
+table of the official form.")]
 pub struct Args {
-    /// Arguments to come.
-    pub rest: Vec<String>,
+    /// The workbook to check (.xlsx), or `-` for standard input.
+    #[arg(value_name = "FILE.xlsx")]
+    pub file: String,
+    /// Print the result as JSON: the `inspect --json` object plus a `validation` summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the values read as CSV (one file per table) and JSON, as `convert` does, into DIR.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Overwrite existing files in the --out directory.
+    #[arg(long)]
+    pub force: bool,
 }
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`validate` is not available yet")
+/// Sheets of nianbao's own workbooks that are derived output, not data.
+const DERIVED_SHEETS: [&str; 2] = [xlsx::NARRATIVE_SHEET, xlsx::FINDINGS_SHEET];
+
+/// What validation adds to the report: which sheets were read, the version found per table, the counts.
+#[derive(Debug, Serialize)]
+struct Summary {
+    /// Sheets read, in workbook order.
+    sheets: Vec<String>,
+    /// Sheets left out as nianbao's derived output.
+    skipped_sheets: Vec<String>,
+    /// Template version found per table (null when the table is absent).
+    templates: IndexMap<String, Option<String>>,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    validation: &'a Summary,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let bytes = super::read_input(&args.file)?;
+    let (report, summary) = match validate(&bytes, &args.file) {
+        Ok(result) => result,
+        Err(reason) => {
+            eprintln!("{}: {reason}", args.file);
+            return Ok(ExitCode::from(2));
+        }
+    };
+    {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        if args.json {
+            serde_json::to_writer_pretty(&mut out, &JsonOutput { report: &report, validation: &summary })?;
+            writeln!(out)?;
+        } else {
+            write_human(&mut out, &report, &summary)?;
+        }
+        out.flush()?;
+    }
+    if let Some(dir) = &args.out {
+        write_values(dir, &args.file, &report, args.force)?;
+    }
+    Ok(if summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Reads and checks a workbook; `Err` is the one-line reason it cannot be validated.
+fn validate(bytes: &[u8], source: &str) -> Result<(Report, Summary), String> {
+    if read::sniff(bytes) != Format::Xlsx {
+        return Err("not an .xlsx workbook (no zip container)".to_string());
+    }
+    let doc = read::read(bytes, source).map_err(|e| e.to_string())?;
+    let (doc, sheets, skipped_sheets) = without_derived_sheets(doc);
+    let mut report = nianbao::analyse(&doc);
+    if report.tables.values().all(|t| t.status == TableStatus::Absent) {
+        let read = if sheets.is_empty() {
+            "no sheet with content".to_string()
+        } else {
+            format!("sheets: {}", sheets.join(", "))
+        };
+        return Err(format!("no table of the official form found ({read})"));
+    }
+    nianbao::check::attach_refs(&mut report);
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let summary = Summary {
+        sheets,
+        skipped_sheets,
+        templates: TABLE_KEYS
+            .iter()
+            .map(|k| (k.to_string(), report.tables.get(*k).and_then(|t| t.template.clone())))
+            .collect(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+    };
+    Ok((report, summary))
+}
+
+/// The document without nianbao's derived sheets, with the names of the sheets kept and left out.
+fn without_derived_sheets(doc: Document) -> (Document, Vec<String>, Vec<String>) {
+    let mut kept = Vec::new();
+    let mut skipped = Vec::new();
+    let mut blocks = Vec::with_capacity(doc.blocks.len());
+    for block in doc.blocks {
+        let name = match &block {
+            Block::Table(t) => t.name.clone(),
+            Block::Heading { text, .. } => Some(text.clone()),
+            Block::Paragraph { .. } => None,
+        };
+        match name {
+            Some(name) if DERIVED_SHEETS.contains(&name.as_str()) => {
+                if matches!(block, Block::Table(_)) {
+                    skipped.push(name);
+                }
+            }
+            _ => {
+                if let Block::Table(t) = &block {
+                    kept.push(t.name.clone().unwrap_or_default());
+                }
+                blocks.push(block);
+            }
+        }
+    }
+    (Document { source: doc.source, blocks }, kept, skipped)
+}
+
+fn write_human(out: &mut impl Write, r: &Report, s: &Summary) -> std::io::Result<()> {
+    writeln!(out, "{}", r.source)?;
+    write!(out, "  sheets: {}", s.sheets.join(", "))?;
+    if !s.skipped_sheets.is_empty() {
+        write!(out, " (not read, nianbao's derived output: {})", s.skipped_sheets.join(", "))?;
+    }
+    writeln!(out)?;
+    for (key, table) in &r.tables {
+        let status = match table.status {
+            TableStatus::Found => "found",
+            TableStatus::Partial => "partial",
+            TableStatus::Absent => "absent",
+        };
+        let total = table
+            .template
+            .as_deref()
+            .and_then(nianbao::template::by_version)
+            .and_then(|t| t.table(key))
+            .map(|spec| spec.cell_count());
+        let blank = table.cells.values().filter(|c| c.state == CellState::Blank).count();
+        let na = table.cells.values().filter(|c| c.state == CellState::Na).count();
+        match (&table.template, total) {
+            (Some(version), Some(total)) => writeln!(
+                out,
+                "  {key}: {status:<7} {version}  {} of {total} cells ({blank} blank, {na} n/a)",
+                table.cells.len()
+            )?,
+            _ => writeln!(out, "  {key}: {status}")?,
+        }
+    }
+    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    writeln!(out, "  result: {}, {}, {} info", plural(s.errors, "error"), plural(s.warnings, "warning"), s.infos)?;
+    for f in &r.findings {
+        let place = if f.refs.is_empty() { String::new() } else { format!(" {}", f.refs.join(", ")) };
+        writeln!(out, "    [{}] {}{place}  {}", f.severity, f.rule, f.message)?;
+    }
+    if !r.unplaced.is_empty() {
+        writeln!(out, "  cells not placed on the template: {}", r.unplaced.len())?;
+        for u in &r.unplaced {
+            writeln!(out, "    {} {} “{}”  {}", u.table, u.origin.as_deref().unwrap_or("?"), u.raw, u.context)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `<stem>.json` and `<stem>_<table>.csv` for the tables present, as `convert` names them.
+fn write_values(dir: &Path, input: &str, report: &Report, force: bool) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create output directory", dir.display()))?;
+    let stem = if input == "-" {
+        "stdin".to_string()
+    } else {
+        Path::new(input)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "output".to_string())
+    };
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = vec![(dir.join(format!("{stem}.json")), json::to_json(report)?)];
+    for key in TABLE_KEYS {
+        if let Some(bytes) = csv::table_csv(report, key, csv::CsvOptions::default())? {
+            outputs.push((dir.join(format!("{stem}_{key}.csv")), bytes));
+        }
+    }
+    for (path, _) in &outputs {
+        atomic::check_target(path, force)?;
+    }
+    for (path, bytes) in &outputs {
+        atomic::write_file(path, bytes, force)?;
+    }
+    let names: Vec<String> = outputs.iter().map(|(p, _)| p.display().to_string()).collect();
+    eprintln!("{input}: wrote {}", names.join(", "));
+    Ok(())
 }

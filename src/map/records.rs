@@ -136,7 +136,8 @@ fn grid_records(table: &Table, table_no: usize) -> Vec<Record> {
 /// Text after the last value (a remark column, a ✓/✗ check column) is not a value, and ends the values there:
 /// blank cells before it are still value positions (a blank 总计 followed by a check column). Text between
 /// values is a value (an unreadable one such as `十二`), and so is text that only a value would be — Chinese
-/// numerals or a spreadsheet error like `#REF!` — right after the label, where it would otherwise pass for one.
+/// numerals or a spreadsheet error like `#REF!` — right after the label or after the last number, where it would
+/// otherwise pass for a label or a remark.
 fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
     let is_value = |c: &SourceCell| matches!(c.token, Token::Number { .. } | Token::Na);
     let first_value = cells.iter().position(|(c, _)| is_value(c));
@@ -144,9 +145,10 @@ fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
     let last_label = cells[..head_end].iter().rposition(|(c, _)| c.token == Token::Text && !is_value_text(&c.raw));
     let values_from = last_label.map_or(0, |i| i + 1);
     let values_to = match cells.iter().rposition(|(c, _)| is_value(c)) {
-        Some(last) => {
-            cells[last + 1..].iter().position(|(c, _)| c.token == Token::Text).map_or(cells.len(), |i| last + 1 + i)
-        }
+        Some(last) => cells[last + 1..]
+            .iter()
+            .position(|(c, _)| c.token == Token::Text && !is_value_text(&c.raw))
+            .map_or(cells.len(), |i| last + 1 + i),
         None => cells.len(),
     };
     let mut record = Record::default();
@@ -276,6 +278,13 @@ mod tests {
             let labels: Vec<&str> = records[0].labels.iter().map(|l| l.raw.as_str()).collect();
             let raws: Vec<&str> = records[0].values.iter().map(|v| v.raw.as_str()).collect();
             assert_eq!((labels, raws), (vec!["一、本年新收"], vec![bad, "4", "5"]));
+            let table = Table {
+                shape: TableShape::Grid,
+                name: None,
+                rows: vec![vec![cell("4", 1, 1), cell(bad, 1, 1), cell("", 1, 1), cell("✓", 1, 1)]],
+            };
+            let raws: Vec<String> = grid_records(&table, 1)[0].values.iter().map(|v| v.raw.clone()).collect();
+            assert_eq!(raws, vec!["4", bad, ""]);
         }
         assert!(!is_value_text("一、本年新收"));
         assert!(!is_value_text("其他"));

@@ -142,7 +142,9 @@ impl PageFacts {
                     stack.push((at, report_title));
                 }
                 Event::Close { el } => {
-                    let Some((opened, mut holds)) = stack.pop() else { continue };
+                    let Some((opened, mut holds)) = stack.pop() else {
+                        continue;
+                    };
                     if el.name() == "table" {
                         if let Some(table) = tables.pop() {
                             if table.rows > 0 && table.widest_row <= 1 {
@@ -419,7 +421,9 @@ impl FlowReader<'_, '_> {
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         let mut at = open + 1;
         while at < close {
-            let Some(event) = self.events.get(at) else { break };
+            let Some(event) = self.events.get(at) else {
+                break;
+            };
             if let Event::Open { el, close: end } = event {
                 match el.name() {
                     "tr" => rows.push(Vec::new()),

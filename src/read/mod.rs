@@ -36,7 +36,7 @@ pub enum Format {
 
 /// Decides the format from the first bytes of the content.
 pub fn sniff(bytes: &[u8]) -> Format {
-    if bytes.starts_with(b"PK\x03\x04") {
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&xlsx::CFB_SIGNATURE) {
         return Format::Xlsx;
     }
     Format::Text
@@ -59,8 +59,7 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
 }
 
 static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)<(html|body|table|tr|td|div|p|span|br|head|meta|!doctype)[\s>/]")
-        .expect("valid")
+    Regex::new(r"(?i)<(html|body|table|tr|td|div|p|span|br|head|meta|!doctype)[\s>/]").expect("valid")
 });
 
 /// HTML if the text starts like markup or carries several structural tags.
@@ -87,15 +86,9 @@ pub fn prose_block(text: &str, line: usize) -> Block {
     let short = t.chars().count() <= 40;
     let sentence = t.contains('。') || t.contains('；');
     if short && !sentence && HEADING.is_match(t) {
-        Block::Heading {
-            text: t.to_string(),
-            line,
-        }
+        Block::Heading { text: t.to_string(), line }
     } else {
-        Block::Paragraph {
-            text: t.to_string(),
-            line,
-        }
+        Block::Paragraph { text: t.to_string(), line }
     }
 }
 
@@ -114,26 +107,15 @@ mod tests {
     #[test]
     fn html_is_sniffed_from_content() {
         assert!(looks_like_html("<!DOCTYPE html><html><body></body></html>"));
-        assert!(looks_like_html(
-            "\u{feff}  <table><tr><td>1</td></tr></table>"
-        ));
+        assert!(looks_like_html("\u{feff}  <table><tr><td>1</td></tr></table>"));
         assert!(!looks_like_html("一、总体情况\n规章 |\n0 |"));
         assert_eq!(sniff(b"PK\x03\x04rest"), Format::Xlsx);
     }
 
     #[test]
     fn headings_are_short_numbered_lines() {
-        assert!(matches!(
-            prose_block("二、主动公开政府信息情况", 1),
-            Block::Heading { .. }
-        ));
-        assert!(matches!(
-            prose_block("（一）基本情况", 1),
-            Block::Heading { .. }
-        ));
-        assert!(matches!(
-            prose_block("一、总体情况。今年以来，我局认真贯彻落实条例。", 1),
-            Block::Paragraph { .. }
-        ));
+        assert!(matches!(prose_block("二、主动公开政府信息情况", 1), Block::Heading { .. }));
+        assert!(matches!(prose_block("（一）基本情况", 1), Block::Heading { .. }));
+        assert!(matches!(prose_block("一、总体情况。今年以来，我局认真贯彻落实条例。", 1), Block::Paragraph { .. }));
     }
 }

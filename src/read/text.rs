@@ -80,20 +80,11 @@ fn classify_line(line: &str) -> Line<'_> {
     if PAGE_FOOTER.is_match(line) {
         return Line::PageFooter;
     }
-    if line.starts_with('|')
-        && line.ends_with('|')
-        && line.chars().any(|c| c != '|' && !c.is_whitespace())
-    {
+    if line.starts_with('|') && line.ends_with('|') && line.chars().any(|c| c != '|' && !c.is_whitespace()) {
         let inner = &line[1..line.len() - 1];
         let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
-        let is_separator = cells
-            .iter()
-            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
-        return if is_separator {
-            Line::MarkdownSeparator
-        } else {
-            Line::Markdown(cells)
-        };
+        let is_separator = cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
+        return if is_separator { Line::MarkdownSeparator } else { Line::Markdown(cells) };
     }
     if line.ends_with('|') {
         return Line::Pipe(split_pipe_line(line));
@@ -116,17 +107,12 @@ fn spaced_row(line: &str) -> Option<Vec<String>> {
         return None;
     }
     let tokens: Vec<&str> = line.split_whitespace().collect();
-    let values_from = tokens
-        .iter()
-        .rposition(|t| !is_value_token(t))
-        .map_or(0, |i| i + 1);
+    let values_from = tokens.iter().rposition(|t| !is_value_token(t)).map_or(0, |i| i + 1);
     let values = &tokens[values_from..];
     let label = tokens[..values_from].join(" ");
     // A lone run of digits (a row whose cells all ran together) counts too.
-    let lone_run = values.len() == 1
-        && label.is_empty()
-        && values[0].len() >= 5
-        && values[0].bytes().all(|b| b.is_ascii_digit());
+    let lone_run =
+        values.len() == 1 && label.is_empty() && values[0].len() >= 5 && values[0].bytes().all(|b| b.is_ascii_digit());
     if !values.is_empty() && (!label.is_empty() || values.len() >= 2 || lone_run) {
         if label.chars().count() > 80 || label.contains('，') && label.chars().count() > 40 {
             return None;
@@ -142,9 +128,7 @@ fn spaced_row(line: &str) -> Option<Vec<String>> {
     if tokens.len() == 1 && line.chars().count() <= 60 {
         if let Some(caps) = RUN_TOGETHER.captures(line) {
             let label = caps["label"].trim();
-            let prose_lead_in = [
-                '年', '月', '日', '第', '约', '共', '至', '达', '为', '近', '超', '余',
-            ];
+            let prose_lead_in = ['年', '月', '日', '第', '约', '共', '至', '达', '为', '近', '超', '余'];
             if !label.ends_with(prose_lead_in) {
                 return Some(vec![label.to_string(), caps["digits"].to_string()]);
             }
@@ -190,30 +174,15 @@ impl Builder {
             }
             if all_empty {
                 for i in 0..count {
-                    self.stream.push(Cell::new(
-                        "",
-                        Position {
-                            line,
-                            row: 0,
-                            col: i,
-                        },
-                    ));
+                    self.stream.push(Cell::new("", Position { line, row: 0, col: i }));
                 }
             } else {
-                self.stream.push(Cell::new(
-                    text,
-                    Position {
-                        line,
-                        row: 0,
-                        col: 0,
-                    },
-                ));
+                self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
             }
         } else {
             // Several cells on one line: keep them together as a row of the stream, in order.
             for (col, text) in cells.into_iter().enumerate() {
-                self.stream
-                    .push(Cell::new(text, Position { line, row: 0, col }));
+                self.stream.push(Cell::new(text, Position { line, row: 0, col }));
             }
         }
     }
@@ -225,14 +194,7 @@ impl Builder {
         }
         if kind == RowKind::Spaced {
             for (text, line) in std::mem::take(&mut self.pending_labels) {
-                self.grid.push(vec![Cell::new(
-                    text,
-                    Position {
-                        line,
-                        row: 0,
-                        col: 0,
-                    },
-                )]);
+                self.grid.push(vec![Cell::new(text, Position { line, row: 0, col: 0 })]);
             }
         } else {
             self.flush_pending_as_prose();
@@ -240,11 +202,7 @@ impl Builder {
         self.grid_kind = Some(kind);
         let row = self.grid.len();
         self.grid.push(
-            cells
-                .into_iter()
-                .enumerate()
-                .map(|(col, text)| Cell::new(text, Position { line, row, col }))
-                .collect(),
+            cells.into_iter().enumerate().map(|(col, text)| Cell::new(text, Position { line, row, col })).collect(),
         );
     }
 
@@ -268,10 +226,7 @@ impl Builder {
         self.flush_stream();
         self.flush_pending_as_prose();
         self.flush_grid();
-        self.blocks.push(Block::Heading {
-            text: text.to_string(),
-            line,
-        });
+        self.blocks.push(Block::Heading { text: text.to_string(), line });
     }
 
     fn flush_pending_as_prose(&mut self) {
@@ -294,8 +249,7 @@ impl Builder {
             return;
         }
         let rows = cells.into_iter().map(|c| vec![c]).collect();
-        self.blocks
-            .push(Block::Table(Table::new(TableShape::CellStream, rows)));
+        self.blocks.push(Block::Table(Table::new(TableShape::CellStream, rows)));
     }
 
     fn flush_grid(&mut self) {
@@ -304,18 +258,14 @@ impl Builder {
             return;
         }
         let rows = std::mem::take(&mut self.grid);
-        self.blocks
-            .push(Block::Table(Table::new(TableShape::Grid, rows)));
+        self.blocks.push(Block::Table(Table::new(TableShape::Grid, rows)));
     }
 
     fn finish(mut self, source: &str) -> Document {
         self.flush_stream();
         self.flush_pending_as_prose();
         self.flush_grid();
-        Document {
-            source: source.to_string(),
-            blocks: self.blocks,
-        }
+        Document { source: source.to_string(), blocks: self.blocks }
     }
 }
 
@@ -334,38 +284,26 @@ mod tests {
 
     #[test]
     fn cell_per_line_becomes_a_cell_stream() {
-        let doc = read_text(
-            "二、主动公开政府信息情况\n第二十条第(一)项 |\n|||\n规章 |\n0 |\n||\n三、收到",
-            "x",
-        );
+        let doc = read_text("二、主动公开政府信息情况\n第二十条第(一)项 |\n|||\n规章 |\n0 |\n||\n三、收到", "x");
         let t = tables(&doc);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].shape, TableShape::CellStream);
         let texts: Vec<&str> = t[0].rows.iter().map(|r| r[0].text.as_str()).collect();
-        assert_eq!(
-            texts,
-            vec!["第二十条第(一)项", "", "", "", "规章", "0", "", ""]
-        );
+        assert_eq!(texts, vec!["第二十条第(一)项", "", "", "", "规章", "0", "", ""]);
         assert!(matches!(doc.blocks[0], Block::Heading { .. }));
         assert!(matches!(doc.blocks.last(), Some(Block::Heading { .. })));
     }
 
     #[test]
     fn a_long_paragraph_ending_in_a_pipe_is_prose() {
-        let para = format!(
-            "五、存在的主要问题及改进情况 {}。 |",
-            "进一步提升网站栏目保障的整体质量".repeat(5)
-        );
+        let para = format!("五、存在的主要问题及改进情况 {}。 |", "进一步提升网站栏目保障的整体质量".repeat(5));
         let doc = read_text(&para, "x");
         assert_eq!(doc.tables().count(), 0);
     }
 
     #[test]
     fn markdown_rows_become_a_grid_without_separator() {
-        let doc = read_text(
-            "| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n\n后文",
-            "x",
-        );
+        let doc = read_text("| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n\n后文", "x");
         let t = tables(&doc);
         assert_eq!(t[0].shape, TableShape::Grid);
         assert_eq!(t[0].rows.len(), 2);
@@ -378,15 +316,8 @@ mod tests {
         let doc = read_text(text, "x");
         let t = tables(&doc);
         assert_eq!(t.len(), 1, "{:?}", doc.blocks);
-        let rows: Vec<Vec<&str>> = t[0]
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
-            .collect();
-        assert_eq!(
-            rows[0],
-            vec!["（一）予以公开", "19", "0", "0", "0", "0", "0", "19"]
-        );
+        let rows: Vec<Vec<&str>> = t[0].rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(rows[0], vec!["（一）予以公开", "19", "0", "0", "0", "0", "0", "19"]);
         assert_eq!(rows[1], vec!["（二）部分公开（区分处理的，只计这一情形，"]);
         assert_eq!(rows[2][0], "不计其他情形）");
         assert_eq!(rows[3], vec!["0", "0", "0", "0", "0"]);
@@ -402,10 +333,7 @@ mod tests {
 
     #[test]
     fn prose_with_numbers_is_not_a_table() {
-        let doc = read_text(
-            "2023年，我局未收到政府信息公开申请。\n截至2020年12月31日",
-            "x",
-        );
+        let doc = read_text("2023年，我局未收到政府信息公开申请。\n截至2020年12月31日", "x");
         assert_eq!(doc.tables().count(), 0);
     }
 }

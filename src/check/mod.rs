@@ -1,0 +1,524 @@
+//! Validation: the template's arithmetic rules and the domain rules, judged over a mapped [`Report`].
+//!
+//! The arithmetic rules (R1 … R4) are the `rules` of each table's template version in `templates/`, instantiated
+//! by [`crate::rules::equations`]; nothing here names a row or a rule. The domain rules come from each column's
+//! `kind`: `D1` counts are non-negative whole numbers, `D2` money is non-negative, `D3` signed counts are whole.
+//!
+//! A blank, not-applicable (`/`), absent or unreadable cell is never taken as 0. Each equation comes out as:
+//!
+//! | outcome | severity | status | `cells` |
+//! |---|---|---|---|
+//! | holds with every cell a number | — (no finding) | | |
+//! | fails with every cell a number, or fails whatever non-negative values the unknown cells hold | error | `failed` | every cell of the equation |
+//! | holds when the blank/n.a. cells count as 0 | info | `holds_with_blanks` | the blank/n.a. cells |
+//! | fails only because of unknown cells, or involves absent/unreadable cells | warning | `unverifiable` | the unknown cells |
+//!
+//! A table that is absent gets one info finding (`not_applicable`) instead of one per equation.
+//!
+//! `found` and `expected` of a failure: when one side of `lhs = rhs` is a single cell (a total), `found` is that
+//! cell and `expected` the sum of the other side; when both sides are sums (R1), `found` is the left side and
+//! `expected` the right side, and the message says so. Domain failures have `found` only.
+//!
+//! This module never changes a value; it only reads the report. Sheet references for findings are filled by
+//! [`attach_refs`] from the cells' origins.
+
+mod labels;
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+pub use labels::Labels;
+
+use crate::report::{CellState, DocKind, Finding, Report, Severity, TableResult, TableStatus, TABLE_KEYS};
+use crate::rules::{self, Equation};
+use crate::template::{self, TableSpec, ValueKind};
+
+/// Findings of the template's rules and the domain rules for a mapped report, in a stable order: by table
+/// (`t2`, `t3`, `t4`), then rule (template order, then `D1`–`D3`), then binding (template order) or cell.
+pub fn check(report: &Report) -> Vec<Finding> {
+    let any_table = report.tables.values().any(|t| t.status != TableStatus::Absent || !t.cells.is_empty());
+    if report.kind == DocKind::Other && !any_table {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for key in TABLE_KEYS {
+        let table = report.tables.get(key);
+        let version = table.and_then(|t| t.template.as_deref()).or(report.template.as_deref());
+        let spec = version.and_then(template::by_version).and_then(|t| t.table(key)).or_else(|| latest_spec(key));
+        let Some(spec) = spec else {
+            continue;
+        };
+        let Some(table) = table.filter(|t| t.status != TableStatus::Absent || !t.cells.is_empty()) else {
+            out.push(not_applicable(spec));
+            continue;
+        };
+        let labels = Labels::new(spec);
+        if table.status == TableStatus::Absent {
+            out.push(not_applicable(spec));
+        } else {
+            let unreadable: HashSet<&str> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == "unreadable" && f.table.as_deref() == Some(key))
+                .flat_map(|f| f.cells.iter().map(String::as_str))
+                .collect();
+            // Template rules are validated by the unit tests of `rules`; a broken file checks nothing rather
+            // than stopping the pipeline.
+            for eq in rules::equations(spec).unwrap_or_default() {
+                let ctx = Context { spec, labels: &labels, table, unreadable: &unreadable };
+                out.extend(judge(&ctx, &eq));
+            }
+        }
+        out.extend(domain(spec, &labels, table));
+    }
+    out
+}
+
+/// Fills each finding's `refs` with the origins of its cells (`依申请公开!J12` for cells read from a
+/// spreadsheet), in the order of `cells`; cells without an origin (absent) have no reference. Findings that
+/// already carry references are left alone.
+pub fn attach_refs(report: &mut Report) {
+    let tables = &report.tables;
+    for f in &mut report.findings {
+        if !f.refs.is_empty() {
+            continue;
+        }
+        let Some(table) = f.table.as_deref().and_then(|t| tables.get(t)) else {
+            continue;
+        };
+        f.refs = f.cells.iter().filter_map(|k| table.cells.get(k).and_then(|c| c.origin.clone())).collect();
+    }
+}
+
+/// The newest template's spec of a table, for naming a table no version was detected for.
+fn latest_spec(key: &str) -> Option<&'static TableSpec> {
+    template::all().iter().rev().find_map(|t| t.table(key))
+}
+
+/// `表三` from the title `三、收到和处理政府信息公开申请情况`; the whole title when it has no number.
+fn table_name(spec: &TableSpec) -> String {
+    match spec.title.split_once('、') {
+        Some((number, _)) if !number.is_empty() && number.chars().count() <= 3 => {
+            format!("表{number}")
+        }
+        _ => spec.title.clone(),
+    }
+}
+
+/// The ids of every rule that applies to a table: its template rules, then the domain rules of its columns.
+fn rule_ids(spec: &TableSpec) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for r in &spec.rules {
+        if !ids.contains(&r.id) {
+            ids.push(r.id.clone());
+        }
+    }
+    let mut domain: Vec<&str> = spec.columns.iter().map(|c| Domain::of(c.kind).id()).collect();
+    domain.sort();
+    domain.dedup();
+    ids.extend(domain.into_iter().map(String::from));
+    ids
+}
+
+/// One finding for an absent table. Its `rule` lists the rule ids that could not be applied (`R1,R2,R3,D1`).
+fn not_applicable(spec: &TableSpec) -> Finding {
+    let name = table_name(spec);
+    let ids = rule_ids(spec).join(",");
+    let mut f = Finding::new(
+        Severity::Info,
+        &ids,
+        format!(
+            "{name}（{}）未找到，其校验规则不适用 (table {} is absent; its rules {ids} do not apply)",
+            spec.title, spec.key
+        ),
+    )
+    .in_table(&spec.key);
+    f.status = Some("not_applicable".to_string());
+    f
+}
+
+/// What the report says about one cell of an equation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Term {
+    Number(f64),
+    Unknown(Unknown),
+}
+
+/// Why a cell has no number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unknown {
+    Blank,
+    Na,
+    /// Not in the source (the table is partial).
+    Absent,
+    /// Printed, but not a number (`十二`, `#REF!`).
+    Unreadable,
+}
+
+impl Unknown {
+    fn zh(self) -> &'static str {
+        match self {
+            Unknown::Blank => "空白",
+            Unknown::Na => "标为不适用",
+            Unknown::Absent => "原文缺失",
+            Unknown::Unreadable => "无法读取",
+        }
+    }
+
+    fn en(self) -> &'static str {
+        match self {
+            Unknown::Blank => "blank",
+            Unknown::Na => "n/a",
+            Unknown::Absent => "absent",
+            Unknown::Unreadable => "unreadable",
+        }
+    }
+
+    /// Blank and n/a cells were printed; a rule that holds with them as 0 holds as printed.
+    fn printed(self) -> bool {
+        matches!(self, Unknown::Blank | Unknown::Na)
+    }
+}
+
+struct Context<'a> {
+    spec: &'a TableSpec,
+    labels: &'a Labels,
+    table: &'a TableResult,
+    unreadable: &'a HashSet<&'a str>,
+}
+
+impl Context<'_> {
+    fn term(&self, key: &str) -> Term {
+        match self.table.cells.get(key) {
+            Some(cell) => match (cell.state, cell.value) {
+                (CellState::Value, Some(v)) => Term::Number(v.as_f64()),
+                (CellState::Na, _) => Term::Unknown(Unknown::Na),
+                (CellState::Value | CellState::Blank, _) => Term::Unknown(Unknown::Blank),
+            },
+            None if self.unreadable.contains(key) => Term::Unknown(Unknown::Unreadable),
+            None => Term::Unknown(Unknown::Absent),
+        }
+    }
+
+    fn kind(&self, key: &str) -> Option<ValueKind> {
+        let col = key.split_once('.').map(|(_, c)| c)?;
+        self.spec.column(col).map(|c| c.kind)
+    }
+}
+
+/// One side of an equation, evaluated.
+struct Side<'a> {
+    keys: &'a [String],
+    terms: Vec<Term>,
+}
+
+impl Side<'_> {
+    /// The sum of the known numbers (unknown cells count as 0 here; callers decide what that means).
+    fn known_sum(&self) -> f64 {
+        self.terms.iter().map(|t| if let Term::Number(v) = t { *v } else { 0.0 }).sum()
+    }
+
+    fn has_unknown(&self) -> bool {
+        self.terms.iter().any(|t| matches!(t, Term::Unknown(_)))
+    }
+
+    /// `29 + 0`, with unknown cells shown by what they are.
+    fn zh_terms(&self) -> String {
+        self.terms
+            .iter()
+            .map(|t| match t {
+                Term::Number(v) => number(*v),
+                Term::Unknown(u) => format!("（{}）", u.zh()),
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    /// `new_received + carried_over` for short sides, `the sum of 21 cells` for long ones.
+    fn en_keys(&self) -> String {
+        if self.keys.len() <= 4 {
+            self.keys.join(" + ")
+        } else {
+            format!("the sum of {} cells", self.keys.len())
+        }
+    }
+}
+
+/// Sums are compared with a tolerance for amounts of money with decimals.
+fn equal(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// A number as printed in messages: whole numbers without decimals.
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let rounded = (v * 1e9).round() / 1e9;
+        format!("{rounded}")
+    }
+}
+
+/// Judges one equation; `None` when it holds with every cell a number.
+fn judge(ctx: &Context, eq: &Equation) -> Option<Finding> {
+    let lhs = Side { keys: &eq.lhs, terms: eq.lhs.iter().map(|k| ctx.term(k)).collect() };
+    let rhs = Side { keys: &eq.rhs, terms: eq.rhs.iter().map(|k| ctx.term(k)).collect() };
+    let (l, r) = (lhs.known_sum(), rhs.known_sum());
+    let unknowns: Vec<(&String, Unknown)> = eq
+        .cells()
+        .zip(lhs.terms.iter().chain(rhs.terms.iter()))
+        .filter_map(|(k, t)| if let Term::Unknown(u) = t { Some((k, *u)) } else { None })
+        .collect();
+    let balanced = equal(l, r);
+    if unknowns.is_empty() {
+        return (!balanced).then(|| failed(ctx, eq, &lhs, &rhs, &[]));
+    }
+    if balanced {
+        if unknowns.iter().all(|(_, u)| u.printed()) {
+            return Some(holds_with_blanks(ctx, eq, &unknowns, l, r));
+        }
+        return Some(unverifiable(ctx, eq, &unknowns, l, r));
+    }
+    // With every cell of the equation non-negative, unknown cells can only add to their side: if the side that
+    // is already larger is the only one with unknowns (or neither has any), no value of them makes it hold.
+    let non_negative = eq.cells().all(|k| matches!(ctx.kind(k), Some(ValueKind::Count) | Some(ValueKind::Money)));
+    let can_hold = (l < r && lhs.has_unknown()) || (l > r && rhs.has_unknown());
+    if non_negative && !can_hold {
+        return Some(failed(ctx, eq, &lhs, &rhs, &unknowns));
+    }
+    Some(unverifiable(ctx, eq, &unknowns, l, r))
+}
+
+fn rule_name<'a>(ctx: &'a Context, eq: &Equation) -> &'a str {
+    ctx.spec.rules.iter().find(|r| r.id == eq.rule).map(|r| r.name.as_str()).unwrap_or("")
+}
+
+/// The binding of an equation as the form prints it (`「自然人」列`, `「（一）予以公开」行`), and in English
+/// (`column natural_person`).
+fn binding(ctx: &Context, eq: &Equation) -> (String, String) {
+    if ctx.spec.column(&eq.binding).is_some() {
+        if let Some(cell) = eq.cells().find(|k| k.ends_with(&format!(".{}", eq.binding))) {
+            return (format!("「{}」列", ctx.labels.column(cell)), format!("column {}", eq.binding));
+        }
+    }
+    if ctx.spec.row(&eq.binding).is_some() {
+        return (format!("「{}」行", ctx.labels.row(&eq.binding)), format!("row {}", eq.binding));
+    }
+    let found = found_side(eq).0;
+    let names: Vec<String> = found.iter().map(|k| ctx.labels.cell(k)).collect();
+    (names.join("、"), format!("{} {}", eq.binding, found.join(" + ")))
+}
+
+/// The side whose value is `found`: a single-cell side (a total), else the left side.
+fn found_side(eq: &Equation) -> (&[String], bool) {
+    if eq.lhs.len() == 1 || eq.rhs.len() != 1 {
+        (&eq.lhs, true)
+    } else {
+        (&eq.rhs, false)
+    }
+}
+
+fn head(ctx: &Context, eq: &Equation) -> String {
+    format!("{}「{}」（{}）", table_name(ctx.spec), rule_name(ctx, eq), eq.rule)
+}
+
+fn new_finding(ctx: &Context, eq: &Equation, severity: Severity, status: &str, message: String) -> Finding {
+    let mut f = Finding::new(severity, &eq.rule, message).in_table(&ctx.spec.key);
+    f.status = Some(status.to_string());
+    f
+}
+
+fn failed(ctx: &Context, eq: &Equation, lhs: &Side, rhs: &Side, unknowns: &[(&String, Unknown)]) -> Finding {
+    let (_, found_is_lhs) = found_side(eq);
+    let (found, expected) = if found_is_lhs { (lhs, rhs) } else { (rhs, lhs) };
+    let (f_sum, e_sum) = (found.known_sum(), expected.known_sum());
+    let (bind_zh, bind_en) = binding(ctx, eq);
+    let diff = number((f_sum - e_sum).abs());
+    let mut message = if found.keys.len() == 1 {
+        let cell = found.keys.first().map(|k| ctx.labels.cell(k)).unwrap_or_default();
+        format!(
+            "{}不成立：{cell}为 {}，另一边各项之和 {} = {}，相差 {diff}",
+            head(ctx, eq),
+            number(f_sum),
+            expected.zh_terms(),
+            number(e_sum)
+        )
+    } else {
+        format!(
+            "{}不成立：{bind_zh}左边 {} = {}，右边 {} = {}，相差 {diff}",
+            head(ctx, eq),
+            found.zh_terms(),
+            number(f_sum),
+            expected.zh_terms(),
+            number(e_sum)
+        )
+    };
+    if !unknowns.is_empty() {
+        let names: Vec<String> = unknowns.iter().map(|(k, u)| format!("{}{}", ctx.labels.cell(k), u.zh())).collect();
+        let _ = write!(message, "；{}，但无论其取何非负值都不能成立", names.join("、"));
+    }
+    let side_en = |s: &Side, which: &str| {
+        if s.keys.len() == 1 {
+            s.keys.join("")
+        } else {
+            format!("{} ({which} side)", s.en_keys())
+        }
+    };
+    let _ = write!(
+        message,
+        " ({} {} fails for {bind_en}: found {} = {}, expected {} = {}",
+        eq.rule,
+        rule_name(ctx, eq),
+        number(f_sum),
+        side_en(found, if found_is_lhs { "left" } else { "right" }),
+        number(e_sum),
+        side_en(expected, if found_is_lhs { "right" } else { "left" }),
+    );
+    if !unknowns.is_empty() {
+        let keys: Vec<String> = unknowns.iter().map(|(k, u)| format!("{k} ({})", u.en())).collect();
+        let _ = write!(message, "; no non-negative value of {} can make it hold", keys.join(", "));
+    }
+    message.push(')');
+    let mut f = new_finding(ctx, eq, Severity::Error, "failed", message);
+    f.cells = eq.cells().cloned().collect();
+    f.found = Some(f_sum);
+    f.expected = Some(e_sum);
+    f
+}
+
+fn holds_with_blanks(ctx: &Context, eq: &Equation, unknowns: &[(&String, Unknown)], l: f64, r: f64) -> Finding {
+    let (bind_zh, bind_en) = binding(ctx, eq);
+    let names: Vec<String> = unknowns.iter().map(|(k, u)| format!("{}{}", ctx.labels.cell(k), u.zh())).collect();
+    let keys: Vec<String> = unknowns.iter().map(|(k, u)| format!("{k} ({})", u.en())).collect();
+    let message = format!(
+        "{}{bind_zh}在空白/不适用单元格按 0 计时成立（两边均为 {}）：{} ({} holds for {bind_en} when the blank or n/a cells count as 0: {})",
+        head(ctx, eq),
+        number(l),
+        names.join("、"),
+        eq.rule,
+        keys.join(", ")
+    );
+    let mut f = new_finding(ctx, eq, Severity::Info, "holds_with_blanks", message);
+    f.cells = unknowns.iter().map(|(k, _)| (*k).clone()).collect();
+    let (_, found_is_lhs) = found_side(eq);
+    let (found, expected) = if found_is_lhs { (l, r) } else { (r, l) };
+    f.found = Some(found);
+    f.expected = Some(expected);
+    f
+}
+
+fn unverifiable(ctx: &Context, eq: &Equation, unknowns: &[(&String, Unknown)], l: f64, r: f64) -> Finding {
+    let (bind_zh, bind_en) = binding(ctx, eq);
+    let names: Vec<String> = unknowns.iter().map(|(k, u)| format!("{}{}", ctx.labels.cell(k), u.zh())).collect();
+    let keys: Vec<String> = unknowns.iter().map(|(k, u)| format!("{k} ({})", u.en())).collect();
+    let (zh_sides, en_sides) = if equal(l, r) {
+        (String::new(), String::new())
+    } else {
+        (
+            format!("；按 0 计时左边 {}，右边 {}", number(l), number(r)),
+            format!("; with them as 0 the left side is {} and the right side {}", number(l), number(r)),
+        )
+    };
+    let message = format!(
+        "{}{bind_zh}无法核验：{}{zh_sides} ({} cannot be verified for {bind_en}: {}{en_sides})",
+        head(ctx, eq),
+        names.join("、"),
+        eq.rule,
+        keys.join(", ")
+    );
+    let mut f = new_finding(ctx, eq, Severity::Warning, "unverifiable", message);
+    f.cells = unknowns.iter().map(|(k, _)| (*k).clone()).collect();
+    f
+}
+
+/// The domain rule a column kind imposes on each of its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Domain {
+    /// `D1`: a count is a non-negative whole number.
+    Count,
+    /// `D2`: an amount of money is not negative.
+    Money,
+    /// `D3`: a signed count (`本年增/减`) is a whole number.
+    SignedCount,
+}
+
+impl Domain {
+    fn of(kind: ValueKind) -> Self {
+        match kind {
+            ValueKind::Count => Domain::Count,
+            ValueKind::Money => Domain::Money,
+            ValueKind::SignedCount => Domain::SignedCount,
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Domain::Count => "D1",
+            Domain::Money => "D2",
+            Domain::SignedCount => "D3",
+        }
+    }
+
+    fn holds(self, v: f64) -> bool {
+        let whole = v.fract() == 0.0;
+        match self {
+            Domain::Count => whole && v >= 0.0,
+            Domain::Money => v >= 0.0,
+            Domain::SignedCount => whole,
+        }
+    }
+
+    fn zh(self) -> &'static str {
+        match self {
+            Domain::Count => "件数应为非负整数",
+            Domain::Money => "金额不能为负数",
+            Domain::SignedCount => "增减数应为整数（可为负）",
+        }
+    }
+
+    fn en(self) -> &'static str {
+        match self {
+            Domain::Count => "counts are non-negative whole numbers",
+            Domain::Money => "amounts of money are not negative",
+            Domain::SignedCount => "signed counts are whole numbers",
+        }
+    }
+}
+
+/// Domain rule failures of a table's numbers, in rule then cell order.
+fn domain(spec: &TableSpec, labels: &Labels, table: &TableResult) -> Vec<Finding> {
+    let mut out: Vec<(Domain, Finding)> = Vec::new();
+    for (key, cell) in &table.cells {
+        let (CellState::Value, Some(value)) = (cell.state, cell.value) else {
+            continue;
+        };
+        let Some(column) = key.split_once('.').and_then(|(_, c)| spec.column(c)) else {
+            continue;
+        };
+        let rule = Domain::of(column.kind);
+        let v = value.as_f64();
+        if rule.holds(v) {
+            continue;
+        }
+        let message = format!(
+            "{}{}的值 {} 不符合要求：{} ({}: {}; found {} in {key})",
+            table_name(spec),
+            labels.cell(key),
+            number(v),
+            rule.zh(),
+            rule.id(),
+            rule.en(),
+            number(v)
+        );
+        let mut f = Finding::new(Severity::Error, rule.id(), message).in_table(&spec.key);
+        f.status = Some("failed".to_string());
+        f.cells = vec![key.clone()];
+        f.found = Some(v);
+        out.push((rule, f));
+    }
+    out.sort_by_key(|(rule, _)| rule.id());
+    out.into_iter().map(|(_, f)| f).collect()
+}
+
+#[cfg(test)]
+mod tests;
