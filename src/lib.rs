@@ -30,8 +30,14 @@ pub fn inspect_bytes(bytes: &[u8], source: &str) -> Result<Report, read::ReadErr
 
 /// Everything nianbao knows about a document: metadata, mapped tables, unplaced numbers, findings.
 pub fn analyse(doc: &Document) -> Report {
-    let meta = meta::extract(doc);
+    let mut meta = meta::extract(doc);
     let mapped = map::map_document(doc, meta.year);
+    // A document that prints the standard tables is a report (or the official form), even with no prose: a
+    // workbook brought back for validation has only its tables.
+    let has_tables = mapped.tables.values().any(|t| t.status != report::TableStatus::Absent);
+    if has_tables && meta.kind == DocKind::Other {
+        meta.kind = DocKind::AnnualReport;
+    }
     let template = match meta.kind {
         DocKind::Other => None,
         DocKind::AnnualReport => {

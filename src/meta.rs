@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::doc::{Block, Document};
+use crate::doc::{Block, Cell, Document, TableShape};
 use crate::normalize::{compact, to_mainland};
 use crate::report::DocKind;
 
@@ -26,27 +26,36 @@ pub fn lines(doc: &Document) -> Vec<String> {
     for block in &doc.blocks {
         match block {
             Block::Heading { text, .. } | Block::Paragraph { text, .. } => out.push(to_mainland(text)),
-            Block::Table(table) => {
-                let mut current_line = usize::MAX;
-                let mut row_text: Vec<String> = Vec::new();
-                for cell in table.rows.iter().flatten() {
-                    // Cells of one source line (or one grid row) belong together.
-                    if cell.pos.line != current_line && !row_text.is_empty() && cell.pos.line != 0 {
-                        out.push(row_text.join(" | "));
-                        row_text.clear();
-                    }
-                    current_line = cell.pos.line;
-                    if !cell.text.is_empty() {
-                        row_text.push(to_mainland(&cell.text));
+            Block::Table(table) => match table.shape {
+                TableShape::Grid => {
+                    for row in &table.rows {
+                        push_row(&mut out, row.iter());
                     }
                 }
-                if !row_text.is_empty() {
-                    out.push(row_text.join(" | "));
+                // A cell stream knows no rows; cells printed on one source line belong together.
+                TableShape::CellStream => {
+                    let mut cells = table.rows.iter().flatten().peekable();
+                    while let Some(first) = cells.next() {
+                        let line = first.pos.line;
+                        let mut row = vec![first];
+                        while let Some(next) = cells.next_if(|c| c.pos.line == line) {
+                            row.push(next);
+                        }
+                        push_row(&mut out, row.into_iter());
+                    }
                 }
-            }
+            },
         }
     }
     out
+}
+
+/// One table row as one line, its non-empty cells joined by ` | `.
+fn push_row<'a>(out: &mut Vec<String>, cells: impl Iterator<Item = &'a Cell>) {
+    let texts: Vec<String> = cells.filter(|c| !c.text.is_empty()).map(|c| to_mainland(&c.text)).collect();
+    if !texts.is_empty() {
+        out.push(texts.join(" | "));
+    }
 }
 
 pub fn extract(doc: &Document) -> Meta {

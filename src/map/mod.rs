@@ -261,6 +261,7 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outc
     let key = (template.version.clone(), spec.key.clone());
     let matcher = &MATCHERS[&key];
     let mut state = TableState::new(template, spec, matcher);
+    state.units_in_header = units_in_header(spec, records);
     let mut group: Option<String> = None;
     let mut pending: Option<usize> = None;
     let mut seen_cues: Vec<&str> = Vec::new();
@@ -330,6 +331,8 @@ struct TableState<'a> {
     saw_values: bool,
     /// Rows whose digits ran together and need other rows' values to be split.
     deferred: Vec<(usize, Record)>,
+    /// Money columns whose header, as printed in this source, states the template unit (`采购总金额（单位：万元）`).
+    units_in_header: Vec<String>,
 }
 
 impl<'a> TableState<'a> {
@@ -344,6 +347,7 @@ impl<'a> TableState<'a> {
             findings: Vec::new(),
             saw_values: false,
             deferred: Vec::new(),
+            units_in_header: Vec::new(),
         }
     }
 
@@ -479,7 +483,8 @@ impl<'a> TableState<'a> {
             return;
         };
         let key = format!("{}.{}", row.key, col_key);
-        match make_cell(column, cell) {
+        let header_unit = self.units_in_header.iter().any(|k| k == col_key);
+        match make_cell(column, cell, header_unit) {
             Some(value) => {
                 self.cells.insert(key, value);
             }
@@ -564,12 +569,29 @@ fn width_message(row: &RowSpec, found: usize) -> String {
     )
 }
 
+/// Money columns whose printed header names both the column and its template unit.
+fn units_in_header(spec: &TableSpec, records: &[&Record]) -> Vec<String> {
+    spec.columns
+        .iter()
+        .filter(|c| c.kind == ValueKind::Money)
+        .filter_map(|c| {
+            let unit = compact(c.unit.as_deref()?);
+            let name = compact(&c.label);
+            let name = without_parentheticals(&name);
+            let stated =
+                records.iter().flat_map(|r| &r.labels).any(|l| l.compact.contains(&name) && l.compact.contains(&unit));
+            stated.then(|| c.key.clone())
+        })
+        .collect()
+}
+
 /// The cell for a source value in a template column, or `None` when the text is not a value.
-fn make_cell(column: &ColumnSpec, cell: &SourceCell) -> Option<CellValue> {
+fn make_cell(column: &ColumnSpec, cell: &SourceCell, header_unit: bool) -> Option<CellValue> {
     let money = column.kind == ValueKind::Money;
     // The official form prints the unit in some money headers (`本年收费金额（单位：万元）`): a bare number there
     // is in that unit. Where the form states none (`采购总金额`), a bare number has no known unit.
-    let stated_unit = if money && column.label.contains("单位") { column.unit.clone() } else { None };
+    let stated_unit =
+        if money && (header_unit || column.label.contains("单位")) { column.unit.clone() } else { None };
     let mut out = CellValue {
         value: None,
         raw: cell.raw.clone(),
@@ -697,6 +719,15 @@ mod tests {
         assert_eq!(t2.cells["admin_coercion.prev_year_items"].state, CellState::Blank);
         assert_eq!(t2.cells["admin_coercion.decisions"].value, Some(Amount::Int(0)));
         assert_eq!(t2.status, TableStatus::Partial);
+    }
+
+    #[test]
+    fn a_unit_printed_in_the_header_applies_to_bare_amounts() {
+        let text = "二、主动公开政府信息情况\n| 第二十条第（九）项 | | |\n| 信息内容 | 采购项目数量 | 采购总金额（单位：万元） |\n\
+            | 政府集中采购 | 3 | 25.1 |";
+        let m = map_text(text, Some(2020));
+        let amount = &m.tables["t2"].cells["centralized_procurement.procurement_amount"];
+        assert_eq!((amount.value, amount.unit.clone()), (Some(Amount::Real(25.1)), Some(Some("万元".to_string()))));
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub mod metrics;
 pub mod sections;
 pub mod text;
 
-use crate::doc::Document;
+use crate::doc::{Block, Document};
 use crate::report::{DocKind, Finding, Report, Severity};
 
 /// Adds what the prose says to a report whose tables are already mapped: sections, metrics and prose-derived
@@ -35,7 +35,10 @@ pub fn apply(doc: &Document, report: &mut Report) -> Vec<Finding> {
     report.sections = sections;
     report.metrics = found.iter().map(|e| e.metric.clone()).collect();
     links::place_prose_cells(report, &found);
-    let mut findings = missing_sections(report);
+    // A document of tables alone (a filled form, a workbook brought back for validation) has no narrative to
+    // hold to the six sections.
+    let has_paragraphs = doc.blocks.iter().any(|b| matches!(b, Block::Paragraph { .. }));
+    let mut findings = if has_paragraphs { missing_sections(report) } else { Vec::new() };
     findings.extend(links::check_against_tables(report));
     findings
 }
