@@ -50,6 +50,17 @@ pub enum TableStatus {
     Absent,
 }
 
+impl TableStatus {
+    /// The status as it appears in the JSON: `found`, `partial`, `absent`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableStatus::Found => "found",
+            TableStatus::Partial => "partial",
+            TableStatus::Absent => "absent",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TableResult {
     pub status: TableStatus,

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::{Cursor, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
@@ -17,21 +17,8 @@ use nianbao::write::form::Form;
 use nianbao::write::xlsx::{cell_ref, ABSENT_NAME_PREFIX, ABSENT_NOTE};
 use nianbao::write::{drawing_spec, drawing_template};
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_nianbao")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).args(args).current_dir(dir).output().expect("binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::*;
 
 /// Every fixture report: the five seeds and the HTML fixtures.
 fn fixtures() -> Vec<String> {

@@ -8,13 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_nianbao")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::*;
 
 fn run(args: &[&str]) -> Output {
     Command::new(bin()).args(args).current_dir(root()).output().expect("binary runs")

@@ -20,25 +20,8 @@ use nianbao::report::{CellState, Finding, Report, Severity, TableStatus, TABLE_K
 use nianbao::template::{self, TableSpec};
 use nianbao::write::xlsx::cell_ref;
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_nianbao")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin()).args(args).current_dir(dir).output().expect("binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+mod common;
+use common::*;
 
 fn exit_code(out: &Output) -> i32 {
     out.status.code().expect("exit code")

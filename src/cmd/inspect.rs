@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use nianbao::report::{CellState, Report, TableStatus};
+use nianbao::report::{CellState, Report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -53,11 +53,7 @@ fn write_summary(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         or_dash(r.template.clone())
     )?;
     for (key, table) in &r.tables {
-        let status = match table.status {
-            TableStatus::Found => "found",
-            TableStatus::Partial => "partial",
-            TableStatus::Absent => "absent",
-        };
+        let status = table.status.as_str();
         let blank = table.cells.values().filter(|c| c.state == CellState::Blank).count();
         let na = table.cells.values().filter(|c| c.state == CellState::Na).count();
         writeln!(

@@ -161,11 +161,7 @@ fn write_human(out: &mut impl Write, r: &Report, s: &Summary) -> std::io::Result
     }
     writeln!(out)?;
     for (key, table) in &r.tables {
-        let status = match table.status {
-            TableStatus::Found => "found",
-            TableStatus::Partial => "partial",
-            TableStatus::Absent => "absent",
-        };
+        let status = table.status.as_str();
         let total = table
             .template
             .as_deref()
