@@ -65,11 +65,15 @@ pub struct Cell {
     pub rowspan: u32,
     pub colspan: u32,
     pub pos: Position,
+    /// The source declares this empty cell *not provided* (a workbook written from a partial table lists such
+    /// cells), so it is absent rather than blank.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub absent: bool,
 }
 
 impl Cell {
     pub fn new(text: impl Into<String>, pos: Position) -> Self {
-        Cell { text: text.into(), rowspan: 1, colspan: 1, pos }
+        Cell { text: text.into(), rowspan: 1, colspan: 1, pos, absent: false }
     }
 
     pub fn spanning(mut self, rowspan: u32, colspan: u32) -> Self {

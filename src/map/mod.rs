@@ -482,6 +482,9 @@ impl<'a> TableState<'a> {
         let Some(column) = self.spec.column(col_key) else {
             return;
         };
+        if cell.absent {
+            return;
+        }
         let key = format!("{}.{}", row.key, col_key);
         let header_unit = self.units_in_header.iter().any(|k| k == col_key);
         match make_cell(column, cell, header_unit) {

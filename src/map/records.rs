@@ -15,8 +15,10 @@ use crate::normalize::compact;
 pub struct SourceCell {
     pub raw: String,
     pub token: Token,
-    /// Where it was printed, for provenance (`line 57`, `表2 第3行第4列`, `Sheet1!B12`).
+    /// Where it was printed, for provenance (`line 57`, `table 2, row 3, cell 4`, `Sheet1!B12`).
     pub origin: String,
+    /// The source declares the (empty) cell not provided: it stays absent, not blank.
+    pub absent: bool,
 }
 
 /// A label cell with its matching key.
@@ -100,7 +102,12 @@ pub fn a1(row: usize, col: usize) -> String {
 }
 
 fn source_cell(table: &Table, table_no: usize, cell: &Cell) -> SourceCell {
-    SourceCell { raw: cell.text.clone(), token: classify(&cell.text), origin: origin(table, table_no, cell) }
+    SourceCell {
+        raw: cell.text.clone(),
+        token: classify(&cell.text),
+        origin: origin(table, table_no, cell),
+        absent: cell.absent && cell.text.trim().is_empty(),
+    }
 }
 
 fn label(text: &str) -> Label {

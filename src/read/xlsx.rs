@@ -15,7 +15,7 @@
 //! sheet with one cell at `A1` and one at `XFD1048576` costs two cells, not seventeen billion. What the
 //! mapper does with the tables is not this module's concern; nothing here knows the template.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
 use calamine::{DataRef, Dimensions, Reader, Xlsx, XlsxError};
@@ -52,6 +52,7 @@ pub fn read_xlsx(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
 
 fn read_workbook(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(describe)?;
+    let absent = declared_absent(workbook.defined_names());
     let mut blocks = Vec::new();
     let mut total_cells = 0usize;
     for name in workbook.sheet_names() {
@@ -65,7 +66,7 @@ fn read_workbook(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
         let merges = workbook
             .merge_cells_by_sheet_name(&name)
             .map_err(|e| ReadError::Spreadsheet(format!("sheet {name}: {}", describe(e))))?;
-        match sheet_table(&name, &cells, &merges) {
+        match sheet_table(&name, &cells, &merges, absent.get(&name)) {
             Ok(Some(table)) => {
                 // A new sheet is a new context, as a heading is in a document: rows before the first table cue
                 // of this sheet do not continue a table of the previous sheet.
@@ -77,6 +78,50 @@ fn read_workbook(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
         }
     }
     Ok(Document { source: source.to_string(), blocks })
+}
+
+/// Workbook names whose formula lists cells the source did not provide.
+const ABSENT_NAME_PREFIX: &str = "nianbao_absent_";
+
+/// The cells, by sheet, that workbook names `nianbao_absent_*` declare not provided (`'主动公开'!$B$5:$D$5,…`).
+/// nianbao writes them for partial tables, so that an empty cell it could not fill reads back as absent, not blank.
+fn declared_absent(names: &[(String, String)]) -> HashMap<String, HashSet<(u32, u32)>> {
+    let mut out: HashMap<String, HashSet<(u32, u32)>> = HashMap::new();
+    for (name, formula) in names {
+        if !name.starts_with(ABSENT_NAME_PREFIX) {
+            continue;
+        }
+        for area in formula.trim_start_matches('=').split(',') {
+            let Some((sheet, range)) = area.rsplit_once('!') else { continue };
+            let sheet = sheet.trim().trim_matches('\'').replace("''", "'");
+            let (from, to) = range.split_once(':').unwrap_or((range, range));
+            let (Some((r0, c0)), Some((r1, c1))) = (parse_a1(from), parse_a1(to)) else { continue };
+            // A name is data from the file: bound the area so a hostile one cannot cost much.
+            if (r1.saturating_sub(r0) as u64 + 1) * (c1.saturating_sub(c0) as u64 + 1) > 100_000 {
+                continue;
+            }
+            let cells = out.entry(sheet).or_default();
+            for r in r0..=r1 {
+                for c in c0..=c1 {
+                    cells.insert((r, c));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `$B$5` → (4, 1), 0-based.
+fn parse_a1(reference: &str) -> Option<(u32, u32)> {
+    let reference = reference.trim().replace('$', "");
+    let split = reference.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = reference.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters.bytes().try_fold(0u32, |acc, b| acc.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1))?;
+    let row: u32 = digits.parse().ok()?;
+    Some((row.checked_sub(1)?, col.checked_sub(1)?))
 }
 
 fn describe(e: XlsxError) -> ReadError {
@@ -170,6 +215,7 @@ fn sheet_table(
     name: &str,
     cells: &BTreeMap<(u32, u32), String>,
     merges: &[Dimensions],
+    absent: Option<&HashSet<(u32, u32)>>,
 ) -> Result<Option<Table>, String> {
     if cells.is_empty() {
         return Ok(None);
@@ -239,6 +285,7 @@ fn sheet_table(
             let text = cells.get(&(row, col)).cloned().unwrap_or_default();
             let pos = Position { line: 0, row: row as usize, col: col as usize };
             let mut cell = Cell::new(text, pos);
+            cell.absent = absent.is_some_and(|set| set.contains(&(row, col)));
             if let Some((rowspan, colspan)) = spans.get(&(ri, ci)) {
                 cell = cell.spanning(*rowspan, *colspan);
             }
@@ -297,6 +344,22 @@ fn block_left_edges(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_declare_absent_cells() {
+        let names = vec![
+            ("nianbao_absent_t2".to_string(), "'主动公开'!$B$5:$D$5,'主动公开'!$B$9".to_string()),
+            ("Print_Area".to_string(), "'主动公开'!$A$1:$Z$99".to_string()),
+        ];
+        let absent = declared_absent(&names);
+        let cells = absent.get("主动公开").expect("sheet listed");
+        let mut sorted: Vec<_> = cells.iter().copied().collect();
+        sorted.sort_unstable();
+        assert_eq!(sorted, vec![(4, 1), (4, 2), (4, 3), (8, 1)]);
+        assert_eq!(parse_a1("$AA$10"), Some((9, 26)));
+        assert_eq!(parse_a1("B0"), None);
+        assert_eq!(parse_a1("#REF!"), None);
+    }
+
     use super::*;
     use rust_xlsxwriter::{Format, Formula, Workbook};
 
