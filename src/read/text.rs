@@ -22,24 +22,39 @@ use crate::read::prose_block;
 /// Reads decoded, gloss-free text.
 pub fn read_text(text: &str, source: &str) -> Document {
     let mut builder = Builder::default();
-    for (index, raw_line) in text.lines().enumerate() {
-        let line_no = index + 1;
-        let line = raw_line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        match classify_line(line) {
+    let lines: Vec<(usize, Line<'_>)> = text
+        .lines()
+        .enumerate()
+        .map(|(index, raw)| {
+            (index + 1, classify_line(raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')))
+        })
+        .collect();
+    for (at, (line_no, line)) in lines.iter().enumerate() {
+        let line_no = *line_no;
+        match line {
             Line::Blank => builder.blank(),
-            Line::PageFooter => {}
-            Line::Pipe(cells) => builder.pipe_line(cells, line_no),
-            Line::Markdown(cells) => builder.grid_row(cells, line_no, RowKind::Markdown),
-            Line::MarkdownSeparator => {}
-            Line::SpacedRow(cells) => builder.grid_row(cells, line_no, RowKind::Spaced),
+            Line::PageFooter | Line::MarkdownSeparator => {}
+            Line::Pipe(cells) => builder.pipe_line(cells.clone(), line_no),
+            Line::Markdown(cells) => builder.grid_row(cells.clone(), line_no, RowKind::Markdown),
+            Line::SpacedRow(cells) => builder.grid_row(cells.clone(), line_no, RowKind::Spaced),
+            Line::LoneValue(value) => builder.lone_value(value, line_no),
             Line::Prose(text) => match text.strip_prefix('#') {
                 // A Markdown heading (`## 一、总体情况`), as OCR and converters write them.
                 Some(rest) => builder.heading(rest.trim_start_matches('#').trim(), line_no),
+                // A numbered line right before a lone value is a row label (`一、本年新收…` then `29`), not a
+                // section heading.
+                None if crate::read::is_section_heading(text) && next_is_lone_value(&lines[at + 1..]) => {
+                    builder.label_line(text, line_no)
+                }
                 None => builder.prose(text, line_no),
             },
         }
     }
     builder.finish(source)
+}
+
+fn next_is_lone_value(rest: &[(usize, Line<'_>)]) -> bool {
+    matches!(rest.iter().map(|(_, l)| l).find(|l| **l != Line::Blank), Some(Line::LoneValue(_)))
 }
 
 #[derive(Debug, PartialEq)]
@@ -51,6 +66,8 @@ enum Line<'a> {
     Markdown(Vec<String>),
     MarkdownSeparator,
     SpacedRow(Vec<String>),
+    /// A line holding one value and nothing else (`0`, `/`): a cell of a table printed one cell per line.
+    LoneValue(&'a str),
     Prose(&'a str),
 }
 
@@ -88,6 +105,9 @@ fn classify_line(line: &str) -> Line<'_> {
     }
     if line.ends_with('|') {
         return Line::Pipe(split_pipe_line(line));
+    }
+    if !line.contains(char::is_whitespace) && is_value_token(line) {
+        return Line::LoneValue(line);
     }
     if let Some(cells) = spaced_row(line) {
         return Line::SpacedRow(cells);
@@ -147,6 +167,8 @@ struct Builder {
     grid_kind: Option<RowKind>,
     /// Short label lines seen right after a spaced row; they join the table if another row follows.
     pending_labels: Vec<(String, usize)>,
+    /// The stream being read has one cell per line and no `|` separators.
+    bare_stream: bool,
 }
 
 /// Lines this short with no punctuation, between spaced rows, are wrapped labels or vertical headers.
@@ -206,11 +228,39 @@ impl Builder {
         );
     }
 
+    /// One value alone on its line. Next to space-separated rows it is a row of its own; otherwise it is a cell
+    /// of a table printed one cell per line without separators, and the short label lines before it are too.
+    fn lone_value(&mut self, value: &str, line: usize) {
+        if self.grid_kind == Some(RowKind::Spaced) {
+            self.grid_row(vec![value.to_string()], line, RowKind::Spaced);
+            return;
+        }
+        self.flush_grid();
+        for (text, line) in std::mem::take(&mut self.pending_labels) {
+            self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+        }
+        self.stream.push(Cell::new(value, Position { line, row: 0, col: 0 }));
+        self.bare_stream = true;
+    }
+
+    /// A line known to be a row label of a one-cell-per-line table.
+    fn label_line(&mut self, text: &str, line: usize) {
+        if self.bare_stream {
+            self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+        } else {
+            self.pending_labels.push((text.to_string(), line));
+        }
+    }
+
     fn prose(&mut self, text: &str, line: usize) {
-        self.flush_stream();
         let short = text.chars().count() <= SHORT_LABEL_CHARS
             && !text.contains(['。', '；', '：', ':'])
             && !crate::read::is_section_heading(text);
+        if short && self.bare_stream {
+            self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+            return;
+        }
+        self.flush_stream();
         // Short label lines next to space-separated rows are part of the table (captions, header rows, wrapped
         // labels, vertical headers); they are held until the next line decides.
         if short && self.grid_kind != Some(RowKind::Markdown) {
@@ -241,6 +291,7 @@ impl Builder {
     }
 
     fn flush_stream(&mut self) {
+        self.bare_stream = false;
         if self.stream.is_empty() {
             return;
         }
@@ -321,6 +372,16 @@ mod tests {
         assert_eq!(rows[1], vec!["（二）部分公开（区分处理的，只计这一情形，"]);
         assert_eq!(rows[2][0], "不计其他情形）");
         assert_eq!(rows[3], vec!["0", "0", "0", "0", "0"]);
+    }
+
+    #[test]
+    fn one_cell_per_line_without_separators_is_a_cell_stream() {
+        let doc = read_text("二、主动公开政府信息情况\n信息内容\n本年处理决定数量\n行政许可\n12\n行政处罚\n/\n五、存在的问题。今年我局……", "x");
+        let t = tables(&doc);
+        assert_eq!(t.len(), 1, "{:?}", doc.blocks);
+        assert_eq!(t[0].shape, TableShape::CellStream);
+        let texts: Vec<&str> = t[0].rows.iter().map(|r| r[0].text.as_str()).collect();
+        assert_eq!(texts, vec!["信息内容", "本年处理决定数量", "行政许可", "12", "行政处罚", "/"]);
     }
 
     #[test]
