@@ -7,7 +7,10 @@
 //! * **space-separated rows** copied out of PDF or Word: a label followed by numbers (`（一）予以公开 19 0 0 0 0 0
 //!   19`), numbers alone (表四's unlabelled row), or a label with the digits run into it (`行政许可3960181`).
 //!   Short label-only lines between such rows (wrapped labels, vertical headers one character per line) stay in
-//!   the table; page footers (`— 4 —`) are dropped.
+//!   the table; page footers (`— 4 —`) are dropped;
+//! * **one cell per line with no separator at all** (a page's text as a crawler extracts it): lone values with
+//!   the short label lines around them become a cell stream; a numbered label (`一、本年新收…`) directly before a
+//!   value is a row label, not a section heading.
 //!
 //! Everything else is prose, through [`crate::read::prose_block`].
 
