@@ -391,7 +391,7 @@ fn unreadable_files_exit_2_with_a_one_line_reason() {
             "not a readable spreadsheet: not a valid xlsx zip archive",
         ),
         ("plain.zip.xlsx", plain_zip, "not a readable spreadsheet: not a valid xlsx workbook"),
-        ("encrypted.xlsx", cfb, "not a readable spreadsheet: encrypted or legacy .xls workbook"),
+        ("encrypted.xlsx", cfb, "not a readable spreadsheet: encrypted workbook or unreadable legacy .xls"),
         ("unrelated.xlsx", workbook.clone(), "no table of the official form found (sheets: Sheet1)"),
     ];
     for (name, bytes, reason) in cases {
@@ -803,4 +803,17 @@ fn a_workbook_saved_again_by_libreoffice_reads_the_same() {
         let outcome = |r: &Report| -> Vec<Seen> { r.findings.iter().map(seen).collect() };
         assert_eq!(outcome(&original), outcome(&saved), "{stem}");
     }
+}
+
+/// A legacy `.xls` (here: nianbao's workbook for `official_2021.html`, saved as .xls by LibreOffice) is read like an
+/// `.xlsx`: every cell of the report comes back with its value.
+#[test]
+fn a_legacy_xls_workbook_is_read_by_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let xls = root().join("fixtures/xls/official_2021.xls");
+    let html = std::fs::read(root().join("fixtures/html/official_2021.html")).expect("fixture");
+    let expected = nianbao::inspect_bytes(&html, "official_2021.html").expect("inspect");
+    let (code, report, _) = validate_json(dir.path(), xls.to_str().expect("utf-8 path"));
+    assert_eq!(code, 0);
+    assert_same_values(&expected, &report, "xls");
 }

@@ -138,13 +138,17 @@ fn without_derived_sheets(doc: Document) -> (Document, Vec<String>, Vec<String>)
         };
         match name {
             Some(name) if DERIVED_SHEETS.contains(&name.as_str()) => {
-                if matches!(block, Block::Table(_)) {
+                if matches!(block, Block::Table(_)) && !skipped.contains(&name) {
                     skipped.push(name);
                 }
             }
             _ => {
                 if let Block::Table(t) = &block {
-                    kept.push(t.name.clone().unwrap_or_default());
+                    // A sheet may hold several tables side by side; list it once.
+                    let name = t.name.clone().unwrap_or_default();
+                    if !kept.contains(&name) {
+                        kept.push(name);
+                    }
                 }
                 blocks.push(block);
             }

@@ -18,7 +18,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
-use calamine::{DataRef, Dimensions, Reader, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Dimensions, Reader, Xls, Xlsx, XlsxError};
 
 use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
 use crate::read::ReadError;
@@ -38,15 +38,15 @@ const MAX_MERGE_WORK: usize = 5_000_000;
 
 /// Reads a workbook. Fails with [`ReadError::Spreadsheet`] when the bytes are not a readable `.xlsx`.
 pub fn read_xlsx(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
-    if bytes.starts_with(&CFB_SIGNATURE) {
-        return Err(ReadError::Spreadsheet(
-            "encrypted or legacy .xls workbook (an OLE container, not an .xlsx zip); save it as .xlsx without a password"
-                .to_string(),
-        ));
-    }
     // calamine and its zip and XML parsers are third-party code run on untrusted bytes; a panic inside them
     // must end this file's reading with an error, not the program.
-    let result = std::panic::catch_unwind(|| read_workbook(bytes, source));
+    let result = std::panic::catch_unwind(|| {
+        if bytes.starts_with(&CFB_SIGNATURE) {
+            read_legacy_xls(bytes, source)
+        } else {
+            read_workbook(bytes, source)
+        }
+    });
     result.unwrap_or_else(|_| Err(ReadError::Spreadsheet("the workbook's structure is corrupt".to_string())))
 }
 
@@ -66,16 +66,9 @@ fn read_workbook(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
         let merges = workbook
             .merge_cells_by_sheet_name(&name)
             .map_err(|e| ReadError::Spreadsheet(format!("sheet {name}: {}", describe(e))))?;
-        match sheet_table(&name, &cells, &merges, absent.get(&name)) {
-            Ok(Some(table)) => {
-                // A new sheet is a new context, as a heading is in a document: rows before the first table cue
-                // of this sheet do not continue a table of the previous sheet.
-                blocks.push(Block::Heading { text: name.clone(), line: 0 });
-                blocks.push(Block::Table(table));
-            }
-            Ok(None) => {}
-            Err(reason) => return Err(ReadError::Spreadsheet(format!("sheet {name}: {reason}"))),
-        }
+        let sheet = sheet_blocks(&name, &cells, &merges, absent.get(&name))
+            .map_err(|reason| ReadError::Spreadsheet(format!("sheet {name}: {reason}")))?;
+        blocks.extend(sheet);
     }
     Ok(Document { source: source.to_string(), blocks })
 }
@@ -122,6 +115,56 @@ fn parse_a1(reference: &str) -> Option<(u32, u32)> {
     let col = letters.bytes().try_fold(0u32, |acc, b| acc.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1))?;
     let row: u32 = digits.parse().ok()?;
     Some((row.checked_sub(1)?, col.checked_sub(1)?))
+}
+
+/// A legacy `.xls` workbook (BIFF in an OLE container). An encrypted `.xlsx` is an OLE container too; calamine
+/// refuses both it and password-protected `.xls`, and the message says what to do.
+fn read_legacy_xls(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
+    let refuse = |detail: String| {
+        ReadError::Spreadsheet(format!(
+            "encrypted workbook or unreadable legacy .xls ({detail}); save it as .xlsx without a password"
+        ))
+    };
+    let mut workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| refuse(e.to_string()))?;
+    let mut blocks = Vec::new();
+    let mut total_cells = 0usize;
+    for name in workbook.sheet_names() {
+        let Ok(range) = workbook.worksheet_range(&name) else { continue };
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let mut cells = BTreeMap::new();
+        for (r, c, value) in range.used_cells() {
+            let text = cell_text(&as_data_ref(value));
+            if text.is_empty() {
+                continue;
+            }
+            total_cells += 1;
+            if total_cells > MAX_CELLS {
+                return Err(ReadError::Spreadsheet(format!("sheet {name}: more than {MAX_CELLS} non-empty cells")));
+            }
+            let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else { continue };
+            cells.insert((top.saturating_add(r), left.saturating_add(c)), text);
+        }
+        let merges = workbook.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        let sheet = sheet_blocks(&name, &cells, &merges, None)
+            .map_err(|reason| ReadError::Spreadsheet(format!("sheet {name}: {reason}")))?;
+        blocks.extend(sheet);
+    }
+    Ok(Document { source: source.to_string(), blocks })
+}
+
+/// A cell of a loaded range seen as the streaming reader sees it, so both read cells the same way.
+fn as_data_ref(value: &Data) -> DataRef<'_> {
+    match value {
+        Data::Int(i) => DataRef::Int(*i),
+        Data::Float(f) => DataRef::Float(*f),
+        Data::String(s) => DataRef::SharedString(s),
+        Data::Bool(b) => DataRef::Bool(*b),
+        Data::DateTime(d) => DataRef::DateTime(*d),
+        Data::DateTimeIso(s) => DataRef::DateTimeIso(s.clone()),
+        Data::DurationIso(s) => DataRef::DurationIso(s.clone()),
+        Data::Error(e) => DataRef::Error(e.clone()),
+        Data::Empty => DataRef::Empty,
+    }
 }
 
 fn describe(e: XlsxError) -> ReadError {
@@ -207,6 +250,41 @@ fn number_text(f: f64) -> String {
     } else {
         format!("{rounded}")
     }
+}
+
+/// The blocks of one sheet: a heading with the sheet's name, then its tables. Tables standing side by side,
+/// separated by a column that is empty from top to bottom and not crossed by a merged region (a form and a notes or
+/// check area beside it), are separate tables, each after a heading: a new sheet, or a new table beside the form,
+/// is a new context, so its rows do not continue the table before it.
+fn sheet_blocks(
+    name: &str,
+    cells: &BTreeMap<(u32, u32), String>,
+    merges: &[Dimensions],
+    absent: Option<&HashSet<(u32, u32)>>,
+) -> Result<Vec<Block>, String> {
+    let mut cols: Vec<u32> = cells.keys().map(|(_, c)| *c).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let crossed = |gap_after: u32| merges.iter().any(|m| m.start.1 <= gap_after && m.end.1 > gap_after);
+    let mut bands: Vec<(u32, u32)> = Vec::new();
+    for &c in &cols {
+        match bands.last_mut() {
+            Some((_, end)) if c == *end + 1 || crossed(*end) => *end = c,
+            _ => bands.push((c, c)),
+        }
+    }
+    let mut blocks = Vec::new();
+    for (first, last) in bands {
+        let band: BTreeMap<(u32, u32), String> =
+            cells.iter().filter(|((_, c), _)| (first..=last).contains(c)).map(|(k, v)| (*k, v.clone())).collect();
+        let band_merges: Vec<Dimensions> =
+            merges.iter().filter(|m| m.start.1 >= first && m.start.1 <= last).copied().collect();
+        if let Some(table) = sheet_table(name, &band, &band_merges, absent)? {
+            blocks.push(Block::Heading { text: name.to_string(), line: 0 });
+            blocks.push(Block::Table(table));
+        }
+    }
+    Ok(blocks)
 }
 
 /// Builds the grid of one sheet: kept rows and columns (those with content or the corner of a merged region),
@@ -444,9 +522,11 @@ mod tests {
         ws.write_string(1_048_575, 16_383, "b").unwrap();
         let bytes = wb.save_to_buffer().unwrap();
         let doc = read_xlsx(&bytes, "x.xlsx").unwrap();
+        // Empty columns between them: two tables side by side.
         let t = tables(&doc);
-        assert_eq!(texts(t[0]), vec![vec!["a", ""], vec!["b"]]);
-        assert_eq!(t[0].rows[1][0].pos, Position { line: 0, row: 1_048_575, col: 16_383 });
+        assert_eq!(texts(t[0]), vec![vec!["a"]]);
+        assert_eq!(texts(t[1]), vec![vec!["b"]]);
+        assert_eq!(t[1].rows[0][0].pos, Position { line: 0, row: 1_048_575, col: 16_383 });
     }
 
     #[test]
@@ -467,7 +547,7 @@ mod tests {
     fn hostile_bytes_are_errors_not_panics() {
         let cases: Vec<(Vec<u8>, &str)> = vec![
             (b"PK\x03\x04 not really a zip".to_vec(), "not a valid xlsx zip archive"),
-            (CFB_SIGNATURE.iter().copied().chain([0u8; 504]).collect(), "encrypted or legacy .xls workbook"),
+            (CFB_SIGNATURE.iter().copied().chain([0u8; 504]).collect(), "encrypted workbook or unreadable legacy .xls"),
         ];
         for (bytes, reason) in cases {
             match read_xlsx(&bytes, "x") {
