@@ -16,7 +16,7 @@ XLSX), finds the three standard tables (表二 主动公开, 表三 依申请公
 template (gov2019 or gov2021, decided per table) and reports every cell with the text it came from.\n\n\
 A table that is not in the document is reported as absent, never as zeros; a number that cannot be placed is \
 listed under `unplaced`.",
-    after_help = "Examples:\n  nianbao inspect fixtures/002_bc2901b205bfb866.txt\n  nianbao inspect --json report.html | jq .tables.t3\n  cat report.txt | nianbao inspect --json -\n\nExit codes: 0 success, 1 some inputs failed or findings of severity error, 2 unreadable input or usage error."
+    after_help = "Examples:\n  nianbao inspect fixtures/002_bc2901b205bfb866.txt\n  nianbao inspect --json report.html | jq .tables.t3\n  cat report.txt | nianbao inspect --json -\n  nianbao convert fixtures/003_f86e26e747344a50.txt -o out\n  nianbao bulk reports/ -o export\n  nianbao validate corrected.xlsx\n\nExit codes: 0 success, 1 some inputs failed or findings of severity error, 2 unreadable input or usage error."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -29,6 +29,8 @@ enum Command {
     Inspect(cmd::inspect::Args),
     /// Convert reports to filled XLSX / CSV / JSON workbooks.
     Convert(cmd::convert::Args),
+    /// Export many reports (files or directories) to four long CSV files: reports, cells, metrics, findings.
+    Bulk(cmd::bulk::Args),
     /// Check a filled or corrected XLSX workbook against the template's rules.
     Validate(cmd::validate::Args),
     /// Write a blank official form (XLSX) to fill by hand.
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Convert(args) => cmd::convert::run(args),
+        Command::Bulk(args) => cmd::bulk::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Template(args) => cmd::template::run(args),
     };

@@ -1,5 +1,6 @@
 //! One module per subcommand, each with its `Args` and a `run` function; shared input handling lives here.
 
+pub mod bulk;
 pub mod convert;
 pub mod inspect;
 pub mod template;

@@ -30,7 +30,14 @@ pub fn check_target(path: &Path, force: bool) -> Result<(), OutputError> {
 /// Writes `bytes` to `path` through a temporary file in the same directory. Without `force`, an existing file
 /// (even one that appeared since [`check_target`]) is left alone and reported.
 pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputError> {
-    let io = |source: std::io::Error| OutputError::Io { path: path.to_path_buf(), source };
+    let mut tmp = temporary_for(path)?;
+    tmp.write_all(bytes).map_err(io_error(path))?;
+    persist(tmp, path, force)
+}
+
+/// A temporary file in `path`'s directory, to be filled and then [`persist`]ed as `path`. Dropped unpersisted, it
+/// is removed.
+pub fn temporary_for(path: &Path) -> Result<tempfile::NamedTempFile, OutputError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -43,9 +50,13 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
+    builder.tempfile_in(dir).map_err(io_error(path))
+}
+
+/// Syncs a filled temporary file and renames it to `path`; without `force` an existing `path` is left alone.
+pub fn persist(tmp: tempfile::NamedTempFile, path: &Path, force: bool) -> Result<(), OutputError> {
+    let io = io_error(path);
+    tmp.as_file().sync_all().map_err(&io)?;
     if force {
         tmp.persist(path).map_err(|e| io(e.error))?;
     } else {
@@ -58,6 +69,10 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
         })?;
     }
     Ok(())
+}
+
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io { path: path.to_path_buf(), source }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod atomic;
 pub mod csv;
 pub mod form;
 pub mod json;
+pub mod long;
 pub mod xlsx;
 
 use sha2::{Digest, Sha256};

@@ -1,0 +1,181 @@
+//! Long-format CSV for many reports at once: one row per report, per cell, per metric, per finding, each row
+//! starting with the report's source so the files can be filtered, joined and pivoted.
+//!
+//! * `reports.csv` — `source,status,error,kind,year,agency,published,template,t2,t3,t4,cells,unplaced,errors,warnings`
+//!   (a file that could not be read is a row with `status` `error` and the reason);
+//! * `cells.csv` — `source,table,template,row_key,col_key,value,raw,state,unit,from,origin`;
+//! * `metrics.csv` — `source,key,value,unit,qualifier,sentence,offset`;
+//! * `findings.csv` — `source,severity,rule,status,table,cells,expected,found,message`.
+//!
+//! Absent cells have no row (absent is not zero); blank and `na` cells have an empty `value` and their `state`.
+//! Like every writer this one only formats a [`Report`]; reading and mapping happened before.
+
+use crate::report::{Amount, CellSource, CellState, Qualifier, Report, Severity, TableStatus};
+
+/// The four long files, by name, with their header rows.
+pub const FILES: [(&str, &[&str]); 4] = [
+    (
+        "reports.csv",
+        &[
+            "source",
+            "status",
+            "error",
+            "kind",
+            "year",
+            "agency",
+            "published",
+            "template",
+            "t2",
+            "t3",
+            "t4",
+            "cells",
+            "unplaced",
+            "errors",
+            "warnings",
+        ],
+    ),
+    (
+        "cells.csv",
+        &["source", "table", "template", "row_key", "col_key", "value", "raw", "state", "unit", "from", "origin"],
+    ),
+    ("metrics.csv", &["source", "key", "value", "unit", "qualifier", "sentence", "offset"]),
+    ("findings.csv", &["source", "severity", "rule", "status", "table", "cells", "expected", "found", "message"]),
+];
+
+/// The rows one input contributes to each of the four files, in [`FILES`] order.
+pub type Rows = [Vec<Vec<String>>; 4];
+
+/// The rows of a report that was read.
+pub fn report_rows(source: &str, report: &Report) -> Rows {
+    let status = |t: &str| report.tables.get(t).map_or(TableStatus::Absent, |r| r.status).as_str().to_string();
+    let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count().to_string();
+    let kind = serde_json::to_value(report.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let summary = vec![
+        source.to_string(),
+        "ok".to_string(),
+        String::new(),
+        kind,
+        report.year.map(|y| y.to_string()).unwrap_or_default(),
+        report.agency.clone().unwrap_or_default(),
+        report.published.clone().unwrap_or_default(),
+        report.template.clone().unwrap_or_default(),
+        status("t2"),
+        status("t3"),
+        status("t4"),
+        report.tables.values().map(|t| t.cells.len()).sum::<usize>().to_string(),
+        report.unplaced.len().to_string(),
+        count(Severity::Error),
+        count(Severity::Warning),
+    ];
+
+    let mut cells = Vec::new();
+    for (table, result) in &report.tables {
+        for (key, cell) in &result.cells {
+            let (row_key, col_key) = key.split_once('.').unwrap_or((key.as_str(), ""));
+            cells.push(vec![
+                source.to_string(),
+                table.clone(),
+                result.template.clone().unwrap_or_default(),
+                row_key.to_string(),
+                col_key.to_string(),
+                cell.value.map(amount_text).unwrap_or_default(),
+                cell.raw.clone(),
+                match cell.state {
+                    CellState::Value => "value",
+                    CellState::Blank => "blank",
+                    CellState::Na => "na",
+                }
+                .to_string(),
+                cell.unit.clone().flatten().unwrap_or_default(),
+                match cell.source {
+                    CellSource::Table => "table",
+                    CellSource::Prose => "prose",
+                }
+                .to_string(),
+                cell.origin.clone().unwrap_or_default(),
+            ]);
+        }
+    }
+
+    let metrics = report
+        .metrics
+        .iter()
+        .map(|m| {
+            vec![
+                source.to_string(),
+                m.key.clone(),
+                amount_text(m.value),
+                m.unit.clone().unwrap_or_default(),
+                match m.qualifier {
+                    Qualifier::Exact => "exact",
+                    Qualifier::Approx => "approx",
+                    Qualifier::AtLeast => "at_least",
+                    Qualifier::AtMost => "at_most",
+                }
+                .to_string(),
+                m.sentence.clone(),
+                m.offset.to_string(),
+            ]
+        })
+        .collect();
+
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| {
+            vec![
+                source.to_string(),
+                f.severity.to_string(),
+                f.rule.clone(),
+                f.status.clone().unwrap_or_default(),
+                f.table.clone().unwrap_or_default(),
+                f.cells.join(" "),
+                f.expected.map(|v| v.to_string()).unwrap_or_default(),
+                f.found.map(|v| v.to_string()).unwrap_or_default(),
+                f.message.clone(),
+            ]
+        })
+        .collect();
+
+    [vec![summary], cells, metrics, findings]
+}
+
+/// The rows of an input that could not be read: its own line in `reports.csv`, nothing elsewhere.
+pub fn error_rows(source: &str, reason: &str) -> Rows {
+    let mut summary = vec![String::new(); FILES[0].1.len()];
+    summary[0] = source.to_string();
+    summary[1] = "error".to_string();
+    summary[2] = reason.to_string();
+    [vec![summary], Vec::new(), Vec::new(), Vec::new()]
+}
+
+fn amount_text(a: Amount) -> String {
+    a.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_has_its_file_header_width() {
+        let report = crate::inspect_bytes(
+            "二、主动公开政府信息情况\n信息内容 本年处理决定数量\n行政许可 5\n行政强制 /\n".as_bytes(),
+            "a.txt",
+        )
+        .expect("readable");
+        let rows = report_rows("a.txt", &report);
+        for (i, (name, header)) in FILES.iter().enumerate() {
+            for row in &rows[i] {
+                assert_eq!(row.len(), header.len(), "{name}");
+            }
+        }
+        let cells = &rows[1];
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0][3..8], ["admin_licensing", "decisions", "5", "5", "value"]);
+        assert_eq!(cells[1][5..8], ["", "/", "na"]);
+        let errors = error_rows("b.txt", "empty file");
+        assert_eq!(errors[0][0].len(), FILES[0].1.len());
+        assert_eq!(errors[0][0][1..3], ["error", "empty file"]);
+    }
+}

@@ -1,0 +1,120 @@
+//! `nianbao bulk`: many reports into four long CSV files, with an error row per unreadable input.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+mod common;
+use common::*;
+
+fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).expect("csv written");
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    reader.records().map(|r| r.expect("valid csv").iter().map(String::from).collect()).collect()
+}
+
+/// A directory with three seeds, an HTML fixture in a subdirectory, an empty file and a hidden file.
+fn corpus(dir: &Path) {
+    let input = dir.join("in");
+    std::fs::create_dir_all(input.join("html")).expect("mkdir");
+    for seed in ["002_bc2901b205bfb866.txt", "003_f86e26e747344a50.txt", "004_6f66df5c291edce3.txt"] {
+        std::fs::copy(root().join("fixtures").join(seed), input.join(seed)).expect("copy");
+    }
+    std::fs::copy(root().join("fixtures/html/gov2019_2020.html"), input.join("html/gov2019_2020.html")).expect("copy");
+    std::fs::write(input.join("empty.txt"), b"").expect("write");
+    std::fs::write(input.join(".hidden.txt"), b"not read").expect("write");
+}
+
+#[test]
+fn a_directory_becomes_long_csvs_with_an_error_row_per_bad_input() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    corpus(tmp.path());
+    let out = run_in(tmp.path(), &["bulk", "in", "missing.html", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("4 of 6 inputs read, 2 failed"), "{}", stderr(&out));
+
+    let reports = read_csv(&tmp.path().join("out/reports.csv"));
+    let summary: Vec<(String, String, String, String, String)> =
+        reports[1..].iter().map(|r| (r[0].clone(), r[1].clone(), r[2].clone(), r[4].clone(), r[7].clone())).collect();
+    let row = |a: &str, b: &str, c: &str, d: &str, e: &str| (a.into(), b.into(), c.into(), d.into(), e.into());
+    assert_eq!(
+        summary,
+        vec![
+            row("in/002_bc2901b205bfb866.txt", "ok", "", "2023", "gov2021"),
+            row("in/003_f86e26e747344a50.txt", "ok", "", "2020", "gov2019"),
+            row("in/004_6f66df5c291edce3.txt", "ok", "", "2022", ""),
+            row("in/empty.txt", "error", "empty file", "", ""),
+            row("in/html/gov2019_2020.html", "ok", "", "2020", "gov2019"),
+            row("missing.html", "error", "cannot read: No such file or directory (os error 2)", "", ""),
+        ]
+    );
+    assert_eq!(reports[0][..3], ["source", "status", "error"]);
+
+    // Every cell inspect reports, and nothing else: absent tables and cells have no rows.
+    let cells = read_csv(&tmp.path().join("out/cells.csv"));
+    let mut per_source: HashMap<&str, usize> = HashMap::new();
+    for r in &cells[1..] {
+        *per_source.entry(r[0].as_str()).or_default() += 1;
+    }
+    assert_eq!(per_source.get("in/002_bc2901b205bfb866.txt"), Some(&200));
+    assert_eq!(per_source.get("in/003_f86e26e747344a50.txt"), Some(&195));
+    assert_eq!(per_source.get("in/004_6f66df5c291edce3.txt"), None);
+    let licensing = cells
+        .iter()
+        .find(|r| r[0] == "in/002_bc2901b205bfb866.txt" && r[3] == "admin_licensing" && r[4] == "decisions")
+        .expect("licensing cell");
+    assert_eq!(licensing[1..9], ["t2", "gov2021", "admin_licensing", "decisions", "24380", "24380", "value", ""]);
+    let amount = cells
+        .iter()
+        .find(|r| r[0] == "in/html/gov2019_2020.html" && r[4] == "procurement_amount")
+        .expect("procurement amount");
+    assert_eq!(amount[5..9], ["25.1", "251000元", "value", "万元"]);
+
+    // Findings: seed 003's three R1 errors.
+    let findings = read_csv(&tmp.path().join("out/findings.csv"));
+    let r1: Vec<&Vec<String>> =
+        findings.iter().filter(|r| r[0] == "in/003_f86e26e747344a50.txt" && r[1] == "error").collect();
+    assert_eq!(r1.len(), 3);
+    assert!(r1.iter().all(|r| r[2] == "R1" && r[4] == "t3"));
+    let metrics = read_csv(&tmp.path().join("out/metrics.csv"));
+    assert!(metrics
+        .iter()
+        .any(|r| r[0] == "in/003_f86e26e747344a50.txt" && r[1] == "applications_received" && r[2] == "29"));
+}
+
+#[test]
+fn output_is_the_same_bytes_whatever_the_number_of_jobs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    corpus(tmp.path());
+    run_in(tmp.path(), &["bulk", "in", "-o", "one", "-j", "1"]);
+    run_in(tmp.path(), &["bulk", "in", "-o", "four", "-j", "4"]);
+    for name in ["reports.csv", "cells.csv", "metrics.csv", "findings.csv"] {
+        let a = std::fs::read(tmp.path().join("one").join(name)).expect("written");
+        let b = std::fs::read(tmp.path().join("four").join(name)).expect("written");
+        assert!(a == b, "{name} differs between -j 1 and -j 4");
+    }
+}
+
+#[test]
+fn existing_outputs_are_kept_without_force_and_bom_is_optional() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    corpus(tmp.path());
+    std::fs::create_dir(tmp.path().join("out")).expect("mkdir");
+    std::fs::write(tmp.path().join("out/cells.csv"), b"keep me").expect("write");
+    let out = run_in(tmp.path(), &["bulk", "in", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(tmp.path().join("out/cells.csv")).expect("kept"), b"keep me");
+    assert!(!tmp.path().join("out/reports.csv").exists(), "nothing written when a target exists");
+
+    let out = run_in(tmp.path(), &["bulk", "in", "-o", "out", "--force", "--no-bom"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let cells = std::fs::read(tmp.path().join("out/cells.csv")).expect("rewritten");
+    assert!(cells.starts_with(b"source,table,template"), "{}", String::from_utf8_lossy(&cells[..40]));
+    let leftovers = std::fs::read_dir(tmp.path().join("out"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".nianbao-"))
+        .count();
+    assert_eq!(leftovers, 0, "no temporary files left behind");
+}
