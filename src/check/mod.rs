@@ -22,7 +22,7 @@
 //! This module never changes a value; it only reads the report. Sheet references for findings are filled by
 //! [`attach_refs`] from the cells' origins.
 
-mod labels;
+pub mod labels;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;

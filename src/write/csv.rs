@@ -1,10 +1,13 @@
-//! CSV output: one file per table, `row_key,row_label,` then one column per template column of the table.
+//! CSV output: one file per table, `row_key,row_label,` then one column per template column of the table, then
+//! `source` (`table`, or `prose` for values a report without tables states in its text).
 //!
 //! Rows follow the template's order; a row's cells that the row does not have (表二's blocks have different
 //! columns) are empty, as are blank and absent cells; `na` cells carry the source's mark. An absent table has no
 //! CSV at all (the caller says so on stderr).
 
-use crate::report::{CellState, Report, TableResult, TableStatus};
+use crate::check::labels::Labels;
+use crate::report::{CellSource, CellState, Report, TableResult, TableStatus};
+use crate::template::TableSpec;
 use crate::write::{drawing_spec, table_result, WriteError};
 
 /// How the header line names the value columns.
@@ -35,7 +38,8 @@ impl Default for CsvOptions {
 pub fn table_csv(report: &Report, table: &str, options: CsvOptions) -> Result<Option<Vec<u8>>, WriteError> {
     let absent = TableResult::absent();
     let result = table_result(report, table, &absent);
-    if result.status == TableStatus::Absent {
+    // An absent table has no CSV, unless the prose supplied some of its cells (a pre-2019 report).
+    if result.status == TableStatus::Absent && result.cells.is_empty() {
         return Ok(None);
     }
     let Some(spec) = drawing_spec(report, table) else {
@@ -49,10 +53,11 @@ pub fn table_csv(report: &Report, table: &str, options: CsvOptions) -> Result<Op
     {
         let mut w = ::csv::Writer::from_writer(&mut out);
         let mut header = vec!["row_key".to_string(), "row_label".to_string()];
-        header.extend(columns.iter().map(|c| match options.header {
-            Header::Labels => c.label.clone(),
-            Header::Keys => c.key.clone(),
-        }));
+        match options.header {
+            Header::Labels => header.extend(column_labels(spec)),
+            Header::Keys => header.extend(columns.iter().map(|c| c.key.clone())),
+        }
+        header.push("source".to_string());
         w.write_record(&header)?;
         for row in &spec.rows {
             let mut record = vec![row.key.clone(), row.label.clone()];
@@ -71,11 +76,49 @@ pub fn table_csv(report: &Report, table: &str, options: CsvOptions) -> Result<Op
                 };
                 record.push(field);
             }
+            record.push(row_source(result, &row.key));
             w.write_record(&record)?;
         }
         w.flush().map_err(::csv::Error::from)?;
     }
     Ok(Some(out))
+}
+
+/// The printed labels of a table's value columns, in CSV order. A label printed over several columns (表四's
+/// `结果维持` under 行政复议 and twice under 行政诉讼) is qualified by the headers above it (`行政复议/结果维持`),
+/// so every CSV column has a distinct name.
+pub fn column_labels(spec: &TableSpec) -> Vec<String> {
+    let columns = spec.ordered_columns();
+    let labels = Labels::new(spec);
+    columns
+        .iter()
+        .map(|c| {
+            let repeated = columns.iter().filter(|o| o.label == c.label).count() > 1;
+            let first_row = spec.rows.iter().find(|r| r.columns.contains(&c.key));
+            match first_row {
+                Some(row) if repeated => labels.column(&format!("{}.{}", row.key, c.key)).to_string(),
+                _ => c.label.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Where a row's values came from: `table`, `prose`, both joined by `+`, or empty for a row with no cells.
+fn row_source(result: &TableResult, row_key: &str) -> String {
+    let prefix = format!("{row_key}.");
+    let mut sources: Vec<&str> = Vec::new();
+    for (key, cell) in &result.cells {
+        if key.starts_with(&prefix) {
+            let source = match cell.source {
+                CellSource::Table => "table",
+                CellSource::Prose => "prose",
+            };
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+    }
+    sources.join("+")
 }
 
 #[cfg(test)]
@@ -127,13 +170,13 @@ mod tests {
         let text = String::from_utf8(bytes).expect("utf-8");
         assert_eq!(
             text,
-            "row_key,row_label,issued,repealed,in_force,decisions,fee_amount\n\
-             regulations,规章,3,,/,,\n\
-             normative_documents,行政规范性文件,,,,,\n\
-             admin_licensing,行政许可,,,,,\n\
-             admin_penalty,行政处罚,,,,,\n\
-             admin_coercion,行政强制,,,,,\n\
-             admin_fees,行政事业性收费,,,,,9.63211\n"
+            "row_key,row_label,issued,repealed,in_force,decisions,fee_amount,source\n\
+             regulations,规章,3,,/,,,table\n\
+             normative_documents,行政规范性文件,,,,,,\n\
+             admin_licensing,行政许可,,,,,,\n\
+             admin_penalty,行政处罚,,,,,,\n\
+             admin_coercion,行政强制,,,,,,\n\
+             admin_fees,行政事业性收费,,,,,9.63211,table\n"
         );
     }
 
