@@ -39,6 +39,16 @@ pub enum DocKind {
     Other,
 }
 
+impl DocKind {
+    /// The kind as it appears in the JSON: `annual_report`, `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::AnnualReport => "annual_report",
+            DocKind::Other => "other",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TableStatus {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use nianbao::report::{CellState, Report};
+use nianbao::report::{CellSource, CellState, Report};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -46,8 +46,8 @@ fn write_summary(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
     writeln!(out, "{}", r.source)?;
     writeln!(
         out,
-        "  kind: {:?}  year: {}  agency: {}  template: {}",
-        r.kind,
+        "  kind: {}  year: {}  agency: {}  template: {}",
+        r.kind.as_str(),
         or_dash(r.year.map(|y| y.to_string())),
         or_dash(r.agency.clone()),
         or_dash(r.template.clone())
@@ -56,14 +56,20 @@ fn write_summary(out: &mut impl Write, r: &Report) -> std::io::Result<()> {
         let status = table.status.as_str();
         let blank = table.cells.values().filter(|c| c.state == CellState::Blank).count();
         let na = table.cells.values().filter(|c| c.state == CellState::Na).count();
+        let prose = table.cells.values().filter(|c| c.source == CellSource::Prose).count();
+        let from_prose = if prose > 0 { format!(", {prose} stated in the prose") } else { String::new() };
         writeln!(
             out,
-            "  {key}: {status:<7} {} cells ({} blank, {} n/a){}",
+            "  {key}: {status:<7} {} cells ({} blank, {} n/a{from_prose}){}",
             table.cells.len(),
             blank,
             na,
             table.template.as_ref().map(|v| format!("  [{v}]")).unwrap_or_default()
         )?;
+    }
+    if !r.sections.is_empty() || !r.metrics.is_empty() {
+        let keys: Vec<&str> = r.sections.iter().map(|s| s.key.as_str()).collect();
+        writeln!(out, "  sections: {}  metrics from the prose: {}", keys.join(" "), r.metrics.len())?;
     }
     if !r.unplaced.is_empty() {
         writeln!(out, "  unplaced numbers: {}", r.unplaced.len())?;

@@ -49,12 +49,11 @@ pub type Rows = [Vec<Vec<String>>; 4];
 pub fn report_rows(source: &str, report: &Report) -> Rows {
     let status = |t: &str| report.tables.get(t).map_or(TableStatus::Absent, |r| r.status).as_str().to_string();
     let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count().to_string();
-    let kind = serde_json::to_value(report.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
     let summary = vec![
         source.to_string(),
         "ok".to_string(),
         String::new(),
-        kind,
+        report.kind.as_str().to_string(),
         report.year.map(|y| y.to_string()).unwrap_or_default(),
         report.agency.clone().unwrap_or_default(),
         report.published.clone().unwrap_or_default(),
