@@ -6,12 +6,9 @@
 //! its own `error` row in `reports.csv` and the batch goes on. The four files are written to temporary files and
 //! renamed into place at the end; existing files are kept unless `--force`.
 
-use std::collections::BTreeMap;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -44,9 +41,6 @@ pub struct Args {
     pub jobs: Option<usize>,
 }
 
-/// Reports a worker may run ahead of the oldest one not yet written, per worker: bounds the rows held in memory.
-const WINDOW_PER_WORKER: usize = 8;
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let inputs = collect_inputs(&args.inputs);
     std::fs::create_dir_all(&args.output)
@@ -67,56 +61,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writers.push(w);
     }
 
-    let workers =
-        args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).clamp(1, 256);
-    let window = workers * WINDOW_PER_WORKER;
-    let next = AtomicUsize::new(0);
-    let window =
-        Window { written: Mutex::new(0), moved: Condvar::new(), stopped: AtomicBool::new(false), size: window };
-    let (sender, receiver) = mpsc::sync_channel::<(usize, Rows, bool)>(window.size);
+    let jobs = args.jobs.unwrap_or_else(super::parallel::default_jobs);
     let mut progress = Progress::new(inputs.len());
-    let outcome: anyhow::Result<()> = std::thread::scope(|scope| {
-        for _ in 0..workers.min(inputs.len().max(1)) {
-            let sender = sender.clone();
-            let (next, window, inputs) = (&next, &window, &inputs);
-            scope.spawn(move || loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(input) = inputs.get(index) else { break };
-                if !window.wait_for(index) {
-                    break;
-                }
-                let (rows, ok) = rows_for(input);
-                if sender.send((index, rows, ok)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(sender);
-        let mut write_in_order = || -> anyhow::Result<()> {
-            let mut ready: BTreeMap<usize, (Rows, bool)> = BTreeMap::new();
-            let mut next_to_write = 0usize;
-            for (index, rows, ok) in &receiver {
-                ready.insert(index, (rows, ok));
-                while let Some((rows, ok)) = ready.remove(&next_to_write) {
-                    for (writer, file_rows) in writers.iter_mut().zip(rows) {
-                        for row in file_rows {
-                            writer.write_record(&row)?;
-                        }
-                    }
-                    progress.done(ok, inputs.get(next_to_write));
-                    next_to_write += 1;
-                    window.advance(next_to_write);
+    super::parallel::for_each_ordered(
+        &inputs,
+        jobs,
+        |_, input| rows_for(input),
+        |index, (rows, ok)| {
+            for (writer, file_rows) in writers.iter_mut().zip(rows) {
+                for row in file_rows {
+                    writer.write_record(&row)?;
                 }
             }
+            progress.done(ok, inputs.get(index));
             Ok(())
-        };
-        let outcome = write_in_order();
-        // Workers waiting on the window must not wait for a writer that has stopped.
-        window.stop();
-        drop(receiver);
-        outcome
-    });
-    outcome?;
+        },
+    )?;
 
     for (writer, target) in writers.into_iter().zip(&targets) {
         let file = writer.into_inner().map_err(|e| anyhow::anyhow!("{}: {}", target.display(), e.error()))?;
@@ -133,39 +93,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         names.join(", ")
     );
     Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// How far workers may run ahead of the writer: report `index` starts only once it is within `size` of the
-/// oldest report not yet written.
-struct Window {
-    written: Mutex<usize>,
-    moved: Condvar,
-    stopped: AtomicBool,
-    size: usize,
-}
-
-impl Window {
-    /// Waits until report `index` may start. False if the writer has stopped.
-    fn wait_for(&self, index: usize) -> bool {
-        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        while index >= *written + self.size {
-            if self.stopped.load(Ordering::Relaxed) {
-                return false;
-            }
-            written = self.moved.wait_timeout(written, Duration::from_millis(200)).unwrap_or_else(|e| e.into_inner()).0;
-        }
-        !self.stopped.load(Ordering::Relaxed)
-    }
-
-    fn advance(&self, written: usize) {
-        *self.written.lock().unwrap_or_else(|e| e.into_inner()) = written;
-        self.moved.notify_all();
-    }
-
-    fn stop(&self) {
-        self.stopped.store(true, Ordering::Relaxed);
-        self.moved.notify_all();
-    }
 }
 
 /// The rows of one input, and whether it could be read.

@@ -5,11 +5,9 @@
 //! reported as `path: reason` and the run goes on; the exit code is 1 if any input failed. Outputs are written through a temporary file and renamed,
 //! never over an existing file without `--force`, never over the input.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
@@ -64,46 +62,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let clashes: Vec<bool> = args.inputs.iter().map(|input| !stems.insert(output_stem(input))).collect();
 
     let inputs = &args.inputs;
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(inputs.len()).max(1);
-    let next = AtomicUsize::new(0);
     let mut failed = 0usize;
     // Each worker reads, analyses and writes one report at a time, so memory stays flat however many inputs
-    // there are; the results are printed in input order as they complete.
-    let (sender, receiver) = mpsc::sync_channel::<(usize, anyhow::Result<String>)>(workers * 2);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let (next, clashes, args) = (&next, &clashes, &args);
-            scope.spawn(move || loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(input) = inputs.get(index) else { break };
-                let result = if clashes.get(index).copied().unwrap_or(false) {
-                    Err(anyhow::anyhow!("an earlier input has the same file name; its outputs would be overwritten"))
-                } else {
-                    convert_one(input, args)
-                };
-                if sender.send((index, result)).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(sender);
-        let mut ready: BTreeMap<usize, anyhow::Result<String>> = BTreeMap::new();
-        let mut next_to_print = 0usize;
-        for (index, result) in receiver {
-            ready.insert(index, result);
-            while let Some(result) = ready.remove(&next_to_print) {
-                match result {
-                    Ok(summary) => eprintln!("{summary}"),
-                    Err(err) => {
-                        failed += 1;
-                        eprintln!("{}: {err:#}", inputs[next_to_print]);
-                    }
-                }
-                next_to_print += 1;
+    // there are; the results are printed in input order.
+    super::parallel::for_each_ordered(
+        inputs,
+        super::parallel::default_jobs(),
+        |index, input| {
+            if clashes.get(index).copied().unwrap_or(false) {
+                Err(anyhow::anyhow!("an earlier input has the same file name; its outputs would be overwritten"))
+            } else {
+                convert_one(input, &args)
             }
-        }
-    });
+        },
+        |index, result| {
+            match result {
+                Ok(summary) => eprintln!("{summary}"),
+                Err(err) => {
+                    failed += 1;
+                    eprintln!("{}: {err:#}", inputs[index]);
+                }
+            }
+            Ok(())
+        },
+    )?;
     if inputs.len() > 1 {
         eprintln!("{} of {} inputs converted", inputs.len() - failed, inputs.len());
     }

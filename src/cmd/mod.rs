@@ -3,6 +3,7 @@
 pub mod bulk;
 pub mod convert;
 pub mod inspect;
+pub mod parallel;
 pub mod template;
 pub mod validate;
 
