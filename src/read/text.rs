@@ -174,7 +174,8 @@ struct Builder {
     bare_stream: bool,
 }
 
-/// Lines this short with no punctuation, between spaced rows, are wrapped labels or vertical headers.
+/// Lines this short with no sentence punctuation may be table text (captions, header rows, wrapped labels,
+/// vertical headers): they are held until a table row or lone value follows, else they become prose.
 const SHORT_LABEL_CHARS: usize = 80;
 
 impl Builder {
