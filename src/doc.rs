@@ -51,6 +51,8 @@ impl Table {
 /// Where a cell was found, for provenance.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Position {
+    /// 1-based page, when the source is paged (PDF); 0 otherwise.
+    pub page: u32,
     /// 1-based line in the source text, when the source is text.
     pub line: usize,
     /// 0-based sheet row and column, when the source is a spreadsheet or a grid.

@@ -82,6 +82,8 @@ pub fn items(doc: &Document) -> Vec<Item> {
 fn origin(table: &Table, table_no: usize, cell: &Cell) -> String {
     if let Some(sheet) = &table.name {
         format!("{sheet}!{}", a1(cell.pos.row, cell.pos.col))
+    } else if cell.pos.page > 0 {
+        format!("page {}, table {table_no}, row {}, cell {}", cell.pos.page, cell.pos.row + 1, cell.pos.col + 1)
     } else if cell.pos.line > 0 {
         format!("line {}", cell.pos.line)
     } else {

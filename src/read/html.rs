@@ -440,7 +440,7 @@ impl FlowReader<'_, '_> {
                         }
                         let row = rows.len() - 1;
                         if let Some(cells) = rows.last_mut() {
-                            let pos = Position { line: 0, row, col: cells.len() };
+                            let pos = Position { page: 0, line: 0, row, col: cells.len() };
                             let text = element_text(self.events, at, *end);
                             cells.push(Cell::new(text, pos).spanning(span(el, "rowspan"), span(el, "colspan")));
                         }
@@ -560,7 +560,7 @@ mod tests {
         assert_eq!((note.rowspan, note.colspan), (3, 3));
         assert_eq!((table.rows[0][1].rowspan, table.rows[0][1].colspan), (1, 7));
         assert_eq!((table.rows[1][1].rowspan, table.rows[1][1].colspan), (1, 5));
-        assert_eq!(table.rows[1][2].pos, Position { line: 0, row: 1, col: 2 });
+        assert_eq!(table.rows[1][2].pos, Position { page: 0, line: 0, row: 1, col: 2 });
         assert_eq!(table.rows[2][0].text, "商业企业");
         assert_eq!(table.grid()[0].len(), 10);
     }

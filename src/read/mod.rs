@@ -1,6 +1,10 @@
 //! Readers: bytes in, [`Document`] out. The format is chosen by sniffing the content, not the file name.
 //!
 //! * `xlsx` — spreadsheets (zip container), through calamine; merged regions become spans.
+//! * `pdf` — PDF files with a text layer: positioned text and drawn rules rebuilt into blocks and tables.
+//! * `docx` — Word documents (zip container with `word/document.xml`).
+//! * `word` — legacy binary Word (`.doc`, and `.wps` in the same format) from the compound file.
+//! * `rtf` — RTF, which many sites publish under a `.doc` name.
 //! * `html` — web pages: real `<table>` grids, site chrome kept out of the prose.
 //! * `text` — everything else: prose, cell-per-line flattened tables, Markdown pipe tables, and rows copied
 //!   out of PDF or Word.
@@ -14,8 +18,12 @@ use regex::Regex;
 use crate::doc::{Block, Document};
 use crate::normalize;
 
+pub mod docx;
 pub mod html;
+pub mod pdf;
+pub mod rtf;
 pub mod text;
+pub mod word;
 pub mod xlsx;
 
 #[derive(Debug, thiserror::Error)]
@@ -24,28 +32,71 @@ pub enum ReadError {
     Decode(#[from] normalize::DecodeError),
     #[error("not a readable spreadsheet: {0}")]
     Spreadsheet(String),
+    #[error("not a readable PDF: {0}")]
+    Pdf(String),
+    /// A PDF whose pages are images: there is no text to read.
+    #[error("no text layer (a scanned PDF); run OCR first")]
+    NoTextLayer,
+    #[error("not a readable Word document: {0}")]
+    Word(String),
+    #[error("not a readable RTF document: {0}")]
+    Rtf(String),
 }
 
 /// The input formats nianbao reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A spreadsheet: XLSX (zip) or legacy XLS (compound file).
     Xlsx,
+    Pdf,
+    /// Word 2007+ (zip with `word/document.xml`).
+    Docx,
+    /// Legacy binary Word (compound file with a `WordDocument` stream).
+    Doc,
+    Rtf,
     Html,
     Text,
 }
 
-/// Decides the format from the first bytes of the content.
+/// How far into a file the `%PDF-` marker may stand (some producers put junk before it).
+const PDF_MARKER_WINDOW: usize = 1024;
+
+/// Decides the format from the content, never from a file name.
 pub fn sniff(bytes: &[u8]) -> Format {
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&xlsx::CFB_SIGNATURE) {
-        return Format::Xlsx;
+    let head = &bytes[..bytes.len().min(PDF_MARKER_WINDOW)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Format::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        // The zip's file names are stored uncompressed: a Word package names its main part.
+        return if contains(bytes, b"word/document.xml") { Format::Docx } else { Format::Xlsx };
+    }
+    if bytes.starts_with(&xlsx::CFB_SIGNATURE) {
+        // Directory entries of a compound file hold their names in UTF-16LE.
+        return if contains(bytes, &utf16le("WordDocument")) { Format::Doc } else { Format::Xlsx };
+    }
+    if bytes.trim_ascii_start().starts_with(b"{\\rtf") {
+        return Format::Rtf;
     }
     Format::Text
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
 }
 
 /// Reads a document of any supported format.
 pub fn read(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     match sniff(bytes) {
         Format::Xlsx => xlsx::read_xlsx(bytes, source),
+        Format::Pdf => pdf::read_pdf(bytes, source),
+        Format::Docx => docx::read_docx(bytes, source),
+        Format::Doc => word::read_doc(bytes, source),
+        Format::Rtf => rtf::read_rtf(bytes, source),
         Format::Html | Format::Text => {
             let text = normalize::decode(bytes)?;
             let text = normalize::strip_glosses(&text);
@@ -110,6 +161,12 @@ mod tests {
         assert!(looks_like_html("\u{feff}  <table><tr><td>1</td></tr></table>"));
         assert!(!looks_like_html("一、总体情况\n规章 |\n0 |"));
         assert_eq!(sniff(b"PK\x03\x04rest"), Format::Xlsx);
+        assert_eq!(sniff(b"PK\x03\x04..word/document.xml.."), Format::Docx);
+        assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
+        assert_eq!(sniff(b"\r\n{\\rtf1\\ansi"), Format::Rtf);
+        let mut doc = xlsx::CFB_SIGNATURE.to_vec();
+        doc.extend(utf16le("WordDocument"));
+        assert_eq!(sniff(&doc), Format::Doc);
     }
 
     #[test]

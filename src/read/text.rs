@@ -200,15 +200,15 @@ impl Builder {
             }
             if all_empty {
                 for i in 0..count {
-                    self.stream.push(Cell::new("", Position { line, row: 0, col: i }));
+                    self.stream.push(Cell::new("", Position { page: 0, line, row: 0, col: i }));
                 }
             } else {
-                self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+                self.stream.push(Cell::new(text, Position { page: 0, line, row: 0, col: 0 }));
             }
         } else {
             // Several cells on one line: keep them together as a row of the stream, in order.
             for (col, text) in cells.into_iter().enumerate() {
-                self.stream.push(Cell::new(text, Position { line, row: 0, col }));
+                self.stream.push(Cell::new(text, Position { page: 0, line, row: 0, col }));
             }
         }
     }
@@ -220,7 +220,7 @@ impl Builder {
         }
         if kind == RowKind::Spaced {
             for (text, line) in std::mem::take(&mut self.pending_labels) {
-                self.grid.push(vec![Cell::new(text, Position { line, row: 0, col: 0 })]);
+                self.grid.push(vec![Cell::new(text, Position { page: 0, line, row: 0, col: 0 })]);
             }
         } else {
             self.flush_pending_as_prose();
@@ -228,7 +228,11 @@ impl Builder {
         self.grid_kind = Some(kind);
         let row = self.grid.len();
         self.grid.push(
-            cells.into_iter().enumerate().map(|(col, text)| Cell::new(text, Position { line, row, col })).collect(),
+            cells
+                .into_iter()
+                .enumerate()
+                .map(|(col, text)| Cell::new(text, Position { page: 0, line, row, col }))
+                .collect(),
         );
     }
 
@@ -241,16 +245,16 @@ impl Builder {
         }
         self.flush_grid();
         for (text, line) in std::mem::take(&mut self.pending_labels) {
-            self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+            self.stream.push(Cell::new(text, Position { page: 0, line, row: 0, col: 0 }));
         }
-        self.stream.push(Cell::new(value, Position { line, row: 0, col: 0 }));
+        self.stream.push(Cell::new(value, Position { page: 0, line, row: 0, col: 0 }));
         self.bare_stream = true;
     }
 
     /// A line known to be a row label of a one-cell-per-line table.
     fn label_line(&mut self, text: &str, line: usize) {
         if self.bare_stream {
-            self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+            self.stream.push(Cell::new(text, Position { page: 0, line, row: 0, col: 0 }));
         } else {
             self.pending_labels.push((text.to_string(), line));
         }
@@ -261,7 +265,7 @@ impl Builder {
             && !text.contains(['。', '；', '：', ':'])
             && !crate::read::is_section_heading(text);
         if short && self.bare_stream {
-            self.stream.push(Cell::new(text, Position { line, row: 0, col: 0 }));
+            self.stream.push(Cell::new(text, Position { page: 0, line, row: 0, col: 0 }));
             return;
         }
         self.flush_stream();

@@ -361,7 +361,7 @@ fn sheet_table(
                 continue;
             }
             let text = cells.get(&(row, col)).cloned().unwrap_or_default();
-            let pos = Position { line: 0, row: row as usize, col: col as usize };
+            let pos = Position { page: 0, line: 0, row: row as usize, col: col as usize };
             let mut cell = Cell::new(text, pos);
             cell.absent = absent.is_some_and(|set| set.contains(&(row, col)));
             if let Some((rowspan, colspan)) = spans.get(&(ri, ci)) {
@@ -491,7 +491,7 @@ mod tests {
         assert_eq!((first.rowspan, first.colspan, first.pos.row, first.pos.col), (2, 1, 2, 0));
         let note = &t[0].rows[2][0];
         assert_eq!((note.colspan, note.pos.row, note.pos.col), (4, 5, 1));
-        assert_eq!(t[0].rows[1][0].pos, Position { line: 0, row: 3, col: 1 });
+        assert_eq!(t[0].rows[1][0].pos, Position { page: 0, line: 0, row: 3, col: 1 });
     }
 
     #[test]
@@ -511,7 +511,7 @@ mod tests {
             texts(t[0]),
             vec![vec!["表四", "", "", ""], vec!["结果维持", "总计", ""], vec!["2", "", "2"], vec!["备注", "", "", ""]]
         );
-        assert_eq!(t[0].rows[2][0].pos, Position { line: 0, row: 4, col: 1 });
+        assert_eq!(t[0].rows[2][0].pos, Position { page: 0, line: 0, row: 4, col: 1 });
     }
 
     #[test]
@@ -526,7 +526,7 @@ mod tests {
         let t = tables(&doc);
         assert_eq!(texts(t[0]), vec![vec!["a"]]);
         assert_eq!(texts(t[1]), vec![vec!["b"]]);
-        assert_eq!(t[1].rows[0][0].pos, Position { line: 0, row: 1_048_575, col: 16_383 });
+        assert_eq!(t[1].rows[0][0].pos, Position { page: 0, line: 0, row: 1_048_575, col: 16_383 });
     }
 
     #[test]
