@@ -1,0 +1,110 @@
+//! Cross-format equivalence: the same report published as PDF, DOCX or DOC reads to exactly the tables of its
+//! original (the HTML page or text fixture it was produced from).
+//!
+//! Derived files live in `fixtures/formats/`, named `<original stem>.<producer>.<ext>` (for example
+//! `official_2021.libreoffice.pdf`); the original is the fixture with that stem elsewhere under `fixtures/`.
+//! `tools/fixtures/` holds the script that produced them.
+#![allow(dead_code)] // the per-format tests below use these helpers as their readers land
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+/// Derived fixtures with extension `ext`, each with the original it was produced from.
+fn derived_fixtures(ext: &str) -> Vec<(PathBuf, PathBuf)> {
+    let dir = root().join("fixtures/formats");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some(ext) {
+            continue;
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let stem = name.split('.').next().unwrap_or_default();
+        let original = original_of(stem).unwrap_or_else(|| panic!("{name}: no original fixture named {stem}.*"));
+        out.push((path, original));
+    }
+    out.sort();
+    out
+}
+
+/// The fixture `fixtures/<stem>.*` or `fixtures/<dir>/<stem>.*` outside `fixtures/formats/` that is not a spec.
+fn original_of(stem: &str) -> Option<PathBuf> {
+    let fixtures = root().join("fixtures");
+    let mut dirs = vec![fixtures.clone()];
+    for entry in std::fs::read_dir(&fixtures).ok()?.flatten() {
+        let p = entry.path();
+        if p.is_dir() && !matches!(p.file_name().and_then(|n| n.to_str()), Some("formats" | "expected")) {
+            dirs.push(p);
+        }
+    }
+    dirs.into_iter().flat_map(|d| std::fs::read_dir(d).into_iter().flatten().flatten()).map(|e| e.path()).find(|p| {
+        p.is_file()
+            && p.file_stem().and_then(|s| s.to_str()) == Some(stem)
+            && !p.to_string_lossy().ends_with(".expect.md")
+    })
+}
+
+fn inspect(path: &Path) -> Value {
+    let out = run_in(&root(), &["inspect", "--json", &path.to_string_lossy()]);
+    assert!(out.status.success(), "{}: {}", path.display(), stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// What must be identical across formats: the report's identity, each table's status and version, and every
+/// cell's value, state and unit (raw text and origin naturally differ between formats).
+fn essence(v: &Value) -> Value {
+    let mut tables = serde_json::Map::new();
+    for t in ["t2", "t3", "t4"] {
+        let table = &v["tables"][t];
+        let mut cells = serde_json::Map::new();
+        for (key, cell) in table["cells"].as_object().into_iter().flatten() {
+            let mut c = serde_json::Map::new();
+            for field in ["value", "state", "unit", "source"] {
+                c.insert(field.to_string(), cell.get(field).cloned().unwrap_or(Value::Null));
+            }
+            cells.insert(key.clone(), Value::Object(c));
+        }
+        tables.insert(
+            t.to_string(),
+            serde_json::json!({"status": table["status"], "template": table["template"], "cells": cells}),
+        );
+    }
+    serde_json::json!({
+        "kind": v["kind"], "year": v["year"], "agency": v["agency"], "template": v["template"],
+        "tables": tables, "unplaced": v["unplaced"].as_array().map_or(0, Vec::len),
+    })
+}
+
+/// Asserts that every derived fixture of `ext` reads to the same report as its original, and that there are at
+/// least `min` of them.
+fn assert_formats_match(ext: &str, min: usize) {
+    let fixtures = derived_fixtures(ext);
+    assert!(
+        fixtures.len() >= min,
+        "expected at least {min} .{ext} fixtures in fixtures/formats, found {}",
+        fixtures.len()
+    );
+    for (derived, original) in fixtures {
+        let (want, got) = (essence(&inspect(&original)), essence(&inspect(&derived)));
+        for field in ["kind", "year", "agency", "template", "unplaced"] {
+            assert_eq!(got[field], want[field], "{}: {field}", derived.display());
+        }
+        for t in ["t2", "t3", "t4"] {
+            let (g, w) = (&got["tables"][t], &want["tables"][t]);
+            assert_eq!((&g["status"], &g["template"]), (&w["status"], &w["template"]), "{}: {t}", derived.display());
+            let (gc, wc) = (g["cells"].as_object().expect("cells"), w["cells"].as_object().expect("cells"));
+            for (key, cell) in wc {
+                assert_eq!(gc.get(key), Some(cell), "{}: {t}.{key}", derived.display());
+            }
+            let extra: Vec<&String> = gc.keys().filter(|k| !wc.contains_key(*k)).collect();
+            assert!(extra.is_empty(), "{}: {t} has cells its original lacks: {extra:?}", derived.display());
+        }
+    }
+}
