@@ -1,7 +1,6 @@
-//! `nianbao inspect`: the binary run on every fixture, compared cell by cell with the hand-checked expected JSON
-//! in `fixtures/expected/`, plus the contract details the core-engine issue spells out.
-//!
-//! To refresh an expected file after a deliberate change, run with `NIANBAO_BLESS=1` and review the diff.
+//! `nianbao inspect`: the JSON contract on the seeds, standard input, unreadable and hostile inputs, the human
+//! summary. Every fixture's full result is compared with its hand-written spec and its expected JSON by
+//! `tests/specs.rs`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -19,100 +18,6 @@ fn inspect_json(path: &str) -> Value {
     let out = run(&["inspect", "--json", path]);
     assert!(out.status.success(), "{path}: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-/// The fields the expected files pin: everything but findings, sections and metrics, which have tests of their own.
-const CORE_FIELDS: [&str; 8] = ["source", "kind", "year", "agency", "published", "template", "tables", "unplaced"];
-
-fn core(v: &Value) -> Value {
-    let mut out = serde_json::Map::new();
-    for key in CORE_FIELDS {
-        out.insert(key.to_string(), v.get(key).cloned().unwrap_or(Value::Null));
-    }
-    Value::Object(out)
-}
-
-/// Prose-derived cells are the prose module's to test; the expected files pin what the tables say.
-fn table_cells_only(mut v: Value) -> Value {
-    if let Some(tables) = v.get_mut("tables").and_then(Value::as_object_mut) {
-        for table in tables.values_mut() {
-            if let Some(cells) = table.get_mut("cells").and_then(Value::as_object_mut) {
-                cells.retain(|_, c| c.get("source").and_then(Value::as_str) != Some("prose"));
-            }
-        }
-    }
-    v
-}
-
-fn fixtures_with_expectations() -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let expected_dir = root().join("fixtures/expected");
-    for entry in std::fs::read_dir(&expected_dir).expect("fixtures/expected exists") {
-        let path = entry.expect("dir entry").path();
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        let Some(input) = find_input(stem) else {
-            panic!("no fixture for expected file {}", path.display());
-        };
-        out.push((input, path));
-    }
-    out.sort();
-    out
-}
-
-/// `fixtures/<stem>.*` or `fixtures/<dir>/<stem>.*`, as a path relative to the repo root.
-fn find_input(stem: &str) -> Option<String> {
-    let mut dirs = vec![root().join("fixtures")];
-    for entry in std::fs::read_dir(root().join("fixtures")).ok()?.flatten() {
-        if entry.path().is_dir() && entry.file_name() != "expected" {
-            dirs.push(entry.path());
-        }
-    }
-    for dir in dirs {
-        for entry in std::fs::read_dir(&dir).ok()?.flatten() {
-            let p = entry.path();
-            let is_input = p.is_file() && !p.to_string_lossy().ends_with(".expect.md");
-            if is_input && p.file_stem().and_then(|s| s.to_str()) == Some(stem) {
-                return p.strip_prefix(root()).ok().map(|r| r.to_string_lossy().into_owned());
-            }
-        }
-    }
-    None
-}
-
-#[test]
-fn every_fixture_matches_its_expected_json_cell_by_cell() {
-    let bless = std::env::var_os("NIANBAO_BLESS").is_some();
-    let fixtures = fixtures_with_expectations();
-    assert!(fixtures.len() >= 5, "expected files for at least the five seeds");
-    for (input, expected_path) in fixtures {
-        let actual = table_cells_only(core(&inspect_json(&input)));
-        if bless {
-            let text = serde_json::to_string_pretty(&actual).expect("serialises") + "\n";
-            std::fs::write(&expected_path, text).expect("write expected");
-            continue;
-        }
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("read expected")).expect("json");
-        for field in CORE_FIELDS {
-            if field == "tables" {
-                continue;
-            }
-            assert_eq!(actual[field], expected[field], "{input}: field {field}");
-        }
-        for table in ["t2", "t3", "t4"] {
-            let (a, e) = (&actual["tables"][table], &expected["tables"][table]);
-            assert_eq!(a["status"], e["status"], "{input}: {table} status");
-            assert_eq!(a["template"], e["template"], "{input}: {table} template");
-            let (ac, ec) = (a["cells"].as_object().expect("cells"), e["cells"].as_object().expect("cells"));
-            for (key, cell) in ec {
-                assert_eq!(ac.get(key), Some(cell), "{input}: {table}.{key}");
-            }
-            let extra: Vec<&String> = ac.keys().filter(|k| !ec.contains_key(*k)).collect();
-            assert!(extra.is_empty(), "{input}: {table} has unexpected cells {extra:?}");
-        }
-    }
 }
 
 fn cells(v: &Value, table: &str) -> serde_json::Map<String, Value> {

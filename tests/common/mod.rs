@@ -1,5 +1,12 @@
-//! Helpers shared by the integration tests: the binary under test, the repository root, running a command.
+//! Helpers shared by the integration tests: the binary under test, the repository root, running a command, and
+//! the test oracles — the one list of report fixtures (`fixtures`), their hand-written specs (`spec`), the
+//! official form and its rules as the tests know them (`form`), and the comparisons built on them (`oracle`).
 #![allow(dead_code)] // each test binary uses its own subset
+
+pub mod fixtures;
+pub mod form;
+pub mod oracle;
+pub mod spec;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
