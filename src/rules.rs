@@ -4,6 +4,7 @@
 //! binding. This module only turns the data into equations and evaluates a side; judging a report against them
 //! (blanks, findings) is [`crate::check`]'s work, and the mapper uses the same equations to split digit runs.
 
+use crate::report::CellKey;
 use crate::template::{RuleSpec, TableSpec};
 
 /// One instance of a rule: the sum of `lhs` cells equals the sum of `rhs` cells.
@@ -13,13 +14,13 @@ pub struct Equation {
     pub rule: String,
     /// The binding that produced this instance, e.g. `total` for R1 over column `total`.
     pub binding: String,
-    pub lhs: Vec<String>,
-    pub rhs: Vec<String>,
+    pub lhs: Vec<CellKey>,
+    pub rhs: Vec<CellKey>,
 }
 
 impl Equation {
     /// Every cell the equation mentions, left side first.
-    pub fn cells(&self) -> impl Iterator<Item = &String> {
+    pub fn cells(&self) -> impl Iterator<Item = &CellKey> {
         self.lhs.iter().chain(self.rhs.iter())
     }
 }
@@ -64,17 +65,16 @@ fn instantiate(rule: &RuleSpec) -> Result<Vec<Equation>, RuleError> {
     bindings
         .into_iter()
         .map(|(binding, vars)| {
-            let substitute = |side: &str| -> Result<Vec<String>, RuleError> {
+            let substitute = |side: &str| -> Result<Vec<CellKey>, RuleError> {
                 side.split('+')
                     .map(|term| {
                         let mut key = term.trim().to_string();
                         for (name, value) in &vars {
                             key = key.replace(&format!("{{{name}}}"), value);
                         }
-                        if key.is_empty() || key.contains('{') || !key.contains('.') {
-                            Err(err(&format!("bad term `{}`", term.trim())))
-                        } else {
-                            Ok(key)
+                        match CellKey::parse(&key) {
+                            Ok(cell) if !key.contains('{') => Ok(cell),
+                            _ => Err(err(&format!("bad term `{}`", term.trim()))),
                         }
                     })
                     .collect()

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::report::CellKey;
+
 /// The template files, embedded at build time. A new revision of the official form is a new file here.
 const EMBEDDED: &[(&str, &str)] =
     &[("gov2019", include_str!("../templates/gov2019.toml")), ("gov2021", include_str!("../templates/gov2021.toml"))];
@@ -102,8 +104,8 @@ impl TableSpec {
     }
 
     /// Every cell key (`<row>.<col>`) of this table, in official order.
-    pub fn cell_keys(&self) -> Vec<String> {
-        self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| format!("{}.{}", r.key, c))).collect()
+    pub fn cell_keys(&self) -> Vec<CellKey> {
+        self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| CellKey::new(&r.key, c))).collect()
     }
 
     /// Number of value cells in this table.
@@ -247,6 +249,11 @@ mod tests {
     fn every_row_column_and_rule_key_is_declared() {
         for t in all() {
             for spec in &t.tables {
+                // Cell keys are `<row>.<col>`: a dot inside a key would make them ambiguous.
+                let keys = spec.rows.iter().map(|r| &r.key).chain(spec.columns.iter().map(|c| &c.key));
+                for key in keys {
+                    assert!(!key.is_empty() && !key.contains('.'), "{} {} key `{key}`", t.version, spec.key);
+                }
                 for row in &spec.rows {
                     for col in &row.columns {
                         assert!(spec.column(col).is_some(), "{} {} {}", t.version, row.key, col);

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
 
 use nianbao::map::value::{classify, Token};
-use nianbao::report::{CellState, Report, TableStatus, TABLE_KEYS};
+use nianbao::report::{CellKey, CellState, Report, Rule, TableStatus, TABLE_KEYS};
 use nianbao::write::form::Form;
 use nianbao::write::xlsx::{cell_ref, ABSENT_NAME_PREFIX, ABSENT_NOTE};
 use nianbao::write::{drawing_spec, drawing_template};
@@ -570,13 +570,14 @@ fn libreoffice_sheets(xlsx: &Path, profile: &str, out_dir: &Path) -> HashMap<Str
 /// What a check cell must show for a report, computed here from the report's values and the template's
 /// equations: empty when none of the cells holds a number, `✓` when the sides agree, `✗ left≠right` when they
 /// do not, `？ left≠right` when they do not but some cell is blank or not applicable.
-fn expected_check(report: &Report, table: &str, lhs: &[String], rhs: &[String]) -> String {
-    let value = |k: &String| report.cell(table, k).filter(|c| c.state == CellState::Value).and_then(|c| c.value);
+fn expected_check(report: &Report, table: &str, lhs: &[CellKey], rhs: &[CellKey]) -> String {
+    let value =
+        |k: &CellKey| report.cell(table, k.as_str()).filter(|c| c.state == CellState::Value).and_then(|c| c.value);
     let numbers = lhs.iter().chain(rhs).filter(|k| value(k).is_some()).count();
     if numbers == 0 {
         return String::new();
     }
-    let sum = |keys: &[String]| keys.iter().filter_map(value).map(|v| v.as_f64()).sum::<f64>();
+    let sum = |keys: &[CellKey]| keys.iter().filter_map(value).map(|v| v.as_f64()).sum::<f64>();
     let (l, r) = (sum(lhs), sum(rhs));
     let mark = if (l - r).abs() < 1e-6 {
         return "✓".to_string();
@@ -676,14 +677,14 @@ fn live_checks_recalculate_in_libreoffice() {
             let mut out: Vec<(String, String)> = report
                 .findings
                 .iter()
-                .filter(|f| f.rule.starts_with('R') && keep(f))
+                .filter(|f| matches!(f.rule, Rule::Template(_)) && keep(f))
                 .filter_map(|f| finding_instance(&report, f))
                 .collect();
             out.sort();
             out
         };
         let errors = instances(&|f| f.severity == nianbao::report::Severity::Error);
-        let cannot_verify = instances(&|f| f.status.as_deref() == Some("unverifiable"));
+        let cannot_verify = instances(&|f| f.status == Some(nianbao::report::FindingStatus::Unverifiable));
         assert_eq!(errors, failing, "{fixture}: error findings agree with the recalculated ✗ checks");
         assert_eq!(cannot_verify, unverifiable, "{fixture}: unverifiable findings agree with the ？ checks");
         // The values themselves survive the round trip through LibreOffice.

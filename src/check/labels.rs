@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use crate::doc::{layout_grid, Slot};
+use crate::report::CellKey;
 use crate::template::TableSpec;
 
 /// Printed names of one table's rows and value cells.
@@ -14,7 +15,7 @@ pub struct Labels {
     /// Row key → row label, prefixed with its group label (`（六）其他处理 3.其他`); empty for unlabelled rows.
     rows: HashMap<String, String>,
     /// Cell key (`<row>.<col>`) → column headers above the cell, most general first, joined by `/`.
-    columns: HashMap<String, String>,
+    columns: HashMap<CellKey, String>,
 }
 
 impl Labels {
@@ -40,18 +41,14 @@ impl Labels {
 
     /// The column headers above a cell (`自然人`, `法人或其他组织/商业企业`), or the column key when the layout
     /// does not draw the cell.
-    pub fn column<'a>(&'a self, cell_key: &'a str) -> &'a str {
-        self.columns
-            .get(cell_key)
-            .map(String::as_str)
-            .unwrap_or_else(|| cell_key.split_once('.').map_or(cell_key, |(_, c)| c))
+    pub fn column<'a>(&'a self, cell_key: &'a CellKey) -> &'a str {
+        self.columns.get(cell_key).map_or(cell_key.col(), String::as_str)
     }
 
     /// A cell as a reader of the form names it: `「（七）总计」行「自然人」列`, or `「行政复议/总计」` in a row
     /// printed without a label.
-    pub fn cell(&self, cell_key: &str) -> String {
-        let row_key = cell_key.split_once('.').map_or(cell_key, |(r, _)| r);
-        let row = self.row(row_key);
+    pub fn cell(&self, cell_key: &CellKey) -> String {
+        let row = self.row(cell_key.row());
         let column = self.column(cell_key);
         if row.is_empty() {
             format!("「{column}」")
@@ -65,7 +62,7 @@ impl Labels {
 /// other value rows to the nearest block of header rows. A header spanning every value column of the row (a
 /// block caption such as `第二十条第（一）项`, or `申请人情况`) says nothing about the column and is left out,
 /// unless it is the only one.
-fn column_headers(spec: &TableSpec) -> HashMap<String, String> {
+fn column_headers(spec: &TableSpec) -> HashMap<CellKey, String> {
     let grid =
         layout_grid(spec.layout.iter().map(|r| r.cells.iter().map(|c| (c.rowspan, c.colspan)).collect::<Vec<_>>()));
     let cell = |slot: Slot| match slot {
@@ -136,7 +133,7 @@ fn column_headers(spec: &TableSpec) -> HashMap<String, String> {
             } else {
                 specific.join("/")
             };
-            out.insert(format!("{row_key}.{col_key}"), name);
+            out.insert(CellKey::new(row_key, col_key), name);
         }
     }
     out
@@ -147,6 +144,10 @@ mod tests {
     use super::*;
     use crate::template;
 
+    fn key(text: &str) -> CellKey {
+        CellKey::parse(text).expect("cell key")
+    }
+
     fn labels(version: &str, table: &str) -> Labels {
         Labels::new(template::by_version(version).and_then(|t| t.table(table)).expect("table"))
     }
@@ -154,31 +155,31 @@ mod tests {
     #[test]
     fn table_three_columns_and_rows_use_the_printed_labels() {
         let l = labels("gov2021", "t3");
-        assert_eq!(l.column("results_total.natural_person"), "自然人");
-        assert_eq!(l.column("granted.commercial_enterprise"), "法人或其他组织/商业企业");
-        assert_eq!(l.column("carried_forward.total"), "总计");
+        assert_eq!(l.column(&key("results_total.natural_person")), "自然人");
+        assert_eq!(l.column(&key("granted.commercial_enterprise")), "法人或其他组织/商业企业");
+        assert_eq!(l.column(&key("carried_forward.total")), "总计");
         assert_eq!(l.row("other_misc"), "（六）其他处理 3.其他");
-        assert_eq!(l.cell("results_total.natural_person"), "「（七）总计」行「自然人」列");
+        assert_eq!(l.cell(&key("results_total.natural_person")), "「（七）总计」行「自然人」列");
     }
 
     #[test]
     fn table_four_names_the_group_of_each_total() {
         let l = labels("gov2019", "t4");
-        assert_eq!(l.column("cases.review_total"), "行政复议/总计");
-        assert_eq!(l.column("cases.suit_direct_pending"), "行政诉讼/未经复议直接起诉/尚未审结");
-        assert_eq!(l.cell("cases.suit_after_review_total"), "「行政诉讼/复议后起诉/总计」");
+        assert_eq!(l.column(&key("cases.review_total")), "行政复议/总计");
+        assert_eq!(l.column(&key("cases.suit_direct_pending")), "行政诉讼/未经复议直接起诉/尚未审结");
+        assert_eq!(l.cell(&key("cases.suit_after_review_total")), "「行政诉讼/复议后起诉/总计」");
     }
 
     #[test]
     fn table_two_uses_the_header_of_its_own_block() {
         let l = labels("gov2021", "t2");
-        assert_eq!(l.column("regulations.issued"), "本年制发件数");
-        assert_eq!(l.column("admin_coercion.decisions"), "本年处理决定数量");
-        assert_eq!(l.column("admin_fees.fee_amount"), "本年收费金额（单位：万元）");
+        assert_eq!(l.column(&key("regulations.issued")), "本年制发件数");
+        assert_eq!(l.column(&key("admin_coercion.decisions")), "本年处理决定数量");
+        assert_eq!(l.column(&key("admin_fees.fee_amount")), "本年收费金额（单位：万元）");
         let l = labels("gov2019", "t2");
-        assert_eq!(l.column("admin_fees.change_this_year"), "本年增/减");
+        assert_eq!(l.column(&key("admin_fees.change_this_year")), "本年增/减");
         assert_eq!(
-            l.cell("centralized_procurement.procurement_amount"),
+            l.cell(&key("centralized_procurement.procurement_amount")),
             "「政府集中采购」行「采购总金额（单位：万元）」列"
         );
     }

@@ -29,7 +29,10 @@ use std::fmt::Write as _;
 
 pub use labels::Labels;
 
-use crate::report::{CellState, DocKind, Finding, Report, Severity, TableResult, TableStatus, TABLE_KEYS};
+use crate::report::{
+    CellKey, CellState, DocKind, DomainRule, Finding, FindingStatus, Report, Rule, Severity, TableResult, TableStatus,
+    TABLE_KEYS,
+};
 use crate::rules::{self, Equation};
 use crate::template::{self, TableSpec, ValueKind};
 
@@ -56,11 +59,11 @@ pub fn check(report: &Report) -> Vec<Finding> {
         if table.status == TableStatus::Absent {
             out.push(not_applicable(spec));
         } else {
-            let unreadable: HashSet<&str> = report
+            let unreadable: HashSet<&CellKey> = report
                 .findings
                 .iter()
-                .filter(|f| f.rule == "unreadable" && f.table.as_deref() == Some(key))
-                .flat_map(|f| f.cells.iter().map(String::as_str))
+                .filter(|f| f.rule == Rule::Unreadable && f.table.as_deref() == Some(key))
+                .flat_map(|f| f.cells.iter())
                 .collect();
             // Template rules are validated by the unit tests of `rules`; a broken file checks nothing rather
             // than stopping the pipeline.
@@ -86,7 +89,7 @@ pub fn attach_refs(report: &mut Report) {
         let Some(table) = f.table.as_deref().and_then(|t| tables.get(t)) else {
             continue;
         };
-        f.refs = f.cells.iter().filter_map(|k| table.cells.get(k).and_then(|c| c.origin.clone())).collect();
+        f.refs = f.cells.iter().filter_map(|k| table.cells.get(k)?.origin.as_ref().map(ToString::to_string)).collect();
     }
 }
 
@@ -105,36 +108,31 @@ fn table_name(spec: &TableSpec) -> String {
     }
 }
 
-/// The ids of every rule that applies to a table: its template rules, then the domain rules of its columns.
-fn rule_ids(spec: &TableSpec) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
+/// Every rule that applies to a table: its template rules, then the domain rules of its columns.
+fn table_rules(spec: &TableSpec) -> Vec<Rule> {
+    let mut rules: Vec<Rule> = Vec::new();
     for r in &spec.rules {
-        if !ids.contains(&r.id) {
-            ids.push(r.id.clone());
+        let rule = Rule::Template(r.id.clone());
+        if !rules.contains(&rule) {
+            rules.push(rule);
         }
     }
-    let mut domain: Vec<&str> = spec.columns.iter().map(|c| Domain::of(c.kind).id()).collect();
+    let mut domain: Vec<DomainRule> = spec.columns.iter().map(|c| DomainRule::of(c.kind)).collect();
     domain.sort();
     domain.dedup();
-    ids.extend(domain.into_iter().map(String::from));
-    ids
+    rules.extend(domain.into_iter().map(Rule::Domain));
+    rules
 }
 
-/// One finding for an absent table. Its `rule` lists the rule ids that could not be applied (`R1,R2,R3,D1`).
+/// One finding for an absent table. Its `rule` lists the rules that could not be applied (`R1,R2,R3,D1`).
 fn not_applicable(spec: &TableSpec) -> Finding {
     let name = table_name(spec);
-    let ids = rule_ids(spec).join(",");
-    let mut f = Finding::new(
-        Severity::Info,
-        &ids,
-        format!(
-            "{name}（{}）未找到，其校验规则不适用 (table {} is absent; its rules {ids} do not apply)",
-            spec.title, spec.key
-        ),
-    )
-    .in_table(&spec.key);
-    f.status = Some("not_applicable".to_string());
-    f
+    let rule = Rule::AbsentTable(table_rules(spec));
+    let message = format!(
+        "{name}（{}）未找到，其校验规则不适用 (table {} is absent; its rules {rule} do not apply)",
+        spec.title, spec.key
+    );
+    Finding::new(Severity::Info, rule, message).in_table(&spec.key).with_status(FindingStatus::NotApplicable)
 }
 
 /// What the report says about one cell of an equation.
@@ -184,11 +182,11 @@ struct Context<'a> {
     spec: &'a TableSpec,
     labels: &'a Labels,
     table: &'a TableResult,
-    unreadable: &'a HashSet<&'a str>,
+    unreadable: &'a HashSet<&'a CellKey>,
 }
 
 impl Context<'_> {
-    fn term(&self, key: &str) -> Term {
+    fn term(&self, key: &CellKey) -> Term {
         match self.table.cells.get(key) {
             Some(cell) => match (cell.state, cell.value) {
                 (CellState::Value, Some(v)) => Term::Number(v.as_f64()),
@@ -200,15 +198,14 @@ impl Context<'_> {
         }
     }
 
-    fn kind(&self, key: &str) -> Option<ValueKind> {
-        let col = key.split_once('.').map(|(_, c)| c)?;
-        self.spec.column(col).map(|c| c.kind)
+    fn kind(&self, key: &CellKey) -> Option<ValueKind> {
+        self.spec.column(key.col()).map(|c| c.kind)
     }
 }
 
 /// One side of an equation, evaluated.
 struct Side<'a> {
-    keys: &'a [String],
+    keys: &'a [CellKey],
     terms: Vec<Term>,
 }
 
@@ -237,11 +234,16 @@ impl Side<'_> {
     /// `new_received + carried_over` for short sides, `the sum of 21 cells` for long ones.
     fn en_keys(&self) -> String {
         if self.keys.len() <= 4 {
-            self.keys.join(" + ")
+            join(self.keys, " + ")
         } else {
             format!("the sum of {} cells", self.keys.len())
         }
     }
+}
+
+/// Cell keys joined by `sep`.
+fn join(keys: &[CellKey], sep: &str) -> String {
+    keys.iter().map(CellKey::as_str).collect::<Vec<_>>().join(sep)
 }
 
 /// Sums are compared with a tolerance for amounts of money with decimals.
@@ -264,7 +266,7 @@ fn judge(ctx: &Context, eq: &Equation) -> Option<Finding> {
     let lhs = Side { keys: &eq.lhs, terms: eq.lhs.iter().map(|k| ctx.term(k)).collect() };
     let rhs = Side { keys: &eq.rhs, terms: eq.rhs.iter().map(|k| ctx.term(k)).collect() };
     let (l, r) = (lhs.known_sum(), rhs.known_sum());
-    let unknowns: Vec<(&String, Unknown)> = eq
+    let unknowns: Vec<(&CellKey, Unknown)> = eq
         .cells()
         .zip(lhs.terms.iter().chain(rhs.terms.iter()))
         .filter_map(|(k, t)| if let Term::Unknown(u) = t { Some((k, *u)) } else { None })
@@ -297,7 +299,7 @@ fn rule_name<'a>(ctx: &'a Context, eq: &Equation) -> &'a str {
 /// (`column natural_person`).
 fn binding(ctx: &Context, eq: &Equation) -> (String, String) {
     if ctx.spec.column(&eq.binding).is_some() {
-        if let Some(cell) = eq.cells().find(|k| k.ends_with(&format!(".{}", eq.binding))) {
+        if let Some(cell) = eq.cells().find(|k| k.col() == eq.binding) {
             return (format!("「{}」列", ctx.labels.column(cell)), format!("column {}", eq.binding));
         }
     }
@@ -306,11 +308,11 @@ fn binding(ctx: &Context, eq: &Equation) -> (String, String) {
     }
     let found = found_side(eq).0;
     let names: Vec<String> = found.iter().map(|k| ctx.labels.cell(k)).collect();
-    (names.join("、"), format!("{} {}", eq.binding, found.join(" + ")))
+    (names.join("、"), format!("{} {}", eq.binding, join(found, " + ")))
 }
 
 /// The side whose value is `found`: a single-cell side (a total), else the left side.
-fn found_side(eq: &Equation) -> (&[String], bool) {
+fn found_side(eq: &Equation) -> (&[CellKey], bool) {
     if eq.lhs.len() == 1 || eq.rhs.len() != 1 {
         (&eq.lhs, true)
     } else {
@@ -322,13 +324,11 @@ fn head(ctx: &Context, eq: &Equation) -> String {
     format!("{}「{}」（{}）", table_name(ctx.spec), rule_name(ctx, eq), eq.rule)
 }
 
-fn new_finding(ctx: &Context, eq: &Equation, severity: Severity, status: &str, message: String) -> Finding {
-    let mut f = Finding::new(severity, &eq.rule, message).in_table(&ctx.spec.key);
-    f.status = Some(status.to_string());
-    f
+fn new_finding(ctx: &Context, eq: &Equation, severity: Severity, status: FindingStatus, message: String) -> Finding {
+    Finding::new(severity, Rule::Template(eq.rule.clone()), message).in_table(&ctx.spec.key).with_status(status)
 }
 
-fn failed(ctx: &Context, eq: &Equation, lhs: &Side, rhs: &Side, unknowns: &[(&String, Unknown)]) -> Finding {
+fn failed(ctx: &Context, eq: &Equation, lhs: &Side, rhs: &Side, unknowns: &[(&CellKey, Unknown)]) -> Finding {
     let (_, found_is_lhs) = found_side(eq);
     let (found, expected) = if found_is_lhs { (lhs, rhs) } else { (rhs, lhs) };
     let (f_sum, e_sum) = (found.known_sum(), expected.known_sum());
@@ -359,7 +359,7 @@ fn failed(ctx: &Context, eq: &Equation, lhs: &Side, rhs: &Side, unknowns: &[(&St
     }
     let side_en = |s: &Side, which: &str| {
         if s.keys.len() == 1 {
-            s.keys.join("")
+            join(s.keys, "")
         } else {
             format!("{} ({which} side)", s.en_keys())
         }
@@ -379,14 +379,14 @@ fn failed(ctx: &Context, eq: &Equation, lhs: &Side, rhs: &Side, unknowns: &[(&St
         let _ = write!(message, "; no non-negative value of {} can make it hold", keys.join(", "));
     }
     message.push(')');
-    let mut f = new_finding(ctx, eq, Severity::Error, "failed", message);
+    let mut f = new_finding(ctx, eq, Severity::Error, FindingStatus::Failed, message);
     f.cells = eq.cells().cloned().collect();
     f.found = Some(f_sum);
     f.expected = Some(e_sum);
     f
 }
 
-fn holds_with_blanks(ctx: &Context, eq: &Equation, unknowns: &[(&String, Unknown)], l: f64, r: f64) -> Finding {
+fn holds_with_blanks(ctx: &Context, eq: &Equation, unknowns: &[(&CellKey, Unknown)], l: f64, r: f64) -> Finding {
     let (bind_zh, bind_en) = binding(ctx, eq);
     let names: Vec<String> = unknowns.iter().map(|(k, u)| format!("{}{}", ctx.labels.cell(k), u.zh())).collect();
     let keys: Vec<String> = unknowns.iter().map(|(k, u)| format!("{k} ({})", u.en())).collect();
@@ -398,7 +398,7 @@ fn holds_with_blanks(ctx: &Context, eq: &Equation, unknowns: &[(&String, Unknown
         eq.rule,
         keys.join(", ")
     );
-    let mut f = new_finding(ctx, eq, Severity::Info, "holds_with_blanks", message);
+    let mut f = new_finding(ctx, eq, Severity::Info, FindingStatus::HoldsWithBlanks, message);
     f.cells = unknowns.iter().map(|(k, _)| (*k).clone()).collect();
     let (_, found_is_lhs) = found_side(eq);
     let (found, expected) = if found_is_lhs { (l, r) } else { (r, l) };
@@ -407,7 +407,7 @@ fn holds_with_blanks(ctx: &Context, eq: &Equation, unknowns: &[(&String, Unknown
     f
 }
 
-fn unverifiable(ctx: &Context, eq: &Equation, unknowns: &[(&String, Unknown)], l: f64, r: f64) -> Finding {
+fn unverifiable(ctx: &Context, eq: &Equation, unknowns: &[(&CellKey, Unknown)], l: f64, r: f64) -> Finding {
     let (bind_zh, bind_en) = binding(ctx, eq);
     let names: Vec<String> = unknowns.iter().map(|(k, u)| format!("{}{}", ctx.labels.cell(k), u.zh())).collect();
     let keys: Vec<String> = unknowns.iter().map(|(k, u)| format!("{k} ({})", u.en())).collect();
@@ -426,76 +426,59 @@ fn unverifiable(ctx: &Context, eq: &Equation, unknowns: &[(&String, Unknown)], l
         eq.rule,
         keys.join(", ")
     );
-    let mut f = new_finding(ctx, eq, Severity::Warning, "unverifiable", message);
+    let mut f = new_finding(ctx, eq, Severity::Warning, FindingStatus::Unverifiable, message);
     f.cells = unknowns.iter().map(|(k, _)| (*k).clone()).collect();
     f
 }
 
-/// The domain rule a column kind imposes on each of its values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Domain {
-    /// `D1`: a count is a non-negative whole number.
-    Count,
-    /// `D2`: an amount of money is not negative.
-    Money,
-    /// `D3`: a signed count (`本年增/减`) is a whole number.
-    SignedCount,
-}
-
-impl Domain {
+/// What each domain rule requires, in Chinese and English, and whether a value meets it.
+impl DomainRule {
+    /// The domain rule of a column kind.
     fn of(kind: ValueKind) -> Self {
         match kind {
-            ValueKind::Count => Domain::Count,
-            ValueKind::Money => Domain::Money,
-            ValueKind::SignedCount => Domain::SignedCount,
-        }
-    }
-
-    fn id(self) -> &'static str {
-        match self {
-            Domain::Count => "D1",
-            Domain::Money => "D2",
-            Domain::SignedCount => "D3",
+            ValueKind::Count => DomainRule::Count,
+            ValueKind::Money => DomainRule::Money,
+            ValueKind::SignedCount => DomainRule::SignedCount,
         }
     }
 
     fn holds(self, v: f64) -> bool {
         let whole = v.fract() == 0.0;
         match self {
-            Domain::Count => whole && v >= 0.0,
-            Domain::Money => v >= 0.0,
-            Domain::SignedCount => whole,
+            DomainRule::Count => whole && v >= 0.0,
+            DomainRule::Money => v >= 0.0,
+            DomainRule::SignedCount => whole,
         }
     }
 
     fn zh(self) -> &'static str {
         match self {
-            Domain::Count => "件数应为非负整数",
-            Domain::Money => "金额不能为负数",
-            Domain::SignedCount => "增减数应为整数（可为负）",
+            DomainRule::Count => "件数应为非负整数",
+            DomainRule::Money => "金额不能为负数",
+            DomainRule::SignedCount => "增减数应为整数（可为负）",
         }
     }
 
     fn en(self) -> &'static str {
         match self {
-            Domain::Count => "counts are non-negative whole numbers",
-            Domain::Money => "amounts of money are not negative",
-            Domain::SignedCount => "signed counts are whole numbers",
+            DomainRule::Count => "counts are non-negative whole numbers",
+            DomainRule::Money => "amounts of money are not negative",
+            DomainRule::SignedCount => "signed counts are whole numbers",
         }
     }
 }
 
 /// Domain rule failures of a table's numbers, in rule then cell order.
 fn domain(spec: &TableSpec, labels: &Labels, table: &TableResult) -> Vec<Finding> {
-    let mut out: Vec<(Domain, Finding)> = Vec::new();
+    let mut out: Vec<(DomainRule, Finding)> = Vec::new();
     for (key, cell) in &table.cells {
         let (CellState::Value, Some(value)) = (cell.state, cell.value) else {
             continue;
         };
-        let Some(column) = key.split_once('.').and_then(|(_, c)| spec.column(c)) else {
+        let Some(column) = spec.column(key.col()) else {
             continue;
         };
-        let rule = Domain::of(column.kind);
+        let rule = DomainRule::of(column.kind);
         let v = value.as_f64();
         if rule.holds(v) {
             continue;
@@ -510,13 +493,14 @@ fn domain(spec: &TableSpec, labels: &Labels, table: &TableResult) -> Vec<Finding
             rule.en(),
             number(v)
         );
-        let mut f = Finding::new(Severity::Error, rule.id(), message).in_table(&spec.key);
-        f.status = Some("failed".to_string());
+        let mut f = Finding::new(Severity::Error, Rule::Domain(rule), message)
+            .in_table(&spec.key)
+            .with_status(FindingStatus::Failed);
         f.cells = vec![key.clone()];
         f.found = Some(v);
         out.push((rule, f));
     }
-    out.sort_by_key(|(rule, _)| rule.id());
+    out.sort_by_key(|(rule, _)| *rule);
     out.into_iter().map(|(_, f)| f).collect()
 }
 

@@ -29,9 +29,9 @@ fn rule_findings(r: &Report) -> Vec<Summary> {
         .map(|f| {
             (
                 f.table.clone().unwrap_or_default(),
-                f.rule.clone(),
-                f.status.clone().unwrap_or_default(),
-                f.cells.clone(),
+                f.rule.to_string(),
+                f.status.map(|s| s.to_string()).unwrap_or_default(),
+                f.cells.iter().map(ToString::to_string).collect(),
                 f.expected,
                 f.found,
             )
@@ -63,9 +63,9 @@ fn seed_003_table_three_has_exactly_the_three_real_r1_errors() {
         .map(|f| {
             (
                 f.table.clone().unwrap_or_default(),
-                f.rule.clone(),
-                f.status.clone().unwrap_or_default(),
-                f.cells.clone(),
+                f.rule.to_string(),
+                f.status.map(|s| s.to_string()).unwrap_or_default(),
+                f.cells.iter().map(ToString::to_string).collect(),
                 f.expected,
                 f.found,
             )
@@ -201,7 +201,7 @@ fn r2_fails_with_the_results_total_found_and_the_result_rows_expected() {
         let spec = template::by_version("gov2021").and_then(|t| t.table("t3")).expect("t3");
         let eq =
             rules::equations(spec).expect("rules").into_iter().find(|e| e.rule == "R2" && e.binding == c).expect("R2");
-        eq.cells().cloned().collect()
+        eq.cells().map(ToString::to_string).collect()
     };
     assert_eq!(found.len(), 2, "{found:?}");
     assert_eq!(found[0], ("t3".into(), "R2".into(), "failed".into(), keys("natural_person"), Some(30.0), Some(29.0)));

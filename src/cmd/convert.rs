@@ -94,9 +94,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
 /// Converts one input; returns the summary line.
 fn convert_one(input: &str, args: &Args) -> anyhow::Result<String> {
-    let bytes = super::read_input(input).map_err(strip_input_prefix(input))?;
-    // The read error's own message is the reason; its source repeats it.
-    let report = nianbao::inspect_bytes(&bytes, input).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bytes = super::read_input(input)?;
+    let report = nianbao::inspect_bytes(&bytes, input)?;
     let source = SourceInfo::new(input, &bytes);
     let stem = output_stem(input);
 
@@ -182,15 +181,6 @@ fn dedup(formats: &[OutputFormat]) -> Vec<OutputFormat> {
         }
     }
     out
-}
-
-/// `read_input` names the path in its messages; the run loop names it already.
-fn strip_input_prefix(input: &str) -> impl Fn(anyhow::Error) -> anyhow::Error + '_ {
-    move |err| {
-        let text = format!("{err:#}");
-        let prefix = format!("{input}: ");
-        anyhow::anyhow!(text.strip_prefix(&prefix).map(str::to_string).unwrap_or(text))
-    }
 }
 
 #[cfg(test)]

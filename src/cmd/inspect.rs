@@ -20,7 +20,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let bytes = super::read_input(&args.file)?;
+    let bytes = super::read_input(&args.file).with_context(|| args.file.clone())?;
     if args.doc {
         let doc = nianbao::read::read(&bytes, &args.file).with_context(|| args.file.clone())?;
         let mut out = std::io::stdout().lock();

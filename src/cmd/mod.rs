@@ -10,20 +10,30 @@ pub mod validate;
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::Context;
+/// Why an input named on the command line could not be read. The messages leave the name out: the caller prints
+/// `name: reason`.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot read standard input")]
+    Stdin(#[source] std::io::Error),
+    #[error("is a directory")]
+    Directory,
+    #[error("cannot read")]
+    File(#[source] std::io::Error),
+}
 
 /// Reads an input named on the command line: a path, or `-` for standard input.
-pub fn read_input(name: &str) -> anyhow::Result<Vec<u8>> {
+pub fn read_input(name: &str) -> Result<Vec<u8>, InputError> {
     if name == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("-: cannot read standard input")?;
+        std::io::stdin().read_to_end(&mut buf).map_err(InputError::Stdin)?;
         Ok(buf)
     } else {
         let path = Path::new(name);
         if path.is_dir() {
-            anyhow::bail!("{name}: is a directory");
+            return Err(InputError::Directory);
         }
-        std::fs::read(path).with_context(|| format!("{name}: cannot read"))
+        std::fs::read(path).map_err(InputError::File)
     }
 }
 

@@ -68,7 +68,7 @@ struct JsonOutput<'a> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let bytes = super::read_input(&args.file)?;
+    let bytes = super::read_input(&args.file).with_context(|| args.file.clone())?;
     let (report, summary) = match validate(&bytes, &args.file) {
         Ok(result) => result,
         Err(reason) => {
@@ -93,21 +93,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(if summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// Reads and checks a workbook; `Err` is the one-line reason it cannot be validated.
-fn validate(bytes: &[u8], source: &str) -> Result<(Report, Summary), String> {
-    if read::sniff(bytes) != Format::Xlsx {
-        return Err("not an .xlsx workbook (no zip container)".to_string());
+/// Why a file cannot be validated.
+#[derive(Debug, thiserror::Error)]
+enum ValidateError {
+    #[error("not an .xlsx workbook (no zip container)")]
+    NotAWorkbook,
+    #[error(transparent)]
+    Unreadable(#[from] read::ReadError),
+    /// The sheets read hold no table of the official form.
+    #[error("no table of the official form found ({})", sheets_read(.sheets))]
+    NoTable { sheets: Vec<String> },
+}
+
+fn sheets_read(sheets: &[String]) -> String {
+    if sheets.is_empty() {
+        "no sheet with content".to_string()
+    } else {
+        format!("sheets: {}", sheets.join(", "))
     }
-    let doc = read::read(bytes, source).map_err(|e| e.to_string())?;
+}
+
+/// Reads and checks a workbook.
+fn validate(bytes: &[u8], source: &str) -> Result<(Report, Summary), ValidateError> {
+    if read::sniff(bytes) != Format::Xlsx {
+        return Err(ValidateError::NotAWorkbook);
+    }
+    let doc = read::read(bytes, source)?;
     let (doc, sheets, skipped_sheets) = without_derived_sheets(doc);
     let mut report = nianbao::analyse(&doc);
     if report.tables.values().all(|t| t.status == TableStatus::Absent) {
-        let read = if sheets.is_empty() {
-            "no sheet with content".to_string()
-        } else {
-            format!("sheets: {}", sheets.join(", "))
-        };
-        return Err(format!("no table of the official form found ({read})"));
+        return Err(ValidateError::NoTable { sheets });
     }
     nianbao::check::attach_refs(&mut report);
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
@@ -192,7 +207,8 @@ fn write_human(out: &mut impl Write, r: &Report, s: &Summary) -> std::io::Result
     if !r.unplaced.is_empty() {
         writeln!(out, "  cells not placed on the template: {}", r.unplaced.len())?;
         for u in &r.unplaced {
-            writeln!(out, "    {} {} “{}”  {}", u.table, u.origin.as_deref().unwrap_or("?"), u.raw, u.context)?;
+            let origin = u.origin.as_ref().map_or_else(|| "?".to_string(), ToString::to_string);
+            writeln!(out, "    {} {origin} “{}”  {}", u.table, u.raw, u.context)?;
         }
     }
     Ok(())

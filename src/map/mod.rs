@@ -23,7 +23,8 @@ use indexmap::IndexMap;
 use crate::doc::Document;
 use crate::normalize::compact;
 use crate::report::{
-    Amount, CellSource, CellState, CellValue, Finding, Severity, TableResult, TableStatus, Unplaced, TABLE_KEYS,
+    Amount, CellKey, CellSource, CellState, CellValue, Finding, Rule, Severity, TableResult, TableStatus, Unit,
+    Unplaced, TABLE_KEYS,
 };
 use crate::rules::{self, Equation};
 use crate::template::{self, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
@@ -324,7 +325,7 @@ struct TableState<'a> {
     template: &'a Template,
     spec: &'a TableSpec,
     matcher: &'a Matcher,
-    cells: HashMap<String, CellValue>,
+    cells: HashMap<CellKey, CellValue>,
     filled_rows: Vec<bool>,
     unplaced: Vec<Unplaced>,
     findings: Vec<Finding>,
@@ -405,10 +406,10 @@ impl<'a> TableState<'a> {
     }
 
     /// Splits a digit run over the row if the rules, with the `known` cells of other rows, allow one reading.
-    fn try_split(&mut self, row_index: usize, cell: &SourceCell, known: &HashMap<String, i64>) -> bool {
+    fn try_split(&mut self, row_index: usize, cell: &SourceCell, known: &HashMap<CellKey, i64>) -> bool {
         let row = &self.spec.rows[row_index];
         let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let keys: Vec<String> = row.columns.iter().map(|c| format!("{}.{}", row.key, c)).collect();
+        let keys: Vec<CellKey> = row.columns.iter().map(|c| CellKey::new(&row.key, c)).collect();
         let Some(parts) = split::unique_split(&digits, &keys, &self.matcher.equations, known) else {
             return false;
         };
@@ -418,7 +419,7 @@ impl<'a> TableState<'a> {
                 value: Some(Amount::Int(*v)),
                 raw: cell.raw.clone(),
                 state: CellState::Value,
-                unit: None,
+                unit: Unit::NotMoney,
                 source: CellSource::Table,
                 origin: Some(cell.origin.clone()),
             };
@@ -426,7 +427,7 @@ impl<'a> TableState<'a> {
         }
         let mut f = Finding::new(
             Severity::Info,
-            "split_run",
+            Rule::SplitRun,
             format!(
                 "「{}」行的数字连在一起（{}），按模板算术关系唯一拆分为 {} (digits ran together; the template arithmetic allows exactly one split)",
                 row.label,
@@ -444,7 +445,7 @@ impl<'a> TableState<'a> {
     /// are unplaced.
     fn resolve_deferred(&mut self) {
         loop {
-            let known: HashMap<String, i64> = self
+            let known: HashMap<CellKey, i64> = self
                 .cells
                 .iter()
                 .filter_map(|(k, c)| match c.value {
@@ -485,7 +486,7 @@ impl<'a> TableState<'a> {
         if cell.absent {
             return;
         }
-        let key = format!("{}.{}", row.key, col_key);
+        let key = CellKey::new(&row.key, col_key);
         let header_unit = self.units_in_header.iter().any(|k| k == col_key);
         match make_cell(column, cell, header_unit) {
             Some(value) => {
@@ -494,7 +495,7 @@ impl<'a> TableState<'a> {
             None => {
                 let mut f = Finding::new(
                     Severity::Warning,
-                    "unreadable",
+                    Rule::Unreadable,
                     format!(
                         "{}「{}」的内容“{}”不是数值，未采用 (cell text is not a number; not used) at {}",
                         self.table_name(),
@@ -505,7 +506,7 @@ impl<'a> TableState<'a> {
                 )
                 .in_table(&self.spec.key);
                 f.cells = vec![key];
-                f.refs = vec![cell.origin.clone()];
+                f.refs = vec![cell.origin.to_string()];
                 self.findings.push(f);
             }
         }
@@ -529,7 +530,7 @@ impl<'a> TableState<'a> {
             self.findings.push(
                 Finding::new(
                     Severity::Warning,
-                    "unplaced",
+                    Rule::Unplaced,
                     format!("{}：「{}」处的 {} 个数值未能放入模板：{}", self.table_name(), context, count, reason),
                 )
                 .in_table(&self.spec.key),
@@ -595,11 +596,16 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell, header_unit: bool) -> Optio
     // is in that unit. Where the form states none (`采购总金额`), a bare number has no known unit.
     let stated_unit =
         if money && (header_unit || column.label.contains("单位")) { column.unit.clone() } else { None };
+    let unit = match (money, stated_unit) {
+        (false, _) => Unit::NotMoney,
+        (true, None) => Unit::Unstated,
+        (true, Some(unit)) => Unit::Money(unit),
+    };
     let mut out = CellValue {
         value: None,
         raw: cell.raw.clone(),
         state: CellState::Value,
-        unit: money.then(|| stated_unit.clone()),
+        unit,
         source: CellSource::Table,
         origin: Some(cell.origin.clone()),
     };
@@ -613,7 +619,7 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell, header_unit: bool) -> Optio
                 match unit.as_deref().and_then(|u| value::to_unit(*amount, u, target)) {
                     Some(converted) => {
                         out.value = Some(converted);
-                        out.unit = Some(Some(target.to_string()));
+                        out.unit = Unit::Money(target.to_string());
                     }
                     None => out.value = Some(*amount),
                 }
@@ -716,7 +722,7 @@ mod tests {
         let t2 = &m.tables["t2"];
         assert_eq!(t2.template.as_deref(), Some("gov2019"));
         let amount = &t2.cells["centralized_procurement.procurement_amount"];
-        assert_eq!((amount.value, amount.unit.clone()), (Some(Amount::Int(8040)), Some(None)));
+        assert_eq!((amount.value, amount.unit.clone()), (Some(Amount::Int(8040)), Unit::Unstated));
         assert_eq!(t2.cells["admin_licensing.change_this_year"].state, CellState::Na);
         assert_eq!(t2.cells["admin_licensing.decisions"].state, CellState::Blank);
         assert_eq!(t2.cells["admin_coercion.prev_year_items"].state, CellState::Blank);
@@ -730,7 +736,7 @@ mod tests {
             | 政府集中采购 | 3 | 25.1 |";
         let m = map_text(text, Some(2020));
         let amount = &m.tables["t2"].cells["centralized_procurement.procurement_amount"];
-        assert_eq!((amount.value, amount.unit.clone()), (Some(Amount::Real(25.1)), Some(Some("万元".to_string()))));
+        assert_eq!((amount.value, amount.unit.clone()), (Some(Amount::Real(25.1)), Unit::Money("万元".to_string())));
     }
 
     #[test]

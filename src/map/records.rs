@@ -9,6 +9,7 @@ use regex::Regex;
 use crate::doc::{Block, Cell, Document, Slot, Table, TableShape};
 use crate::map::value::{classify, Token};
 use crate::normalize::compact;
+use crate::report::Origin;
 
 /// A source cell as the mapper sees it.
 #[derive(Debug, Clone)]
@@ -16,7 +17,7 @@ pub struct SourceCell {
     pub raw: String,
     pub token: Token,
     /// Where it was printed, for provenance (`line 57`, `table 2, row 3, cell 4`, `Sheet1!B12`).
-    pub origin: String,
+    pub origin: Origin,
     /// The source declares the (empty) cell not provided: it stays absent, not blank.
     pub absent: bool,
 }
@@ -79,28 +80,22 @@ pub fn items(doc: &Document) -> Vec<Item> {
     out
 }
 
-fn origin(table: &Table, table_no: usize, cell: &Cell) -> String {
-    if let Some(sheet) = &table.name {
-        format!("{sheet}!{}", a1(cell.pos.row, cell.pos.col))
+/// Where a cell was printed: its sheet cell in a spreadsheet, its page and table in a paged source, its line in
+/// text, else its table, row and cell.
+fn origin(table: &Table, table_no: usize, cell: &Cell) -> Origin {
+    let (row, col) = (cell.pos.row + 1, cell.pos.col + 1);
+    let sheet_cell = table.name.as_deref().and_then(|sheet| {
+        Some(Origin::sheet_cell(sheet, u32::try_from(cell.pos.row).ok()?, u16::try_from(cell.pos.col).ok()?))
+    });
+    if let Some(origin) = sheet_cell {
+        origin
     } else if cell.pos.page > 0 {
-        format!("page {}, table {table_no}, row {}, cell {}", cell.pos.page, cell.pos.row + 1, cell.pos.col + 1)
+        Origin::page_cell(cell.pos.page, table_no, row, col)
     } else if cell.pos.line > 0 {
-        format!("line {}", cell.pos.line)
+        Origin::line(cell.pos.line)
     } else {
-        format!("table {table_no}, row {}, cell {}", cell.pos.row + 1, cell.pos.col + 1)
+        Origin::table_cell(table_no, row, col)
     }
-}
-
-/// `(0, 0)` → `A1`.
-pub fn a1(row: usize, col: usize) -> String {
-    let mut letters = String::new();
-    let mut n = col + 1;
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.insert(0, (b'A' + rem as u8) as char);
-        n = (n - 1) / 26;
-    }
-    format!("{letters}{}", row + 1)
 }
 
 fn source_cell(table: &Table, table_no: usize, cell: &Cell) -> SourceCell {
@@ -219,10 +214,18 @@ mod tests {
     }
 
     #[test]
-    fn a1_references() {
-        assert_eq!(a1(0, 0), "A1");
-        assert_eq!(a1(11, 9), "J12");
-        assert_eq!(a1(0, 26), "AA1");
+    fn origins_name_the_sheet_cell_the_page_the_line_or_the_table() {
+        let at = |pos: Position| Cell::new("1", pos);
+        let mut table = Table::new(TableShape::Grid, vec![]);
+        let pos = Position { page: 0, line: 0, row: 11, col: 9 };
+        assert_eq!(origin(&table, 2, &at(pos)).to_string(), "table 2, row 12, cell 10");
+        assert_eq!(origin(&table, 2, &at(Position { line: 57, ..pos })).to_string(), "line 57");
+        assert_eq!(origin(&table, 2, &at(Position { page: 3, ..pos })).to_string(), "page 3, table 2, row 12, cell 10");
+        table.name = Some("依申请公开".into());
+        assert_eq!(origin(&table, 2, &at(pos)).to_string(), "依申请公开!J12");
+        // A column beyond any sheet's is named by its table position rather than by a wrong reference.
+        let far = Position { col: 70_000, ..pos };
+        assert_eq!(origin(&table, 2, &at(far)).to_string(), "table 2, row 12, cell 70001");
     }
 
     #[test]

@@ -5,15 +5,16 @@
 
 use std::collections::HashMap;
 
+use crate::report::CellKey;
 use crate::rules::Equation;
 
 /// The unique way to cut `digits` into `keys.len()` numbers so that every equation whose cells are all among
 /// `keys` or `known` holds, or `None` if there is no such way or more than one.
 pub fn unique_split(
     digits: &str,
-    keys: &[String],
+    keys: &[CellKey],
     equations: &[Equation],
-    known: &HashMap<String, i64>,
+    known: &HashMap<CellKey, i64>,
 ) -> Option<Vec<i64>> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || keys.is_empty() {
         return None;
@@ -27,7 +28,7 @@ pub fn unique_split(
         .iter()
         .filter_map(|eq| {
             let mut constant = 0i64;
-            let mut side = |terms: &[String], sign: i64| -> Option<Vec<usize>> {
+            let mut side = |terms: &[CellKey], sign: i64| -> Option<Vec<usize>> {
                 let mut ix = Vec::new();
                 for k in terms {
                     match keys.iter().position(|x| x == k) {
@@ -118,16 +119,16 @@ fn parse(bytes: &[u8]) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn keys(names: &[&str]) -> Vec<String> {
-        names.iter().map(|n| format!("r.{n}")).collect()
+    fn keys(names: &[&str]) -> Vec<CellKey> {
+        names.iter().map(|n| CellKey::new("r", n)).collect()
     }
 
     fn r3() -> Vec<Equation> {
         vec![Equation {
             rule: "R3".into(),
             binding: "r".into(),
-            lhs: vec!["r.t".into()],
-            rhs: ["a", "b", "c", "d", "e", "f"].iter().map(|n| format!("r.{n}")).collect(),
+            lhs: keys(&["t"]),
+            rhs: keys(&["a", "b", "c", "d", "e", "f"]),
         }]
     }
 
@@ -156,15 +157,16 @@ mod tests {
     fn known_cells_of_other_rows_pin_down_an_ambiguous_run() {
         // total.a = x.a + x.b, with total.a known to be 2: "1110" reads 1|1|10, 1|11|0 or 11|1|0; only the
         // first adds up.
-        let keys: Vec<String> = vec!["x.a".into(), "x.b".into(), "x.c".into()];
+        let key = |row: &str, col: &str| CellKey::new(row, col);
+        let keys = vec![key("x", "a"), key("x", "b"), key("x", "c")];
         let eq = Equation {
             rule: "R2".into(),
             binding: "a".into(),
-            lhs: vec!["total.a".into()],
-            rhs: vec!["x.a".into(), "x.b".into()],
+            lhs: vec![key("total", "a")],
+            rhs: vec![key("x", "a"), key("x", "b")],
         };
         assert_eq!(unique_split("1110", &keys, std::slice::from_ref(&eq), &HashMap::new()), None);
-        let known = HashMap::from([("total.a".to_string(), 2)]);
+        let known = HashMap::from([(key("total", "a"), 2)]);
         assert_eq!(unique_split("1110", &keys, &[eq], &known), Some(vec![1, 1, 10]));
     }
 

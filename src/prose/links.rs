@@ -29,7 +29,8 @@ use std::collections::BTreeMap;
 
 use super::metrics::{self, Extracted};
 use crate::report::{
-    Amount, CellSource, CellState, CellValue, DocKind, Finding, Qualifier, Report, Severity, TableStatus,
+    Amount, CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Origin, Qualifier, Report,
+    Rule, Severity, TableStatus, Unit,
 };
 use crate::template;
 
@@ -120,6 +121,7 @@ pub fn place_prose_cells(report: &mut Report, found: &[Extracted]) {
     }
     for link in LINKS.iter().filter(|l| l.place) {
         let [cell_key] = link.cells else { continue };
+        let Ok(cell_key) = CellKey::parse(cell_key) else { continue };
         let stated: Vec<&Extracted> = found.iter().filter(|e| e.metric.key == link.metric).collect();
         let Some(first) = stated.first() else {
             continue;
@@ -132,19 +134,19 @@ pub fn place_prose_cells(report: &mut Report, found: &[Extracted]) {
         let Some(table) = report.tables.get_mut(link.table) else {
             continue;
         };
-        if table.status != TableStatus::Absent || table.cells.contains_key(*cell_key) {
+        if table.status != TableStatus::Absent || table.cells.contains_key(&cell_key) {
             continue;
         }
         table.template.get_or_insert_with(|| PROSE_CELL_TEMPLATE.to_string());
         table.cells.insert(
-            cell_key.to_string(),
+            cell_key,
             CellValue {
                 value: Some(first.metric.value),
                 raw: first.raw.clone(),
                 state: CellState::Value,
-                unit: None,
+                unit: Unit::NotMoney,
                 source: CellSource::Prose,
-                origin: Some(first.metric.sentence.clone()),
+                origin: Some(Origin::sentence(&first.metric.sentence)),
             },
         );
     }
@@ -153,7 +155,7 @@ pub fn place_prose_cells(report: &mut Report, found: &[Extracted]) {
         let Some(spec) = template::by_version(PROSE_CELL_TEMPLATE).and_then(|t| t.table(key)) else {
             continue;
         };
-        let order: BTreeMap<String, usize> = spec.cell_keys().into_iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let order: BTreeMap<CellKey, usize> = spec.cell_keys().into_iter().enumerate().map(|(i, k)| (k, i)).collect();
         table.cells.sort_by(|a, _, b, _| order.get(a).cmp(&order.get(b)));
     }
 }
@@ -215,16 +217,16 @@ fn finding(metric: &crate::report::Metric, link: &Link, table_value: f64, agrees
     } else {
         (
             Severity::Warning,
-            Some("failed".to_string()),
+            Some(FindingStatus::Failed),
             format!(
                 "正文“{}”称{}（{}），但{} {} 为{} / the prose states {} for {} but {} holds {}",
                 metric.sentence, metric.value, label, table_name, cells, shown, metric.value, metric.key, cells, shown
             ),
         )
     };
-    let mut f = Finding::new(severity, "P1", message).in_table(link.table);
+    let mut f = Finding::new(severity, Rule::ProseVsTable, message).in_table(link.table);
     f.status = status;
-    f.cells = link.cells.iter().map(|c| c.to_string()).collect();
+    f.cells = link.cells.iter().filter_map(|c| CellKey::parse(c).ok()).collect();
     f.expected = Some(metric.value.as_f64());
     f.found = Some(table_value);
     f
@@ -244,7 +246,10 @@ mod tests {
         r.tables
             .iter()
             .flat_map(|(t, table)| {
-                table.cells.iter().map(move |(k, c)| (format!("{t}.{k}"), c.value, c.origin.clone()))
+                table
+                    .cells
+                    .iter()
+                    .map(move |(k, c)| (format!("{t}.{k}"), c.value, c.origin.as_ref().map(|o| o.to_string())))
             })
             .collect()
     }
@@ -294,12 +299,12 @@ mod tests {
         let table = r.tables.get_mut("t3").expect("t3 exists");
         table.status = TableStatus::Partial;
         table.cells.insert(
-            "new_received.total".to_string(),
+            CellKey::new("new_received", "total"),
             CellValue {
                 value: Some(Amount::Int(value)),
                 raw: value.to_string(),
                 state: CellState::Value,
-                unit: None,
+                unit: Unit::NotMoney,
                 source,
                 origin: None,
             },
@@ -309,13 +314,13 @@ mod tests {
 
     #[test]
     fn qualifiers_decide_what_agreement_means() {
-        let verdicts = |qualifier: Qualifier, stated: i64| -> Vec<(Severity, Option<String>)> {
+        let verdicts = |qualifier: Qualifier, stated: i64| -> Vec<(Severity, Option<FindingStatus>)> {
             let mut r = with_table_cell(29, CellSource::Table);
             r.metrics = vec![metric("applications_received", stated, qualifier)];
             check_against_tables(&r).into_iter().map(|f| (f.severity, f.status)).collect()
         };
         let agree = vec![(Severity::Info, None)];
-        let disagree = vec![(Severity::Warning, Some("failed".to_string()))];
+        let disagree = vec![(Severity::Warning, Some(FindingStatus::Failed))];
         assert_eq!(verdicts(Qualifier::Exact, 29), agree);
         assert_eq!(verdicts(Qualifier::Exact, 30), disagree);
         assert_eq!(verdicts(Qualifier::AtLeast, 25), agree);

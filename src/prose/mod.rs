@@ -18,7 +18,7 @@ pub mod sections;
 pub mod text;
 
 use crate::doc::{Block, Document};
-use crate::report::{DocKind, Finding, Report, Severity};
+use crate::report::{DocKind, Finding, Report, Rule, Severity};
 
 /// Adds what the prose says to a report whose tables are already mapped: sections, metrics and prose-derived
 /// cells for pre-2019 reports. Returns the prose findings (`section_missing`, `P1`), which the pipeline lists
@@ -55,7 +55,7 @@ fn missing_sections(report: &Report) -> Vec<Finding> {
         .map(|(key, heading)| {
             Finding::new(
                 Severity::Warning,
-                "section_missing",
+                Rule::SectionMissing,
                 format!("未找到“{heading}”部分 / required section {key} ({heading}) not found"),
             )
         })

@@ -28,7 +28,7 @@ pub mod xlsx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("{0}")]
+    #[error(transparent)]
     Decode(#[from] normalize::DecodeError),
     #[error("not a readable spreadsheet: {0}")]
     Spreadsheet(String),

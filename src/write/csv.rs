@@ -6,7 +6,7 @@
 //! CSV at all (the caller says so on stderr).
 
 use crate::check::labels::Labels;
-use crate::report::{CellSource, CellState, Report, TableResult, TableStatus};
+use crate::report::{CellKey, CellSource, CellState, Report, TableResult, TableStatus};
 use crate::template::TableSpec;
 use crate::write::{drawing_spec, table_result, WriteError};
 
@@ -63,7 +63,7 @@ pub fn table_csv(report: &Report, table: &str, options: CsvOptions) -> Result<Op
             let mut record = vec![row.key.clone(), row.label.clone()];
             for col in &columns {
                 let field = if row.columns.contains(&col.key) {
-                    match result.cells.get(&format!("{}.{}", row.key, col.key)) {
+                    match result.cells.get(&CellKey::new(&row.key, &col.key)) {
                         Some(cell) => match cell.state {
                             CellState::Value => cell.value.map(|v| v.to_string()).unwrap_or_default(),
                             CellState::Blank => String::new(),
@@ -96,7 +96,7 @@ pub fn column_labels(spec: &TableSpec) -> Vec<String> {
             let repeated = columns.iter().filter(|o| o.label == c.label).count() > 1;
             let first_row = spec.rows.iter().find(|r| r.columns.contains(&c.key));
             match first_row {
-                Some(row) if repeated => labels.column(&format!("{}.{}", row.key, c.key)).to_string(),
+                Some(row) if repeated => labels.column(&CellKey::new(&row.key, &c.key)).to_string(),
                 _ => c.label.clone(),
             }
         })
@@ -105,10 +105,9 @@ pub fn column_labels(spec: &TableSpec) -> Vec<String> {
 
 /// Where a row's values came from: `table`, `prose`, both joined by `+`, or empty for a row with no cells.
 fn row_source(result: &TableResult, row_key: &str) -> String {
-    let prefix = format!("{row_key}.");
     let mut sources: Vec<&str> = Vec::new();
     for (key, cell) in &result.cells {
-        if key.starts_with(&prefix) {
+        if key.row() == row_key {
             let source = match cell.source {
                 CellSource::Table => "table",
                 CellSource::Prose => "prose",
@@ -124,20 +123,23 @@ fn row_source(result: &TableResult, row_key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Amount, CellSource, CellValue, DocKind};
+    use crate::report::{Amount, CellSource, CellValue, DocKind, Unit};
     use indexmap::IndexMap;
 
     fn cell(value: Option<Amount>, raw: &str, state: CellState) -> CellValue {
-        CellValue { value, raw: raw.into(), state, unit: None, source: CellSource::Table, origin: None }
+        CellValue { value, raw: raw.into(), state, unit: Unit::NotMoney, source: CellSource::Table, origin: None }
     }
 
     fn report_with_t2() -> Report {
         let mut cells = IndexMap::new();
-        cells.insert("regulations.issued".to_string(), cell(Some(Amount::Int(3)), "3", CellState::Value));
-        cells.insert("regulations.repealed".to_string(), cell(None, "", CellState::Blank));
-        cells.insert("regulations.in_force".to_string(), cell(None, "/", CellState::Na));
         cells.insert(
-            "admin_fees.fee_amount".to_string(),
+            CellKey::parse("regulations.issued").expect("key"),
+            cell(Some(Amount::Int(3)), "3", CellState::Value),
+        );
+        cells.insert(CellKey::parse("regulations.repealed").expect("key"), cell(None, "", CellState::Blank));
+        cells.insert(CellKey::parse("regulations.in_force").expect("key"), cell(None, "/", CellState::Na));
+        cells.insert(
+            CellKey::parse("admin_fees.fee_amount").expect("key"),
             cell(Some(Amount::Real(9.63211)), "9.63211", CellState::Value),
         );
         let mut tables = IndexMap::new();

@@ -18,6 +18,7 @@
 use std::collections::HashMap;
 
 use crate::doc::{layout_grid, Slot};
+use crate::report::CellKey;
 use crate::rules::{self, Equation};
 use crate::template::{LayoutCell, TableSpec};
 
@@ -32,7 +33,7 @@ pub enum Content {
     /// Printed text: a caption, header or row label.
     Text(String),
     /// The value cell `<row>.<col>`.
-    Value { row: String, col: String },
+    Value(CellKey),
 }
 
 /// A cell of the form at its sheet position, with its spans.
@@ -101,7 +102,7 @@ pub struct Form {
     pub check_cols: Vec<u16>,
     /// Rows used by check rows (below the form).
     pub check_rows: Vec<u32>,
-    positions: HashMap<String, (u32, u16)>,
+    positions: HashMap<CellKey, (u32, u16)>,
 }
 
 impl Form {
@@ -114,15 +115,15 @@ impl Form {
         form
     }
 
-    /// Sheet position `(row, col)` of the value cell `<row>.<col>`.
-    pub fn position(&self, cell_key: &str) -> Option<(u32, u16)> {
-        self.positions.get(cell_key).copied()
+    /// Sheet position `(row, col)` of the value cell `<row>.<col>` (a [`CellKey`] or its printed form).
+    pub fn position<K: AsRef<str> + ?Sized>(&self, cell_key: &K) -> Option<(u32, u16)> {
+        self.positions.get(cell_key.as_ref()).copied()
     }
 
     /// The value cells in form order.
-    pub fn value_cells(&self) -> impl Iterator<Item = (&Placed, &str, &str)> {
+    pub fn value_cells(&self) -> impl Iterator<Item = (&Placed, &CellKey)> {
         self.cells.iter().filter_map(|p| match &p.content {
-            Content::Value { row, col } => Some((p, row.as_str(), col.as_str())),
+            Content::Value(key) => Some((p, key)),
             Content::Text(_) => None,
         })
     }
@@ -157,8 +158,8 @@ fn place(spec: &TableSpec) -> Form {
             let sheet_row = FORM_TOP + r as u32;
             let sheet_col = c as u16;
             let content = content(cell, layout_row.row.as_deref());
-            if let Content::Value { row, col } = &content {
-                positions.insert(format!("{row}.{col}"), (sheet_row, sheet_col));
+            if let Content::Value(key) = &content {
+                positions.insert(key.clone(), (sheet_row, sheet_col));
             }
             cells.push(Placed {
                 row: sheet_row,
@@ -198,7 +199,7 @@ fn place(spec: &TableSpec) -> Form {
 
 fn content(cell: &LayoutCell, row: Option<&str>) -> Content {
     match (&cell.value, row) {
-        (Some(col), Some(row)) => Content::Value { row: row.to_string(), col: col.clone() },
+        (Some(col), Some(row)) => Content::Value(CellKey::new(row, col)),
         _ => Content::Text(cell.text.clone().unwrap_or_default()),
     }
 }
@@ -309,11 +310,8 @@ fn plan_checks(form: &mut Form, spec: &TableSpec, equations: &[Equation]) {
 fn check_row_label(spec: &TableSpec, id: &str, equation: Option<&Equation>) -> String {
     let plain = format!("核对 {id}");
     let Some(eq) = equation else { return plain };
-    let side = |keys: &[String]| -> Option<String> {
-        let numbers = keys
-            .iter()
-            .map(|k| k.split_once('.').and_then(|(row, _)| row_number(spec, row)))
-            .collect::<Option<Vec<_>>>()?;
+    let side = |keys: &[CellKey]| -> Option<String> {
+        let numbers = keys.iter().map(|k| row_number(spec, k.row())).collect::<Option<Vec<_>>>()?;
         let mut uniq: Vec<String> = Vec::new();
         for n in numbers {
             if !uniq.contains(&n) {

@@ -70,13 +70,12 @@ pub fn report_rows(source: &str, report: &Report) -> Rows {
     let mut cells = Vec::new();
     for (table, result) in &report.tables {
         for (key, cell) in &result.cells {
-            let (row_key, col_key) = key.split_once('.').unwrap_or((key.as_str(), ""));
             cells.push(vec![
                 source.to_string(),
                 table.clone(),
                 result.template.clone().unwrap_or_default(),
-                row_key.to_string(),
-                col_key.to_string(),
+                key.row().to_string(),
+                key.col().to_string(),
                 cell.value.map(amount_text).unwrap_or_default(),
                 cell.raw.clone(),
                 match cell.state {
@@ -85,13 +84,13 @@ pub fn report_rows(source: &str, report: &Report) -> Rows {
                     CellState::Na => "na",
                 }
                 .to_string(),
-                cell.unit.clone().flatten().unwrap_or_default(),
+                cell.unit.name().unwrap_or_default().to_string(),
                 match cell.source {
                     CellSource::Table => "table",
                     CellSource::Prose => "prose",
                 }
                 .to_string(),
-                cell.origin.clone().unwrap_or_default(),
+                cell.origin.as_ref().map(ToString::to_string).unwrap_or_default(),
             ]);
         }
     }
@@ -125,10 +124,10 @@ pub fn report_rows(source: &str, report: &Report) -> Rows {
             vec![
                 source.to_string(),
                 f.severity.to_string(),
-                f.rule.clone(),
-                f.status.clone().unwrap_or_default(),
+                f.rule.to_string(),
+                f.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
                 f.table.clone().unwrap_or_default(),
-                f.cells.join(" "),
+                f.cells.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" "),
                 f.expected.map(|v| v.to_string()).unwrap_or_default(),
                 f.found.map(|v| v.to_string()).unwrap_or_default(),
                 f.message.clone(),

@@ -20,8 +20,8 @@ use rust_xlsxwriter::{
 };
 
 use crate::report::{
-    CellSource, CellState, CellValue, DocKind, Finding, Qualifier, Report, Severity, TableResult, TableStatus,
-    TABLE_KEYS,
+    CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Origin, Qualifier, Report, Rule,
+    Severity, TableResult, TableStatus, TABLE_KEYS,
 };
 use crate::template::{self, TableSpec, ValueKind};
 use crate::write::form::{CheckCell, Content, Form, Placed, FORM_TOP, TITLE_ROW};
@@ -49,7 +49,7 @@ const MAX_CELL_TEXT: usize = 32_767;
 pub fn cell_ref(version: &str, table: &str, cell_key: &str) -> Option<String> {
     let spec = template::by_version(version)?.table(table)?;
     let (row, col) = Form::new(spec).position(cell_key)?;
-    Some(format!("{}!{}", spec.sheet, row_col_to_cell(row, col)))
+    Some(Origin::sheet_cell(&spec.sheet, row, col).to_string())
 }
 
 /// A finding's cells as sheet references of the workbook written for `report`: the finding's own `refs` if it
@@ -65,7 +65,7 @@ pub fn finding_refs(report: &Report, finding: &Finding) -> Vec<String> {
         .cells
         .iter()
         .filter_map(|key| form.position(key))
-        .map(|(r, c)| format!("{}!{}", spec.sheet, row_col_to_cell(r, c)))
+        .map(|(r, c)| Origin::sheet_cell(&spec.sheet, r, c).to_string())
         .collect()
 }
 
@@ -100,12 +100,8 @@ fn absent_cells_formula(report: &Report, table: &str) -> Option<String> {
     let result = report.tables.get(table).filter(|t| t.status != TableStatus::Absent)?;
     let spec = drawing_spec(report, table)?;
     let form = Form::new(spec);
-    let missing: Vec<(u32, u16)> = spec
-        .cell_keys()
-        .iter()
-        .filter(|k| !result.cells.contains_key(k.as_str()))
-        .filter_map(|k| form.position(k))
-        .collect();
+    let missing: Vec<(u32, u16)> =
+        spec.cell_keys().iter().filter(|k| !result.cells.contains_key(*k)).filter_map(|k| form.position(k)).collect();
     if missing.is_empty() {
         return None;
     }
@@ -147,14 +143,14 @@ enum Fill<'a> {
 }
 
 impl Fill<'_> {
-    fn cell(&self, key: &str) -> Option<&CellValue> {
+    fn cell(&self, key: &CellKey) -> Option<&CellValue> {
         match self {
             Fill::Report(t) => t.cells.get(key),
             Fill::Blank | Fill::Absent => None,
         }
     }
 
-    fn value(&self, key: &str) -> Option<f64> {
+    fn value(&self, key: &CellKey) -> Option<f64> {
         self.cell(key).filter(|c| c.state == CellState::Value).and_then(|c| c.value).map(|v| v.as_f64())
     }
 }
@@ -264,7 +260,7 @@ fn table_sheet(ws: &mut Worksheet, spec: &TableSpec, fill: Fill, styles: &Styles
                 };
                 write_spanned(ws, placed, text, format)?;
             }
-            Content::Value { row, col } => value_cell(ws, spec, placed, row, col, fill, styles)?,
+            Content::Value(key) => value_cell(ws, spec, placed, key, fill, styles)?,
         }
     }
     live_checks(ws, spec, &form, fill, styles)?;
@@ -296,14 +292,12 @@ fn value_cell(
     ws: &mut Worksheet,
     spec: &TableSpec,
     p: &Placed,
-    row: &str,
-    col: &str,
+    key: &CellKey,
     fill: Fill,
     styles: &Styles,
 ) -> Result<(), WriteError> {
-    let kind = spec.column(col).map_or(ValueKind::Count, |c| c.kind);
-    let key = format!("{row}.{col}");
-    let cell = fill.cell(&key);
+    let kind = spec.column(key.col()).map_or(ValueKind::Count, |c| c.kind);
+    let cell = fill.cell(key);
     let format = match (fill, cell) {
         (Fill::Report(_), None) => styles.missing_cell(),
         _ => styles.value(kind, cell.map(|c| c.state), cell.map(|c| c.source)),
@@ -341,7 +335,7 @@ fn provenance(cell: &CellValue) -> Option<String> {
     if raw != shown {
         lines.push(format!("原文：{raw}"));
     }
-    match (cell.source, cell.origin.as_deref()) {
+    match (cell.source, cell.origin.as_ref()) {
         (CellSource::Prose, Some(sentence)) => lines.push(format!("取自正文：{sentence}")),
         (CellSource::Prose, None) => lines.push("取自正文".to_string()),
         (CellSource::Table, Some(origin)) => lines.push(format!("来源：{origin}")),
@@ -383,7 +377,7 @@ fn live_checks(
         }
     }
     let values: HashMap<(u32, u16), Option<f64>> =
-        form.value_cells().map(|(p, row, col)| ((p.row, p.col), fill.value(&format!("{row}.{col}")))).collect();
+        form.value_cells().map(|(p, key)| ((p.row, p.col), fill.value(key))).collect();
     for check in &form.checks {
         let formula = Formula::new(check_formula(check)).set_result(check_result(check, &values));
         ws.write_formula_with_format(check.row, check.col, formula, &styles.check)?;
@@ -486,8 +480,8 @@ fn ranges(cells: &[(u32, u16)], absolute: bool) -> String {
 /// ≥ 0 for money. A warning, not a stop, so a not-applicable mark such as `/` can still be typed in.
 fn input_validation(ws: &mut Worksheet, spec: &TableSpec, form: &Form) -> Result<(), WriteError> {
     let mut by_kind: Vec<(ValueKind, Vec<String>)> = Vec::new();
-    for (p, _, col) in form.value_cells() {
-        let kind = spec.column(col).map_or(ValueKind::Count, |c| c.kind);
+    for (p, key) in form.value_cells() {
+        let kind = spec.column(key.col()).map_or(ValueKind::Count, |c| c.kind);
         let range = if p.colspan > 1 || p.rowspan > 1 {
             format!("{}:{}", row_col_to_cell(p.row, p.col), row_col_to_cell(p.last_row(), p.last_col()))
         } else {
@@ -518,7 +512,7 @@ fn input_validation(ws: &mut Worksheet, spec: &TableSpec, form: &Form) -> Result
             .set_error_title("数值有误")?
             .set_error_message(message)?
             .set_multi_range(list.join(" "));
-        let Some((row, col)) = form.value_cells().next().map(|(p, _, _)| (p.row, p.col)) else { continue };
+        let Some((row, col)) = form.value_cells().next().map(|(p, _)| (p.row, p.col)) else { continue };
         ws.add_data_validation(row, col, row, col, &dv)?;
     }
     Ok(())
@@ -566,7 +560,7 @@ impl Sizes {
         const GROUP_WRAP: f64 = 8.0;
         let last = form.last_used_col() as usize;
         let mut widths = vec![0.0f64; last + 1];
-        let value_cols: Vec<u16> = form.value_cells().map(|(p, _, _)| p.col).collect();
+        let value_cols: Vec<u16> = form.value_cells().map(|(p, _)| p.col).collect();
         for (c, w) in widths.iter_mut().enumerate() {
             let c = c as u16;
             *w = if c >= form.width {
@@ -771,25 +765,31 @@ fn findings_sheet(ws: &mut Worksheet, report: &Report, s: &Styles) -> Result<(),
             Severity::Warning => "警告",
             Severity::Info => "提示",
         };
-        let rule_name = f
-            .table
-            .as_deref()
-            .and_then(|t| drawing_spec(report, t))
-            .and_then(|spec| spec.rules.iter().find(|r| r.id == f.rule))
-            .map(|r| format!("{} {}", f.rule, r.name))
-            .unwrap_or_else(|| f.rule.clone());
+        let template_rule = match &f.rule {
+            Rule::Template(id) => f
+                .table
+                .as_deref()
+                .and_then(|t| drawing_spec(report, t))
+                .and_then(|s| s.rules.iter().find(|r| &r.id == id)),
+            _ => None,
+        };
+        let rule_name = match template_rule {
+            Some(r) => format!("{} {}", f.rule, r.name),
+            None => f.rule.to_string(),
+        };
         ws.write_string_with_format(row, 0, severity, &s.text)?;
         ws.write_string_with_format(row, 1, rule_name, &s.text)?;
-        let status = match f.status.as_deref() {
-            Some("failed") => "不成立".to_string(),
-            Some("unverifiable") => "无法核实".to_string(),
-            Some("not_applicable") => "不适用".to_string(),
-            Some("holds_with_blanks") => "空格按 0 计成立".to_string(),
-            other => other.unwrap_or_default().to_string(),
+        let status = match f.status {
+            Some(FindingStatus::Failed) => "不成立",
+            Some(FindingStatus::Unverifiable) => "无法核实",
+            Some(FindingStatus::NotApplicable) => "不适用",
+            Some(FindingStatus::HoldsWithBlanks) => "空格按 0 计成立",
+            None => "",
         };
         ws.write_string_with_format(row, 2, status, &s.text)?;
         ws.write_string_with_format(row, 3, f.table.clone().unwrap_or_default(), &s.text)?;
-        ws.write_string_with_format(row, 4, cell_text(&f.cells.join(", ")), &s.wrap)?;
+        let cells: Vec<&str> = f.cells.iter().map(CellKey::as_str).collect();
+        ws.write_string_with_format(row, 4, cell_text(&cells.join(", ")), &s.wrap)?;
         ws.write_string_with_format(row, 5, cell_text(&finding_refs(report, f).join(", ")), &s.wrap)?;
         if let Some(x) = f.expected {
             ws.write_number_with_format(row, 6, x, &s.text)?;
@@ -910,9 +910,9 @@ mod tests {
             value,
             raw: raw.into(),
             state: CellState::Value,
-            unit: None,
+            unit: crate::report::Unit::NotMoney,
             source,
-            origin: origin.map(String::from),
+            origin: origin.map(Origin::parse),
         };
         use crate::report::Amount;
         assert_eq!(

@@ -2,11 +2,23 @@
 //!
 //! This is the type that validation, the prose extractor and every writer consume. Its serde form *is* the public
 //! `inspect --json` contract: fields may be added, never renamed. Nothing here reads bytes or matches labels.
+//!
+//! The values the contract prints as strings are typed here and print exactly as before: cell keys
+//! ([`CellKey`], `row.col`), origins ([`Origin`]), rules and their outcomes ([`Rule`], [`FindingStatus`]) and the
+//! unit of money cells ([`Unit`]).
+
+mod key;
+mod origin;
+mod rule;
 
 use std::fmt;
 
+pub use key::{BadCellKey, CellKey};
+pub use origin::{Inference, Origin, Place};
+pub use rule::{DomainRule, FindingStatus, Rule};
+
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The three standard tables, in report order.
 pub const TABLE_KEYS: [&str; 3] = ["t2", "t3", "t4"];
@@ -77,7 +89,7 @@ pub struct TableResult {
     /// Template version of this table (detected per table), null when absent.
     pub template: Option<String>,
     /// Cells present in the source, keyed `<row>.<col>`, in template order. Absent cells are omitted.
-    pub cells: IndexMap<String, CellValue>,
+    pub cells: IndexMap<CellKey, CellValue>,
 }
 
 impl TableResult {
@@ -149,27 +161,51 @@ pub struct CellValue {
     pub raw: String,
     pub state: CellState,
     /// Money cells only: the unit of `value` (`万元`), or null when the source printed no unit.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "unit_field")]
-    pub unit: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Unit::is_not_money")]
+    pub unit: Unit,
     pub source: CellSource,
-    /// Where the value came from: `line 57`, `B12`, or the sentence for prose values.
+    /// Where the value came from: `line 57`, `Sheet!B12`, `table 2, row 5, cell 3`, or the sentence for prose
+    /// values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    pub origin: Option<Origin>,
 }
 
-/// `unit` is absent for non-money cells, and `null` or a string for money cells.
-mod unit_field {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+/// The unit of a cell's value. In the JSON, `unit` is left out for counts, and `null` or the unit for money.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Unit {
+    /// Not a money cell: counts have no unit.
+    #[default]
+    NotMoney,
+    /// Money printed as a bare number where neither the cell nor its header states a unit (`null`).
+    Unstated,
+    /// Money in this unit (`万元`, the template unit).
+    Money(String),
+}
 
-    pub fn serialize<S: Serializer>(v: &Option<Option<String>>, s: S) -> Result<S::Ok, S::Error> {
-        match v {
-            Some(inner) => inner.serialize(s),
-            None => s.serialize_none(),
-        }
+impl Unit {
+    pub fn is_not_money(&self) -> bool {
+        matches!(self, Unit::NotMoney)
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-        Option::<String>::deserialize(d).map(Some)
+    /// The unit's name, for money whose unit is known.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Unit::Money(unit) => Some(unit),
+            Unit::NotMoney | Unit::Unstated => None,
+        }
+    }
+}
+
+impl Serialize for Unit {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.name().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    /// Called only when the field is present: `null` or a unit (an absent field is [`Unit::NotMoney`]).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map_or(Unit::Unstated, Unit::Money))
     }
 }
 
@@ -181,7 +217,7 @@ pub struct Unplaced {
     /// The row label and neighbourhood the number was printed with.
     pub context: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    pub origin: Option<Origin>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -206,17 +242,17 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
-    /// Rule or check id: `R1` … `R4`, `unplaced`, `row_width`, `split_run`, `section_missing` …
-    pub rule: String,
-    /// How the rule came out where that is more than pass/fail: `failed`, `unverifiable`, `not_applicable`,
-    /// `holds_with_blanks`.
+    /// The check: `R1` … `R4`, `D1` … `D3`, `P1`, `unplaced`, `unreadable`, `split_run`, `section_missing`, or
+    /// the rules of an absent table.
+    pub rule: Rule,
+    /// How the rule came out where that is more than pass/fail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<FindingStatus>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
     /// Cell keys involved (`new_received.total`), within `table`.
     #[serde(default)]
-    pub cells: Vec<String>,
+    pub cells: Vec<CellKey>,
     /// The same cells as sheet references (`依申请公开!J12`), filled by writers that know the sheet layout.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<String>,
@@ -229,10 +265,10 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(severity: Severity, rule: &str, message: impl Into<String>) -> Self {
+    pub fn new(severity: Severity, rule: Rule, message: impl Into<String>) -> Self {
         Finding {
             severity,
-            rule: rule.to_string(),
+            rule,
             status: None,
             table: None,
             cells: Vec::new(),
@@ -245,6 +281,11 @@ impl Finding {
 
     pub fn in_table(mut self, table: &str) -> Self {
         self.table = Some(table.to_string());
+        self
+    }
+
+    pub fn with_status(mut self, status: FindingStatus) -> Self {
+        self.status = Some(status);
         self
     }
 }
