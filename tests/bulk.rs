@@ -86,8 +86,11 @@ fn a_directory_becomes_long_csvs_with_an_error_row_per_bad_input() {
 fn output_is_the_same_bytes_whatever_the_number_of_jobs() {
     let tmp = tempfile::tempdir().expect("tempdir");
     corpus(tmp.path());
-    run_in(tmp.path(), &["bulk", "in", "-o", "one", "-j", "1"]);
-    run_in(tmp.path(), &["bulk", "in", "-o", "four", "-j", "4"]);
+    for (dir, jobs) in [("one", "1"), ("four", "4")] {
+        let out = run_in(tmp.path(), &["bulk", "in", "-o", dir, "-j", jobs]);
+        assert_eq!(out.status.code(), Some(1), "-j {jobs}: the empty file fails: {}", stderr(&out));
+        assert!(stderr(&out).contains("4 of 5 inputs read, 1 failed"), "-j {jobs}: {}", stderr(&out));
+    }
     for name in ["reports.csv", "cells.csv", "metrics.csv", "findings.csv"] {
         let a = std::fs::read(tmp.path().join("one").join(name)).expect("written");
         let b = std::fs::read(tmp.path().join("four").join(name)).expect("written");
@@ -117,4 +120,60 @@ fn existing_outputs_are_kept_without_force_and_bom_is_optional() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(".nianbao-"))
         .count();
     assert_eq!(leftovers, 0, "no temporary files left behind");
+}
+
+/// Every report fixture (the shared list) in one batch: one `ok` row each, in input order, and exactly the cells of
+/// its expected file with their values, raw texts, states, units, sources and origins.
+#[test]
+fn every_fixture_exports_the_cells_of_its_expected_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fixtures = common::fixtures::reports();
+    let mut args = vec!["bulk".to_string()];
+    args.extend(fixtures.iter().map(|f| f.input.clone()));
+    args.extend(["-o".to_string(), tmp.path().display().to_string(), "-j".to_string(), "2".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = run_in(&root(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let reports = read_csv(&tmp.path().join("reports.csv"));
+    let sources: Vec<(&str, &str)> = reports[1..].iter().map(|r| (r[0].as_str(), r[1].as_str())).collect();
+    let wanted: Vec<(&str, &str)> = fixtures.iter().map(|f| (f.input.as_str(), "ok")).collect();
+    assert_eq!(sources, wanted);
+
+    let cells = read_csv(&tmp.path().join("cells.csv"));
+    assert_eq!(
+        cells[0][..11],
+        ["source", "table", "template", "row_key", "col_key", "value", "raw", "state", "unit", "from", "origin"]
+    );
+    for fixture in &fixtures {
+        let path = fixture.expected_path();
+        let expected: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("expected file")).expect("json");
+        let mut want: Vec<Vec<String>> = Vec::new();
+        for table in ["t2", "t3", "t4"] {
+            let t = &expected["tables"][table];
+            for (key, c) in t["cells"].as_object().into_iter().flatten() {
+                let (row, col) = key.split_once('.').expect("row.col");
+                let text = |v: &serde_json::Value| match v {
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                want.push(vec![
+                    table.to_string(),
+                    text(&t["template"]),
+                    row.to_string(),
+                    col.to_string(),
+                    text(&c["value"]),
+                    text(&c["raw"]),
+                    text(&c["state"]),
+                    text(c.get("unit").unwrap_or(&serde_json::Value::Null)),
+                    text(&c["source"]),
+                    text(&c["origin"]),
+                ]);
+            }
+        }
+        let got: Vec<Vec<String>> = cells.iter().filter(|r| r[0] == fixture.input).map(|r| r[1..11].to_vec()).collect();
+        assert_eq!(got, want, "{}: cells.csv vs {}", fixture.input, path.display());
+    }
 }
