@@ -674,7 +674,7 @@ fn a_converted_workbook_edited_by_hand_reports_exactly_the_edit() {
 /// The prose ↔ table checks (`P…`) compare the report's sentences with its tables; a workbook's tables alone cannot
 /// repeat them.
 fn is_prose_check(finding: &Finding) -> bool {
-    finding.rule.starts_with('P')
+    finding.rule == nianbao::report::Rule::ProseVsTable
 }
 
 /// Every report fixture converts, and its workbook validates back to the values, statuses and rule findings of
@@ -715,8 +715,8 @@ fn convert_then_validate_gives_the_values_and_rule_findings_of_inspect() {
             for (cell, v) in &e.cells {
                 let got = a.cells.get(cell).unwrap_or_else(|| panic!("{xlsx}: {key}.{cell} lost"));
                 assert_eq!((got.state, got.value), (v.state, v.value), "{xlsx}: {key}.{cell}");
-                let origin = got.origin.as_deref().unwrap_or_else(|| panic!("{xlsx}: {key}.{cell} has no origin"));
-                let problem = common::origin::check_sheet_cell(&dir.path().join(&xlsx), &got.raw, origin);
+                let origin = got.origin.as_ref().unwrap_or_else(|| panic!("{xlsx}: {key}.{cell} has no origin"));
+                let problem = common::origin::check_sheet_cell(&dir.path().join(&xlsx), &got.raw, &origin.to_string());
                 assert_eq!(problem, None, "{xlsx}: {key}.{cell}");
             }
             // A cell the source lacks is drawn empty and listed in the workbook's `nianbao_absent_*` name: it

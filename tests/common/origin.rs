@@ -38,8 +38,19 @@ pub enum Origin {
     Sentence(String),
 }
 
-/// Parses an origin; anything that is not one of the positional forms is a sentence.
+/// Parses an origin; anything that is not one of the positional forms is a sentence. A positional origin may end
+/// with how the value was placed (` (placed by template order and totals)`), which says nothing about where.
 pub fn parse(origin: &str) -> Origin {
+    if let Some((place, _how)) = origin.strip_suffix(')').and_then(|o| o.rsplit_once(" (placed by ")) {
+        let parsed = parse_place(place);
+        if !matches!(parsed, Origin::Sentence(_)) {
+            return parsed;
+        }
+    }
+    parse_place(origin)
+}
+
+fn parse_place(origin: &str) -> Origin {
     static LINE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| Regex::new(r"^line (\d+)$").expect("regex"));
     static CELL: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
         Regex::new(r"^(?:page (\d+), )?table (\d+), row (\d+), cell (\d+)$").expect("regex")
