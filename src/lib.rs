@@ -21,17 +21,30 @@ use indexmap::IndexMap;
 
 use doc::Document;
 use report::{DocKind, Report};
+use template::Catalog;
 
-/// Reads a document and analyses it. Fails only when the bytes are not a readable document.
+/// Reads a document and analyses it with the embedded templates. Fails only when the bytes are not a readable
+/// document.
 pub fn inspect_bytes(bytes: &[u8], source: &str) -> Result<Report, read::ReadError> {
-    let doc = read::read(bytes, source)?;
-    Ok(analyse(&doc))
+    inspect_bytes_with(bytes, source, Catalog::embedded())
 }
 
-/// Everything nianbao knows about a document: metadata, mapped tables, unplaced numbers, findings.
+/// Reads a document and analyses it with the templates of `catalog`.
+pub fn inspect_bytes_with(bytes: &[u8], source: &str, catalog: &Catalog) -> Result<Report, read::ReadError> {
+    let doc = read::read(bytes, source)?;
+    Ok(analyse_with(&doc, catalog))
+}
+
+/// Everything nianbao knows about a document, with the embedded templates: metadata, mapped tables, unplaced
+/// numbers, findings.
 pub fn analyse(doc: &Document) -> Report {
-    let mut meta = meta::extract(doc);
-    let mapped = map::map_document(doc, meta.year);
+    analyse_with(doc, Catalog::embedded())
+}
+
+/// Everything nianbao knows about a document, with the templates of `catalog`.
+pub fn analyse_with(doc: &Document, catalog: &Catalog) -> Report {
+    let mut meta = meta::extract(doc, catalog.sections());
+    let mapped = map::map_document(doc, meta.year, catalog);
     // A document that prints the standard tables is a report (or the official form), even with no prose: a
     // workbook brought back for validation has only its tables.
     let has_tables = mapped.tables.values().any(|t| t.status != report::TableStatus::Absent);
@@ -41,7 +54,7 @@ pub fn analyse(doc: &Document) -> Report {
     let template = match meta.kind {
         DocKind::Other => None,
         DocKind::AnnualReport => {
-            mapped.version().or_else(|| meta.year.and_then(template::for_year).map(|t| t.version.clone()))
+            mapped.version().or_else(|| meta.year.and_then(|y| catalog.for_year(y)).map(|t| t.version.clone()))
         }
     };
     let mut tables = IndexMap::new();
@@ -61,8 +74,8 @@ pub fn analyse(doc: &Document) -> Report {
         sections: Vec::new(),
         metrics: Vec::new(),
     };
-    let prose_findings = prose::apply(doc, &mut report);
-    let findings = check::check(&report);
+    let prose_findings = prose::apply(doc, &mut report, catalog);
+    let findings = check::check(&report, catalog);
     report.findings.extend(findings);
     report.findings.extend(prose_findings);
     report

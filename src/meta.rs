@@ -10,6 +10,7 @@ use regex::Regex;
 use crate::doc::{Block, Cell, Document, TableShape};
 use crate::normalize::{compact, to_mainland};
 use crate::report::DocKind;
+use crate::template::Common;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meta {
@@ -58,12 +59,13 @@ fn push_row<'a>(out: &mut Vec<String>, cells: impl Iterator<Item = &'a Cell>) {
     }
 }
 
-pub fn extract(doc: &Document) -> Meta {
+/// The metadata of a document; `form` gives the section headings an annual report prints.
+pub fn extract(doc: &Document, form: &Common) -> Meta {
     let lines = lines(doc);
     let year = report_year(&lines);
     let agency = agency(&lines);
     let published = published(&lines);
-    let kind = kind(&lines);
+    let kind = kind(&lines, form);
     Meta { kind, year, agency, published }
 }
 
@@ -175,19 +177,6 @@ fn published(lines: &[String]) -> Option<String> {
     lines[tail..].iter().rev().find_map(|l| DATE_LINE.captures(l)).and_then(|c| iso(&c[1], &c[2], &c[3]))
 }
 
-/// Phrases of the six required section headings (either template) and of the old pre-2019 outline.
-const SECTION_PHRASES: &[&str] = &[
-    "总体情况",
-    "主动公开政府信息情况",
-    "收到和处理政府信息公开申请",
-    "行政复议、行政诉讼情况",
-    "行政复议和提起行政诉讼",
-    "存在的主要问题",
-    "其他需要报告的事项",
-    "依申请公开政府信息情况",
-    "政府信息公开收费及减免",
-];
-
 /// Title words of documents *about* annual reports (notices on compiling them, the format itself, bulletins on
 /// their publication, interpretations) and of reports that are not annual (quarterly, half-year).
 static NOT_AN_ANNUAL_REPORT: LazyLock<Regex> = LazyLock::new(|| {
@@ -205,9 +194,10 @@ fn title_line(lines: &[String]) -> Option<String> {
     })
 }
 
-/// An annual report names itself in its title, or carries the required section headings; a notice or bulletin
-/// *about* annual reports, or a quarterly report, is not one even when it lists the headings.
-fn kind(lines: &[String]) -> DocKind {
+/// An annual report names itself in its title, or carries the section headings of the form (`form`'s phrases,
+/// of the national forms and the old outline); a notice or bulletin *about* annual reports, or a quarterly
+/// report, is not one even when it lists the headings.
+fn kind(lines: &[String], form: &Common) -> DocKind {
     let title = title_line(lines);
     if title.as_deref().is_some_and(|t| NOT_AN_ANNUAL_REPORT.is_match(t)) {
         return DocKind::Other;
@@ -225,7 +215,10 @@ fn kind(lines: &[String]) -> DocKind {
     let headings = lines
         .iter()
         .filter(|l| l.chars().count() <= 60 || crate::read::is_section_heading(l))
-        .filter(|l| SECTION_PHRASES.iter().any(|p| compact(l).contains(&compact(p))))
+        .filter(|l| {
+            let line = compact(l);
+            form.phrases().iter().any(|p| line.contains(p.as_str()))
+        })
         .count();
     if headings >= 3 {
         DocKind::AnnualReport
@@ -237,6 +230,10 @@ fn kind(lines: &[String]) -> DocKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn form() -> &'static Common {
+        crate::template::Catalog::embedded().sections()
+    }
 
     fn ls(text: &str) -> Vec<String> {
         text.lines().map(String::from).collect()
@@ -274,9 +271,9 @@ mod tests {
     #[test]
     fn kind_needs_a_title_or_the_sections() {
         let report = ls("一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况");
-        assert_eq!(kind(&report), DocKind::AnnualReport);
+        assert_eq!(kind(&report, form()), DocKind::AnnualReport);
         let bulletin = ls("市各有关部门：\n一、政务服务体系建设情况\n二、事项梳理情况");
-        assert_eq!(kind(&bulletin), DocKind::Other);
+        assert_eq!(kind(&bulletin, form()), DocKind::Other);
     }
 
     #[test]
@@ -289,15 +286,15 @@ mod tests {
             "图解：某某区2023年政府信息公开工作年度报告",
             "某某区2023年第三季度政府信息公开工作报告",
         ] {
-            assert_eq!(kind(&ls(&format!("{title}\n各区政府：{headings}"))), DocKind::Other, "{title}");
+            assert_eq!(kind(&ls(&format!("{title}\n各区政府：{headings}")), form()), DocKind::Other, "{title}");
         }
     }
 
     #[test]
     fn a_report_citing_the_format_notice_is_still_a_report() {
         let report = ls("某某区2023年政府信息公开工作年度报告\n根据《条例》和《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求，编制本报告。\n一、总体情况");
-        assert_eq!(kind(&report), DocKind::AnnualReport);
+        assert_eq!(kind(&report, form()), DocKind::AnnualReport);
         let published = ls("关于公布《某某区2023年政府信息公开工作年度报告》的通知\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况");
-        assert_eq!(kind(&published), DocKind::AnnualReport);
+        assert_eq!(kind(&published, form()), DocKind::AnnualReport);
     }
 }

@@ -5,8 +5,10 @@
 //! * [`strip_glosses`] removes pinyin/jyutping glosses that spam mirrors put after characters (`業(yè)` → `業`).
 //!   Readers apply it to all text once, so the document model never sees a gloss.
 //! * [`compact`] is the matching key: NFKC (full-width digits and punctuation fold to ASCII), traditional →
-//!   simplified, no whitespace, one quote class, and the OpenCC phrase artefacts of wiki mirrors undone
-//!   (`檔案` → `文件`). Output always keeps the original text; only comparisons use the compact form.
+//!   simplified, no whitespace, one quote class, and the character-level artefacts of OpenCC-converted mirrors
+//!   undone (`資訊` → `信息`, `於` → `于`). Word-level variants of a label (`規範性檔案` for 规范性文件) are the
+//!   templates' business: they list them among the label's patterns. Output always keeps the original text; only
+//!   comparisons use the compact form.
 
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -126,9 +128,10 @@ pub fn to_mainland(text: &str) -> String {
     }
 }
 
-/// Undoes the phrase substitutions of OpenCC-converted mirrors that change words, not only characters.
+/// Undoes the substitutions of OpenCC-converted mirrors that every label would suffer: 信息 printed as 資訊, 于 as
+/// 於.
 fn fix_phrase_artefacts(text: &str) -> String {
-    const PAIRS: &[(&str, &str)] = &[("档案", "文件"), ("资讯", "信息"), ("属於", "属于"), ("於", "于")];
+    const PAIRS: &[(&str, &str)] = &[("资讯", "信息"), ("属於", "属于"), ("於", "于")];
     let mut out = text.to_string();
     for (from, to) in PAIRS {
         if out.contains(from) {
@@ -191,7 +194,7 @@ mod tests {
         assert_eq!(compact("（三）不予公开"), "(三)不予公开");
         assert_eq!(compact("商业 企业"), "商业企业");
         assert_eq!(compact("３.危及“三安全一稳定”"), "3.危及\"三安全一稳定\"");
-        assert_eq!(compact("規範性檔案"), "规范性文件");
+        assert_eq!(compact("規範性檔案"), "规范性档案");
         assert_eq!(compact("屬於國家秘密"), "属于国家秘密");
         assert_eq!(compact("本年新\n制作数量"), "本年新制作数量");
     }

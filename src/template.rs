@@ -1,51 +1,212 @@
-//! The official table templates, loaded from the TOML files in `templates/`.
+//! The official form as data: the files in `templates/`, loaded into a [`Catalog`].
 //!
-//! This module owns the *schema* of a template file and the lookups the rest of the program needs (which
-//! columns a row has, which version applies to a year). It knows nothing about any particular row label: every
-//! label, alias, header cell and arithmetic rule lives in the data files, which are embedded in the binary so it
-//! runs with no files beside it.
+//! * One file per version of the form (`gov2019.toml`, `gov2021.toml`): its tables with rows, columns, keys,
+//!   labels and label variants, version cues, the printed layout, the arithmetic rules, and the prose figures each
+//!   table holds (`links`).
+//! * `common.toml`: what every version shares, the report's six sections.
+//!
+//! Every file of `templates/` is embedded at build time (`build.rs`), so a new revision of the form is one new file
+//! there and nothing else; [`Catalog::with_file`] adds a template file at run time. A file is checked when it is
+//! loaded ([`Template::parse`]): every cell key its rules, layout and links name must exist in its tables. Loading
+//! also prepares what the pipeline derives from the data once: the compact matching patterns, the rule equations,
+//! the linked cells.
+//!
+//! This module knows no row, label or rule: all of it is in the files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::normalize::compact;
 use crate::report::CellKey;
+use crate::rules::{self, Equation};
 
-/// The template files, embedded at build time. A new revision of the official form is a new file here.
-const EMBEDDED: &[(&str, &str)] =
-    &[("gov2019", include_str!("../templates/gov2019.toml")), ("gov2021", include_str!("../templates/gov2021.toml"))];
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
+}
 
-static TEMPLATES: LazyLock<Vec<Template>> = LazyLock::new(|| {
-    EMBEDDED
-        .iter()
-        .map(|(name, text)| {
-            // The embedded files are part of the build and are checked by the unit tests below, so a parse
-            // failure here is a build defect, not a user input problem.
-            toml::from_str::<Template>(text).unwrap_or_else(|e| panic!("embedded template {name} is invalid: {e}"))
-        })
-        .collect()
+/// The name of the file in `templates/` that holds what every version of the form shares.
+pub const COMMON_FILE: &str = "common.toml";
+
+/// Why a template file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: not a template file: {source}")]
+    Syntax {
+        file: String,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("{file}: {}", .problems.join("; "))]
+    Invalid { file: String, problems: Vec<String> },
+    #[error("{file}: template version `{version}` is already loaded")]
+    Duplicate { file: String, version: String },
+    #[error("no `{COMMON_FILE}` among the template files")]
+    NoCommonFile,
+}
+
+static EMBEDDED: LazyLock<Catalog> = LazyLock::new(|| {
+    // The embedded files are part of the build and are checked by the unit tests below, so a failure here is a
+    // build defect, not a problem of the user's input.
+    Catalog::from_files(embedded::EMBEDDED).unwrap_or_else(|e| panic!("embedded templates are invalid: {e}"))
 });
 
-/// All known template versions, oldest first.
+/// All embedded template versions, oldest first.
 pub fn all() -> &'static [Template] {
-    &TEMPLATES
+    Catalog::embedded().all()
 }
 
-/// The template with this version key (`gov2019`, `gov2021`).
+/// The embedded template with this version key (`gov2019`, `gov2021`).
 pub fn by_version(version: &str) -> Option<&'static Template> {
-    all().iter().find(|t| t.version == version)
+    Catalog::embedded().by_version(version)
 }
 
-/// The template that applies to reports about `year`, if any (reports before 2019 have none).
+/// The embedded template that applies to reports about `year`, if any (reports before 2019 have none).
 pub fn for_year(year: i32) -> Option<&'static Template> {
-    all()
-        .iter()
-        .filter(|t| year >= t.first_year && t.last_year.is_none_or(|last| year <= last))
-        .max_by_key(|t| t.first_year)
+    Catalog::embedded().for_year(year)
 }
 
-/// One version of the official form: its three tables.
+/// The versions of the form nianbao knows, and what they share.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// Oldest first.
+    templates: Vec<Template>,
+    common: Common,
+    /// Every table key of every version, in form order.
+    table_keys: Vec<String>,
+    /// Per table key, the compact cues of every version that identify a source row as part of the table.
+    table_cues: Vec<(String, Vec<String>)>,
+}
+
+impl Catalog {
+    /// The templates embedded in the binary.
+    pub fn embedded() -> &'static Catalog {
+        &EMBEDDED
+    }
+
+    /// A catalog of template files given as `(file name, contents)`: [`COMMON_FILE`] and one file per version.
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog, TemplateError> {
+        let mut common = None;
+        let mut templates = Vec::new();
+        for (name, text) in files {
+            if *name == COMMON_FILE {
+                common = Some(Common::parse(name, text)?);
+            } else {
+                templates.push(Template::parse(name, text)?);
+            }
+        }
+        let common = common.ok_or(TemplateError::NoCommonFile)?;
+        let empty = Catalog { templates: Vec::new(), common, table_keys: Vec::new(), table_cues: Vec::new() };
+        templates.into_iter().try_fold(empty, Catalog::adding)
+    }
+
+    /// This catalog with one more template version.
+    pub fn with_template(&self, template: Template) -> Result<Catalog, TemplateError> {
+        self.clone().adding(template)
+    }
+
+    /// This catalog with the template in the file at `path` (a new revision of the form, for instance).
+    pub fn with_file(&self, path: &Path) -> Result<Catalog, TemplateError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| TemplateError::Io { file: file.clone(), source })?;
+        self.with_template(Template::parse(&file, &text)?)
+    }
+
+    fn adding(mut self, template: Template) -> Result<Catalog, TemplateError> {
+        if self.by_version(&template.version).is_some() {
+            return Err(TemplateError::Duplicate { file: template.file.clone(), version: template.version });
+        }
+        self.templates.push(template);
+        self.index();
+        Ok(self)
+    }
+
+    /// Orders the versions and gathers the tables' keys and cues across them.
+    fn index(&mut self) {
+        self.templates.sort_by_key(|t| t.first_year);
+        self.table_keys.clear();
+        for t in &self.templates {
+            for spec in &t.tables {
+                if !self.table_keys.contains(&spec.key) {
+                    self.table_keys.push(spec.key.clone());
+                }
+            }
+        }
+        self.table_cues = self
+            .table_keys
+            .iter()
+            .map(|key| {
+                let mut cues: Vec<String> = self
+                    .templates
+                    .iter()
+                    .filter_map(|t| t.table(key))
+                    .flat_map(|spec| spec.matching().cues.iter().cloned())
+                    .collect();
+                cues.sort();
+                cues.dedup();
+                (key.clone(), cues)
+            })
+            .collect();
+    }
+
+    /// All versions, oldest first.
+    pub fn all(&self) -> &[Template] {
+        &self.templates
+    }
+
+    pub fn by_version(&self, version: &str) -> Option<&Template> {
+        self.templates.iter().find(|t| t.version == version)
+    }
+
+    /// The version that applies to reports about `year`, if any.
+    pub fn for_year(&self, year: i32) -> Option<&Template> {
+        self.templates
+            .iter()
+            .filter(|t| year >= t.first_year && t.last_year.is_none_or(|last| year <= last))
+            .max_by_key(|t| t.first_year)
+    }
+
+    /// The first national form: reports about earlier years have no tables.
+    pub fn first(&self) -> Option<&Template> {
+        self.templates.first()
+    }
+
+    /// The newest form: drawn when nothing says which version applies.
+    pub fn newest(&self) -> Option<&Template> {
+        self.templates.last()
+    }
+
+    /// The newest version's spec of a table.
+    pub fn latest_spec(&self, table: &str) -> Option<&TableSpec> {
+        self.templates.iter().rev().find_map(|t| t.table(table))
+    }
+
+    /// Every table key, in form order (`t2`, `t3`, `t4`).
+    pub fn table_keys(&self) -> &[String] {
+        &self.table_keys
+    }
+
+    /// Per table key, the compact cues of every version that identify a source row as part of the table.
+    pub fn table_cues(&self) -> &[(String, Vec<String>)] {
+        &self.table_cues
+    }
+
+    /// The report's sections, shared by every version.
+    pub fn sections(&self) -> &Common {
+        &self.common
+    }
+}
+
+/// One version of the official form: its tables.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Template {
     /// Machine key, e.g. `gov2021`.
@@ -58,9 +219,38 @@ pub struct Template {
     #[serde(default)]
     pub last_year: Option<i32>,
     pub tables: Vec<TableSpec>,
+    /// The file the template was read from, for messages.
+    #[serde(skip)]
+    file: String,
 }
 
 impl Template {
+    /// Reads and checks a template file's contents; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Template, TemplateError> {
+        let mut template: Template =
+            toml::from_str(text).map_err(|source| TemplateError::Syntax { file: file.to_string(), source })?;
+        template.file = file.to_string();
+        let mut problems = Vec::new();
+        if template.version.is_empty() || template.tables.is_empty() {
+            problems.push("a template needs a `version` and `tables`".to_string());
+        }
+        if template.last_year.is_some_and(|last| last < template.first_year) {
+            problems.push(format!("last_year {:?} is before first_year {}", template.last_year, template.first_year));
+        }
+        let mut keys = HashSet::new();
+        for spec in &mut template.tables {
+            if !keys.insert(spec.key.clone()) {
+                problems.push(format!("table `{}` appears twice", spec.key));
+            }
+            problems.extend(spec.prepare().into_iter().map(|p| format!("table {}: {p}", spec.key)));
+        }
+        if problems.is_empty() {
+            Ok(template)
+        } else {
+            Err(TemplateError::Invalid { file: file.to_string(), problems })
+        }
+    }
+
     pub fn table(&self, key: &str) -> Option<&TableSpec> {
         self.tables.iter().find(|t| t.key == key)
     }
@@ -71,6 +261,8 @@ impl Template {
 pub struct TableSpec {
     /// `t2`, `t3` or `t4`.
     pub key: String,
+    /// The short name reports use for the table, e.g. `表三`.
+    pub name: String,
     /// The section title the table belongs to, e.g. `二、主动公开政府信息情况`.
     pub title: String,
     /// Worksheet name used by the writers, e.g. `主动公开`.
@@ -92,6 +284,32 @@ pub struct TableSpec {
     /// Arithmetic rules over this table's cells.
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
+    /// Figures the prose states that this table holds.
+    #[serde(default)]
+    pub links: Vec<LinkSpec>,
+    /// What loading derived from the data above.
+    #[serde(skip)]
+    prepared: Prepared,
+}
+
+/// What [`TableSpec::prepare`] derives once from a table's data.
+#[derive(Debug, Clone, Default)]
+struct Prepared {
+    cell_keys: Vec<CellKey>,
+    matching: Matching,
+    equations: Vec<Equation>,
+    links: Vec<ProseLink>,
+}
+
+/// A table's matching data in compact form (see [`compact`]), as the mapper compares it with source labels.
+#[derive(Debug, Clone, Default)]
+pub struct Matching {
+    pub cues: Vec<String>,
+    pub version_cues: Vec<String>,
+    /// Per row, in row order, its patterns.
+    pub rows: Vec<Vec<String>>,
+    /// Per group, its key and patterns.
+    pub groups: Vec<(String, Vec<String>)>,
 }
 
 impl TableSpec {
@@ -104,13 +322,28 @@ impl TableSpec {
     }
 
     /// Every cell key (`<row>.<col>`) of this table, in official order.
-    pub fn cell_keys(&self) -> Vec<CellKey> {
-        self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| CellKey::new(&r.key, c))).collect()
+    pub fn cell_keys(&self) -> &[CellKey] {
+        &self.prepared.cell_keys
     }
 
     /// Number of value cells in this table.
     pub fn cell_count(&self) -> usize {
-        self.rows.iter().map(|r| r.columns.len()).sum()
+        self.prepared.cell_keys.len()
+    }
+
+    /// The table's patterns in compact form.
+    pub fn matching(&self) -> &Matching {
+        &self.prepared.matching
+    }
+
+    /// The rules instantiated as equations, in rule order.
+    pub fn equations(&self) -> &[Equation] {
+        &self.prepared.equations
+    }
+
+    /// The prose figures this table holds, with their cells.
+    pub fn prose_links(&self) -> &[ProseLink] {
+        &self.prepared.links
     }
 
     /// Columns in the order they first appear across rows: the physical order of value columns.
@@ -124,6 +357,96 @@ impl TableSpec {
             }
         }
         seen.iter().filter_map(|k| self.column(k)).collect()
+    }
+
+    /// Derives the prepared data and returns every problem of the table's data.
+    fn prepare(&mut self) -> Vec<String> {
+        let mut problems = self.check_keys();
+        self.prepared.cell_keys =
+            self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| CellKey::new(&r.key, c))).collect();
+        let compacted = |patterns: &[String]| patterns.iter().map(|p| compact(p)).collect::<Vec<_>>();
+        self.prepared.matching = Matching {
+            cues: compacted(&self.cues),
+            version_cues: compacted(&self.version_cues),
+            rows: self.rows.iter().map(|r| compacted(&r.patterns)).collect(),
+            groups: self.groups.iter().map(|g| (g.key.clone(), compacted(&g.patterns))).collect(),
+        };
+        match rules::equations(self) {
+            Ok(equations) => self.prepared.equations = equations,
+            Err(e) => problems.push(e.to_string()),
+        }
+        let keys: HashSet<&CellKey> = self.prepared.cell_keys.iter().collect();
+        for eq in &self.prepared.equations {
+            for cell in eq.cells().filter(|c| !keys.contains(c)) {
+                problems.push(format!("rule {} names `{cell}`, which is not a cell of the table", eq.rule));
+            }
+        }
+        let mut links = Vec::new();
+        for link in &self.links {
+            match link.resolve(self) {
+                Ok(resolved) => links.push(resolved),
+                Err(problem) => problems.push(format!("link {}: {problem}", link.metric)),
+            }
+        }
+        self.prepared.links = links;
+        problems.extend(self.check_layout());
+        problems
+    }
+
+    /// Keys are unique, free of `.` (cell keys are `<row>.<col>`), and every key a row names is declared.
+    fn check_keys(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        let keys = self.rows.iter().map(|r| ("row", &r.key)).chain(self.columns.iter().map(|c| ("column", &c.key)));
+        for (what, key) in keys.chain(self.groups.iter().map(|g| ("group", &g.key))) {
+            if key.is_empty() || key.contains('.') {
+                problems.push(format!("{what} key `{key}` is empty or contains `.`"));
+            }
+            if !seen.insert((what, key)) {
+                problems.push(format!("{what} `{key}` is declared twice"));
+            }
+        }
+        for row in &self.rows {
+            if row.columns.is_empty() {
+                problems.push(format!("row `{}` has no columns", row.key));
+            }
+            for col in row.columns.iter().filter(|c| self.column(c).is_none()) {
+                problems.push(format!("row `{}` names column `{col}`, which is not declared", row.key));
+            }
+            if let Some(g) = row.group.as_deref().filter(|g| !self.groups.iter().any(|x| x.key == *g)) {
+                problems.push(format!("row `{}` names group `{g}`, which is not declared", row.key));
+            }
+        }
+        for col in &self.columns {
+            if col.kind == ValueKind::Money && col.unit.is_none() {
+                problems.push(format!("money column `{}` has no `unit`", col.key));
+            }
+            if col.unit_in_header && col.kind != ValueKind::Money {
+                problems.push(format!("column `{}` is not money but has `unit_in_header`", col.key));
+            }
+        }
+        problems
+    }
+
+    /// The layout draws every row once, in order, with exactly its columns.
+    fn check_layout(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let laid: Vec<&str> = self.layout.iter().filter_map(|l| l.row.as_deref()).collect();
+        let rows: Vec<&str> = self.rows.iter().map(|r| r.key.as_str()).collect();
+        if laid != rows {
+            problems.push(format!("the layout draws rows {laid:?}, the table has {rows:?}"));
+        }
+        for line in &self.layout {
+            let drawn: Vec<&str> = line.cells.iter().filter_map(|c| c.value.as_deref()).collect();
+            match line.row.as_deref().map(|r| (r, self.row(r))) {
+                Some((_, Some(row))) if drawn != row.columns.iter().map(String::as_str).collect::<Vec<_>>() => {
+                    problems.push(format!("the layout draws row `{}` with columns {drawn:?}", row.key));
+                }
+                None if !drawn.is_empty() => problems.push(format!("the layout draws values {drawn:?} in no row")),
+                _ => {}
+            }
+        }
+        problems
     }
 }
 
@@ -149,9 +472,13 @@ pub struct ColumnSpec {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub kind: ValueKind,
-    /// Template unit of the value (money columns: `万元`).
+    /// Template unit of the value (money columns: `万元`); amounts printed in another money unit are converted.
     #[serde(default)]
     pub unit: Option<String>,
+    /// The official form prints the unit in this column's header (`本年收费金额（单位：万元）`), so a bare number
+    /// there is in that unit.
+    #[serde(default)]
+    pub unit_in_header: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -231,6 +558,131 @@ pub struct RuleSpec {
     pub each: BTreeMap<String, Vec<String>>,
 }
 
+/// A figure the prose states and the cells of this table whose sum it is: either `cells`, or the `column` of every
+/// row of `group`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LinkSpec {
+    /// The metric key of the prose figure (`applications_received`).
+    pub metric: String,
+    #[serde(default)]
+    pub cells: Vec<String>,
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub column: Option<String>,
+    /// The figure means exactly this one cell and may be placed as a prose-derived value.
+    #[serde(default)]
+    pub place: bool,
+}
+
+/// A [`LinkSpec`] with its cells resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProseLink {
+    pub metric: String,
+    /// The cells whose sum the figure states.
+    pub cells: Vec<CellKey>,
+    /// The figure may be placed as the value of its single cell.
+    pub place: bool,
+}
+
+impl LinkSpec {
+    fn resolve(&self, spec: &TableSpec) -> Result<ProseLink, String> {
+        let cells: Vec<CellKey> = match (&self.group, &self.column, self.cells.is_empty()) {
+            (None, None, false) => {
+                self.cells.iter().map(|c| CellKey::parse(c).map_err(|e| e.to_string())).collect::<Result<_, _>>()?
+            }
+            (Some(group), Some(column), true) => spec
+                .rows
+                .iter()
+                .filter(|r| r.group.as_deref() == Some(group) && r.columns.contains(column))
+                .map(|r| CellKey::new(&r.key, column))
+                .collect(),
+            _ => return Err("give either `cells`, or `group` and `column`".to_string()),
+        };
+        if cells.is_empty() {
+            return Err("names no cell".to_string());
+        }
+        if let Some(missing) = cells.iter().find(|c| !spec.cell_keys().contains(c)) {
+            return Err(format!("`{missing}` is not a cell of the table"));
+        }
+        if self.place && cells.len() != 1 {
+            return Err("only a figure that states one cell can be placed".to_string());
+        }
+        Ok(ProseLink { metric: self.metric.clone(), cells, place: self.place })
+    }
+}
+
+/// What every version of the form shares: the report's sections.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Common {
+    /// The sections in official order.
+    pub sections: Vec<SectionSpec>,
+    /// Section keys in the order their titles are tried: the first whose words match wins.
+    pub title_order: Vec<String>,
+    /// The title patterns, compiled, in `title_order`.
+    #[serde(skip)]
+    titles: Vec<(String, Regex)>,
+    /// Every section's phrases in compact form.
+    #[serde(skip)]
+    phrases: Vec<String>,
+}
+
+/// One section of the report.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SectionSpec {
+    /// Public key (`s1` … `s6`, `fees` of the old outline).
+    pub key: String,
+    /// The official heading, for the sections the form requires (`一、总体情况`).
+    #[serde(default)]
+    pub heading: Option<String>,
+    /// Words of a title that opens this section, as a regular expression over folded text.
+    pub title: String,
+    /// Heading phrases that mark a document as an annual report (compared on compact text).
+    #[serde(default)]
+    pub phrases: Vec<String>,
+}
+
+impl Common {
+    fn parse(file: &str, text: &str) -> Result<Common, TemplateError> {
+        let mut common: Common =
+            toml::from_str(text).map_err(|source| TemplateError::Syntax { file: file.to_string(), source })?;
+        let mut problems = Vec::new();
+        for key in &common.title_order {
+            match common.sections.iter().find(|s| &s.key == key) {
+                Some(section) => match Regex::new(&section.title) {
+                    Ok(re) => common.titles.push((key.clone(), re)),
+                    Err(e) => problems.push(format!("section {key}: {e}")),
+                },
+                None => problems.push(format!("title_order names `{key}`, which is not a section")),
+            }
+        }
+        if let Some(s) = common.sections.iter().find(|s| !common.title_order.contains(&s.key)) {
+            problems.push(format!("section {} is missing from title_order", s.key));
+        }
+        common.phrases = common.sections.iter().flat_map(|s| s.phrases.iter().map(|p| compact(p))).collect();
+        if problems.is_empty() {
+            Ok(common)
+        } else {
+            Err(TemplateError::Invalid { file: file.to_string(), problems })
+        }
+    }
+
+    /// The sections the form requires, with their official headings, in order.
+    pub fn required(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sections.iter().filter_map(|s| s.heading.as_deref().map(|h| (s.key.as_str(), h)))
+    }
+
+    /// The key of the section a title (folded text, number removed) opens, if its words name one.
+    pub fn section_of_title(&self, title: &str) -> Option<&str> {
+        self.titles.iter().find(|(_, re)| re.is_match(title)).map(|(key, _)| key.as_str())
+    }
+
+    /// Every heading phrase of every section, in compact form.
+    pub fn phrases(&self) -> &[String] {
+        &self.phrases
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,37 +695,9 @@ mod tests {
             counts,
             vec![("gov2019".to_string(), vec![22, 161, 15]), ("gov2021".to_string(), vec![10, 175, 15]),]
         );
-    }
-
-    #[test]
-    fn every_row_column_and_rule_key_is_declared() {
-        for t in all() {
-            for spec in &t.tables {
-                // Cell keys are `<row>.<col>`: a dot inside a key would make them ambiguous.
-                let keys = spec.rows.iter().map(|r| &r.key).chain(spec.columns.iter().map(|c| &c.key));
-                for key in keys {
-                    assert!(!key.is_empty() && !key.contains('.'), "{} {} key `{key}`", t.version, spec.key);
-                }
-                for row in &spec.rows {
-                    for col in &row.columns {
-                        assert!(spec.column(col).is_some(), "{} {} {}", t.version, row.key, col);
-                    }
-                    if let Some(g) = &row.group {
-                        assert!(spec.groups.iter().any(|x| &x.key == g), "{} group {g}", t.version);
-                    }
-                }
-                for lr in &spec.layout {
-                    if let Some(r) = &lr.row {
-                        let row = spec.row(r).unwrap_or_else(|| panic!("layout row {r}"));
-                        let drawn: Vec<&str> = lr.cells.iter().filter_map(|c| c.value.as_deref()).collect();
-                        assert_eq!(drawn, row.columns.iter().map(String::as_str).collect::<Vec<_>>());
-                    }
-                }
-                let laid: Vec<&str> = spec.layout.iter().filter_map(|l| l.row.as_deref()).collect();
-                let rows: Vec<&str> = spec.rows.iter().map(|r| r.key.as_str()).collect();
-                assert_eq!(laid, rows, "{} {} layout rows", t.version, spec.key);
-            }
-        }
+        assert_eq!(Catalog::embedded().table_keys(), ["t2", "t3", "t4"]);
+        let required: Vec<&str> = Catalog::embedded().sections().required().map(|(k, _)| k).collect();
+        assert_eq!(required, ["s1", "s2", "s3", "s4", "s5", "s6"]);
     }
 
     #[test]
@@ -281,5 +705,86 @@ mod tests {
         assert_eq!(for_year(2018).map(|t| t.version.as_str()), None);
         assert_eq!(for_year(2020).map(|t| t.version.as_str()), Some("gov2019"));
         assert_eq!(for_year(2023).map(|t| t.version.as_str()), Some("gov2021"));
+        let catalog = Catalog::embedded();
+        assert_eq!(catalog.first().map(|t| t.version.as_str()), Some("gov2019"));
+        assert_eq!(catalog.newest().map(|t| t.version.as_str()), Some("gov2021"));
+    }
+
+    /// The embedded gov2021 file with one edit.
+    fn gov2021_with(old: &str, new: &str) -> Result<Template, TemplateError> {
+        let text = embedded::EMBEDDED.iter().find(|(n, _)| *n == "gov2021.toml").map(|(_, t)| *t).expect("file");
+        assert_eq!(text.matches(old).count(), 1, "{old}");
+        Template::parse("edited.toml", &text.replacen(old, new, 1))
+    }
+
+    fn problems(result: Result<Template, TemplateError>) -> String {
+        match result {
+            Err(e @ TemplateError::Invalid { .. }) => e.to_string(),
+            other => panic!("expected an invalid template, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_cell_key_the_data_names_must_exist_in_its_table() {
+        assert!(gov2021_with("name = \"表三\"", "name = \"表三\"").is_ok());
+        let rule = problems(gov2021_with("cases.{g}_pending\"", "cases.{g}_open\""));
+        assert!(rule.contains("rule R4 names `cases.review_open`"), "{rule}");
+        let link = problems(gov2021_with("cells = [\"new_received.total\"]", "cells = [\"new_received.sum\"]"));
+        assert!(link.contains("link applications_received: `new_received.sum` is not a cell"), "{link}");
+        let group = problems(gov2021_with(
+            "metric = \"applications_withheld\"\ngroup = \"withheld\"",
+            "metric = \"applications_withheld\"\ngroup = \"secret\"",
+        ));
+        assert!(group.contains("link applications_withheld: names no cell"), "{group}");
+        let layout = problems(gov2021_with(
+            "{ text = \"规章\" }, { value = \"issued\" }, { value = \"repealed\" }",
+            "{ text = \"规章\" }, { value = \"issued\" }, { value = \"abolished\" }",
+        ));
+        assert!(layout.contains("the layout draws row `regulations` with columns"), "{layout}");
+        let row = problems(gov2021_with(
+            "match = [\"行政许可\"], columns = [\"decisions\"]",
+            "match = [\"行政许可\"], columns = [\"decision\"]",
+        ));
+        assert!(row.contains("row `admin_licensing` names column `decision`"), "{row}");
+    }
+
+    #[test]
+    fn a_second_file_with_a_known_version_is_refused() {
+        let again = gov2021_with("name = \"表三\"", "name = \"表三\"").expect("valid");
+        assert!(matches!(Catalog::embedded().with_template(again), Err(TemplateError::Duplicate { .. })));
+    }
+
+    /// No Rust code outside tests names a cell of the form: the keys live in `templates/` only.
+    #[test]
+    fn no_code_outside_tests_names_a_cell_key() {
+        let row_keys: HashSet<&str> =
+            all().iter().flat_map(|t| &t.tables).flat_map(|s| &s.rows).map(|r| r.key.as_str()).collect();
+        let literal = Regex::new(r#""([a-z][a-z0-9_]*)\.[a-z][a-z0-9_]*""#).expect("valid");
+        let mut found = Vec::new();
+        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("src is readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                if !name.ends_with(".rs") || name == "tests.rs" {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("source is readable");
+                // Unit tests sit at the end of a file, after `#[cfg(test)]`; comments are not code.
+                let tested = text.split("#[cfg(test)]").next().unwrap_or_default();
+                let code: String =
+                    tested.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+                for caps in literal.captures_iter(&code) {
+                    if caps.get(1).is_some_and(|row| row_keys.contains(row.as_str())) {
+                        found.push(format!("{}: {}", path.display(), &caps[0]));
+                    }
+                }
+            }
+        }
+        assert_eq!(found, Vec::<String>::new());
     }
 }

@@ -12,13 +12,19 @@ use std::process::{Command, Output};
 use calamine::{open_workbook_from_rs, Data, Range, Reader, Xlsx};
 
 use nianbao::map::value::{classify, Token};
-use nianbao::report::{CellKey, CellState, Report, Rule, TableStatus, TABLE_KEYS};
+use nianbao::report::{CellKey, CellState, Report, Rule, TableStatus};
+use nianbao::template::Catalog;
 use nianbao::write::form::Form;
 use nianbao::write::xlsx::{cell_ref, ABSENT_NAME_PREFIX, ABSENT_NOTE};
 use nianbao::write::{drawing_spec, drawing_template};
 
 mod common;
 use common::*;
+
+/// The tables of the form, as the embedded templates define them.
+fn table_keys() -> &'static [String] {
+    Catalog::embedded().table_keys()
+}
 
 /// Every report fixture (the shared list), as paths relative to the crate root.
 fn fixtures() -> Vec<String> {
@@ -121,9 +127,9 @@ fn xlsx_round_trip_matches_inspect_for_every_fixture() {
         assert!(out.status.success(), "{fixture}: {}", stderr(&out));
         let mut wb = open_xlsx(&tmp.path().join(format!("{}.xlsx", stem(&fixture))));
         assert_eq!(wb.sheet_names(), vec!["主动公开", "依申请公开", "复议诉讼", "叙述与指标", "校验"], "{fixture}");
-        for key in TABLE_KEYS {
-            let spec = drawing_spec(&report, key).expect("spec");
-            let version = &drawing_template(&report, key).expect("template").version;
+        for key in table_keys() {
+            let spec = drawing_spec(Catalog::embedded(), &report, key).expect("spec");
+            let version = &drawing_template(Catalog::embedded(), &report, key).expect("template").version;
             let range = wb.worksheet_range(&spec.sheet).expect("sheet");
             assert_eq!(text_at(&range, 0, 0).as_deref(), Some(spec.title.as_str()), "{fixture} {key} title");
             let table = report.tables.get(key).expect("table");
@@ -186,7 +192,7 @@ fn csv_round_trip_matches_inspect_for_every_fixture() {
         let (report, _) = inspect(&fixture);
         let out = convert(&[&fixture], tmp.path(), &["--format", "csv"]);
         assert!(out.status.success(), "{fixture}: {}", stderr(&out));
-        for key in TABLE_KEYS {
+        for key in table_keys() {
             let path = tmp.path().join(format!("{}_{key}.csv", stem(&fixture)));
             let table = report.tables.get(key).expect("table");
             if table.status == TableStatus::Absent && table.cells.is_empty() {
@@ -195,7 +201,7 @@ fn csv_round_trip_matches_inspect_for_every_fixture() {
                 assert!(stderr(&out).lines().any(|l| l.starts_with(&line)), "{fixture}: {}", stderr(&out));
                 continue;
             }
-            let spec = drawing_spec(&report, key).expect("spec");
+            let spec = drawing_spec(Catalog::embedded(), &report, key).expect("spec");
             let columns = spec.ordered_columns();
             let rows = read_csv(&path);
             let mut header = vec!["row_key".to_string(), "row_label".to_string()];
@@ -582,7 +588,7 @@ type RuleInstance = (String, String);
 /// The finding's rule instance as `(rule, binding)`: the one equation of the rule that holds all the finding's
 /// cells (an error names every cell of its equation, an unverifiable finding only the blank ones).
 fn finding_instance(report: &Report, finding: &nianbao::report::Finding) -> Option<(String, String)> {
-    let spec = drawing_spec(report, finding.table.as_deref()?)?;
+    let spec = drawing_spec(Catalog::embedded(), report, finding.table.as_deref()?)?;
     let matching: Vec<(String, String)> = nianbao::rules::equations(spec)
         .ok()?
         .into_iter()
@@ -628,8 +634,8 @@ fn live_checks_recalculate_in_libreoffice() {
         let mut failing: Vec<(String, String)> = Vec::new();
         let mut unverifiable: Vec<(String, String)> = Vec::new();
         let mut checked = 0;
-        for key in TABLE_KEYS {
-            let spec = drawing_spec(&report, key).expect("spec");
+        for key in table_keys() {
+            let spec = drawing_spec(Catalog::embedded(), &report, key).expect("spec");
             let rows = sheets.get(&spec.sheet).unwrap_or_else(|| panic!("{fixture}: sheet {} exported", spec.sheet));
             for check in &Form::new(spec).checks {
                 let shown =
@@ -645,7 +651,7 @@ fn live_checks_recalculate_in_libreoffice() {
                 }
             }
         }
-        let t3_rows = drawing_spec(&report, "t3").expect("t3").rows.len();
+        let t3_rows = drawing_spec(Catalog::embedded(), &report, "t3").expect("t3").rows.len();
         assert_eq!(checked, 7 + 7 + t3_rows + 3, "{fixture}: every check compared");
         failing.sort();
         unverifiable.sort();

@@ -31,23 +31,23 @@ pub use labels::Labels;
 
 use crate::report::{
     CellKey, CellState, DocKind, DomainRule, Finding, FindingStatus, Report, Rule, Severity, TableResult, TableStatus,
-    TABLE_KEYS,
 };
-use crate::rules::{self, Equation};
-use crate::template::{self, TableSpec, ValueKind};
+use crate::rules::Equation;
+use crate::template::{Catalog, TableSpec, ValueKind};
 
 /// Findings of the template's rules and the domain rules for a mapped report, in a stable order: by table
 /// (`t2`, `t3`, `t4`), then rule (template order, then `D1`–`D3`), then binding (template order) or cell.
-pub fn check(report: &Report) -> Vec<Finding> {
+pub fn check(report: &Report, catalog: &Catalog) -> Vec<Finding> {
     let any_table = report.tables.values().any(|t| t.status != TableStatus::Absent || !t.cells.is_empty());
     if report.kind == DocKind::Other && !any_table {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for key in TABLE_KEYS {
+    for key in catalog.table_keys() {
         let table = report.tables.get(key);
         let version = table.and_then(|t| t.template.as_deref()).or(report.template.as_deref());
-        let spec = version.and_then(template::by_version).and_then(|t| t.table(key)).or_else(|| latest_spec(key));
+        let spec =
+            version.and_then(|v| catalog.by_version(v)).and_then(|t| t.table(key)).or_else(|| catalog.latest_spec(key));
         let Some(spec) = spec else {
             continue;
         };
@@ -62,14 +62,12 @@ pub fn check(report: &Report) -> Vec<Finding> {
             let unreadable: HashSet<&CellKey> = report
                 .findings
                 .iter()
-                .filter(|f| f.rule == Rule::Unreadable && f.table.as_deref() == Some(key))
+                .filter(|f| f.rule == Rule::Unreadable && f.table.as_ref() == Some(key))
                 .flat_map(|f| f.cells.iter())
                 .collect();
-            // Template rules are validated by the unit tests of `rules`; a broken file checks nothing rather
-            // than stopping the pipeline.
-            for eq in rules::equations(spec).unwrap_or_default() {
+            for eq in spec.equations() {
                 let ctx = Context { spec, labels: &labels, table, unreadable: &unreadable };
-                out.extend(judge(&ctx, &eq));
+                out.extend(judge(&ctx, eq));
             }
         }
         out.extend(domain(spec, &labels, table));
@@ -93,21 +91,6 @@ pub fn attach_refs(report: &mut Report) {
     }
 }
 
-/// The newest template's spec of a table, for naming a table no version was detected for.
-fn latest_spec(key: &str) -> Option<&'static TableSpec> {
-    template::all().iter().rev().find_map(|t| t.table(key))
-}
-
-/// `表三` from the title `三、收到和处理政府信息公开申请情况`; the whole title when it has no number.
-fn table_name(spec: &TableSpec) -> String {
-    match spec.title.split_once('、') {
-        Some((number, _)) if !number.is_empty() && number.chars().count() <= 3 => {
-            format!("表{number}")
-        }
-        _ => spec.title.clone(),
-    }
-}
-
 /// Every rule that applies to a table: its template rules, then the domain rules of its columns.
 fn table_rules(spec: &TableSpec) -> Vec<Rule> {
     let mut rules: Vec<Rule> = Vec::new();
@@ -126,7 +109,7 @@ fn table_rules(spec: &TableSpec) -> Vec<Rule> {
 
 /// One finding for an absent table. Its `rule` lists the rules that could not be applied (`R1,R2,R3,D1`).
 fn not_applicable(spec: &TableSpec) -> Finding {
-    let name = table_name(spec);
+    let name = &spec.name;
     let rule = Rule::AbsentTable(table_rules(spec));
     let message = format!(
         "{name}（{}）未找到，其校验规则不适用 (table {} is absent; its rules {rule} do not apply)",
@@ -321,7 +304,7 @@ fn found_side(eq: &Equation) -> (&[CellKey], bool) {
 }
 
 fn head(ctx: &Context, eq: &Equation) -> String {
-    format!("{}「{}」（{}）", table_name(ctx.spec), rule_name(ctx, eq), eq.rule)
+    format!("{}「{}」（{}）", ctx.spec.name, rule_name(ctx, eq), eq.rule)
 }
 
 fn new_finding(ctx: &Context, eq: &Equation, severity: Severity, status: FindingStatus, message: String) -> Finding {
@@ -485,7 +468,7 @@ fn domain(spec: &TableSpec, labels: &Labels, table: &TableResult) -> Vec<Finding
         }
         let message = format!(
             "{}{}的值 {} 不符合要求：{} ({}: {}; found {} in {key})",
-            table_name(spec),
+            spec.name,
             labels.cell(key),
             number(v),
             rule.zh(),

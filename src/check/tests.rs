@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::read::text::read_text;
+use crate::{rules, template};
 
 fn fixture(name: &str) -> String {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use nianbao::template::Catalog;
 use nianbao::write::atomic;
-use nianbao::write::long::{self, Rows, FILES};
+use nianbao::write::long::{self, Rows, FILE_NAMES};
 
 #[derive(clap::Args)]
 #[command(
@@ -45,19 +46,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let inputs = collect_inputs(&args.inputs);
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("{}: cannot create output directory", args.output.display()))?;
-    let targets: Vec<PathBuf> = FILES.iter().map(|(name, _)| args.output.join(name)).collect();
+    let catalog = Catalog::embedded();
+    let targets: Vec<PathBuf> = FILE_NAMES.iter().map(|name| args.output.join(name)).collect();
     for target in &targets {
         atomic::check_target(target, args.force)?;
     }
-    let mut writers = Vec::with_capacity(FILES.len());
-    for ((_, header), target) in FILES.iter().zip(&targets) {
+    let mut writers = Vec::with_capacity(FILE_NAMES.len());
+    for (header, target) in long::headers(catalog).iter().zip(&targets) {
         let tmp = atomic::temporary_for(target)?;
         let mut file = BufWriter::new(tmp);
         if !args.no_bom {
             file.write_all("\u{feff}".as_bytes())?;
         }
         let mut w = csv::Writer::from_writer(file);
-        w.write_record(*header)?;
+        w.write_record(header)?;
         writers.push(w);
     }
 
@@ -66,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     super::parallel::for_each_ordered(
         &inputs,
         jobs,
-        |_, input| rows_for(input),
+        |_, input| rows_for(catalog, input),
         |index, (rows, ok)| {
             for (writer, file_rows) in writers.iter_mut().zip(rows) {
                 for row in file_rows {
@@ -84,7 +86,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         atomic::persist(tmp, target, args.force)?;
     }
     let failed = progress.finish();
-    let names: Vec<&str> = FILES.iter().map(|(name, _)| *name).collect();
+    let names = FILE_NAMES;
     eprintln!(
         "bulk: {} of {} inputs read, {failed} failed → {}: {}",
         inputs.len() - failed,
@@ -96,15 +98,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The rows of one input, and whether it could be read.
-fn rows_for(input: &Path) -> (Rows, bool) {
+fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
     let source = input.display().to_string();
     let bytes = match std::fs::read(input) {
         Ok(bytes) => bytes,
-        Err(e) => return (long::error_rows(&source, &format!("cannot read: {e}")), false),
+        Err(e) => return (long::error_rows(catalog, &source, &format!("cannot read: {e}")), false),
     };
-    match nianbao::inspect_bytes(&bytes, &source) {
-        Ok(report) => (long::report_rows(&source, &report), true),
-        Err(e) => (long::error_rows(&source, &e.to_string()), false),
+    match nianbao::inspect_bytes_with(&bytes, &source, catalog) {
+        Ok(report) => (long::report_rows(catalog, &source, &report), true),
+        Err(e) => (long::error_rows(catalog, &source, &e.to_string()), false),
     }
 }
 

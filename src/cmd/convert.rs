@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 
-use nianbao::report::{DocKind, Report, TABLE_KEYS};
+use nianbao::report::{DocKind, Report};
+use nianbao::template::Catalog;
 use nianbao::write::{self, atomic, csv, SourceInfo};
 
 #[derive(clap::Args)]
@@ -98,13 +99,16 @@ fn convert_one(input: &str, args: &Args) -> anyhow::Result<String> {
     let report = nianbao::inspect_bytes(&bytes, input)?;
     let source = SourceInfo::new(input, &bytes);
     let stem = output_stem(input);
+    let catalog = Catalog::embedded();
 
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for format in dedup(&args.format) {
         match format {
-            OutputFormat::Xlsx => outputs
-                .push((args.output.join(format!("{stem}.xlsx")), write::xlsx::report_workbook(&report, &source)?)),
+            OutputFormat::Xlsx => outputs.push((
+                args.output.join(format!("{stem}.xlsx")),
+                write::xlsx::report_workbook(catalog, &report, &source)?,
+            )),
             OutputFormat::Csv => {
                 let options = csv::CsvOptions {
                     header: match args.csv_header {
@@ -113,8 +117,8 @@ fn convert_one(input: &str, args: &Args) -> anyhow::Result<String> {
                     },
                     bom: !args.no_bom,
                 };
-                for key in TABLE_KEYS {
-                    match csv::table_csv(&report, key, options)? {
+                for key in catalog.table_keys() {
+                    match csv::table_csv(catalog, &report, key, options)? {
                         Some(bytes) => outputs.push((args.output.join(format!("{stem}_{key}.csv")), bytes)),
                         None => notes.push(format!("{input}: {key} absent from the report, no {stem}_{key}.csv")),
                     }
@@ -158,7 +162,7 @@ fn describe(report: &Report) -> String {
     }
     let found = report.tables.values().filter(|t| t.status != nianbao::report::TableStatus::Absent).count();
     let version = report.template.as_deref().unwrap_or("no template");
-    format!("{version}, {found} of 3 tables, {} findings", report.findings.len())
+    format!("{version}, {found} of {} tables, {} findings", report.tables.len(), report.findings.len())
 }
 
 /// The file stem outputs are named after: `002_bc2901b205bfb866` for `fixtures/002_bc2901b205bfb866.txt`.

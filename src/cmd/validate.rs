@@ -19,7 +19,8 @@ use serde::Serialize;
 
 use nianbao::doc::{Block, Document};
 use nianbao::read::{self, Format};
-use nianbao::report::{CellState, Report, Severity, TableStatus, TABLE_KEYS};
+use nianbao::report::{CellState, Report, Severity, TableStatus};
+use nianbao::template::Catalog;
 use nianbao::write::{atomic, csv, json, xlsx};
 
 #[derive(clap::Args)]
@@ -129,9 +130,10 @@ fn validate(bytes: &[u8], source: &str) -> Result<(Report, Summary), ValidateErr
     let summary = Summary {
         sheets,
         skipped_sheets,
-        templates: TABLE_KEYS
+        templates: Catalog::embedded()
+            .table_keys()
             .iter()
-            .map(|k| (k.to_string(), report.tables.get(*k).and_then(|t| t.template.clone())))
+            .map(|k| (k.clone(), report.tables.get(k).and_then(|t| t.template.clone())))
             .collect(),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
@@ -227,8 +229,9 @@ fn write_values(dir: &Path, input: &str, report: &Report, force: bool) -> anyhow
             .unwrap_or_else(|| "output".to_string())
     };
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = vec![(dir.join(format!("{stem}.json")), json::to_json(report)?)];
-    for key in TABLE_KEYS {
-        if let Some(bytes) = csv::table_csv(report, key, csv::CsvOptions::default())? {
+    let catalog = Catalog::embedded();
+    for key in catalog.table_keys() {
+        if let Some(bytes) = csv::table_csv(catalog, report, key, csv::CsvOptions::default())? {
             outputs.push((dir.join(format!("{stem}_{key}.csv")), bytes));
         }
     }

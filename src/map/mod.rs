@@ -16,7 +16,6 @@ pub mod split;
 pub mod value;
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 use indexmap::IndexMap;
 
@@ -24,10 +23,9 @@ use crate::doc::Document;
 use crate::normalize::compact;
 use crate::report::{
     Amount, CellKey, CellSource, CellState, CellValue, Finding, Rule, Severity, TableResult, TableStatus, Unit,
-    Unplaced, TABLE_KEYS,
+    Unplaced,
 };
-use crate::rules::{self, Equation};
-use crate::template::{self, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
+use crate::template::{Catalog, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
 use records::{Item, Record, SourceCell};
 use value::Token;
 
@@ -52,17 +50,18 @@ impl Mapped {
     }
 }
 
-/// Maps a document's tables onto the templates. `year` decides the version of tables that carry no cue.
-pub fn map_document(doc: &Document, year: Option<i32>) -> Mapped {
+/// Maps a document's tables onto the templates of `catalog`. `year` decides the version of tables that carry no
+/// cue.
+pub fn map_document(doc: &Document, year: Option<i32>, catalog: &Catalog) -> Mapped {
     let items = records::items(doc);
-    let segments = segment(&items);
+    let segments = segment(&items, catalog);
     let mut outcomes: IndexMap<&str, (Outcome, bool)> = IndexMap::new();
-    for key in TABLE_KEYS {
-        let Some(records) = segments.get(key) else {
+    for key in catalog.table_keys() {
+        let Some(records) = segments.get(key.as_str()) else {
             continue;
         };
         let mut candidates: Vec<Outcome> =
-            template::all().iter().filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records))).collect();
+            catalog.all().iter().filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records))).collect();
         candidates.sort_by_key(|o| std::cmp::Reverse(o.score()));
         let decided = match candidates.as_slice() {
             [first, second, ..] => first.score() != second.score(),
@@ -73,11 +72,11 @@ pub fn map_document(doc: &Document, year: Option<i32>) -> Mapped {
             outcomes.insert(key, (best, decided));
         }
     }
-    resolve_undecided(&mut outcomes, &segments, year);
+    resolve_undecided(&mut outcomes, &segments, year, catalog);
 
     let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new() };
-    for key in TABLE_KEYS {
-        match outcomes.shift_remove(key) {
+    for key in catalog.table_keys() {
+        match outcomes.shift_remove(key.as_str()) {
             Some((outcome, _)) => {
                 mapped.unplaced.extend(outcome.unplaced);
                 mapped.findings.extend(outcome.findings);
@@ -94,8 +93,9 @@ pub fn map_document(doc: &Document, year: Option<i32>) -> Mapped {
 /// Tables whose version no cue decided take the majority verdict of the decided ones, else the year's template.
 fn resolve_undecided(
     outcomes: &mut IndexMap<&str, (Outcome, bool)>,
-    segments: &IndexMap<&'static str, Vec<&Record>>,
+    segments: &IndexMap<&str, Vec<&Record>>,
     year: Option<i32>,
+    catalog: &Catalog,
 ) {
     let mut votes: IndexMap<String, usize> = IndexMap::new();
     for (outcome, decided) in outcomes.values() {
@@ -107,7 +107,7 @@ fn resolve_undecided(
         .into_iter()
         .max_by_key(|(_, n)| *n)
         .map(|(v, _)| v)
-        .or_else(|| year.and_then(template::for_year).map(|t| t.version.clone()));
+        .or_else(|| year.and_then(|y| catalog.for_year(y)).map(|t| t.version.clone()));
     let Some(verdict) = verdict else {
         return;
     };
@@ -116,45 +116,32 @@ fn resolve_undecided(
             continue;
         }
         let remapped =
-            template::by_version(&verdict).and_then(|t| t.table(key).map(|spec| (t, spec))).zip(segments.get(key));
+            catalog.by_version(&verdict).and_then(|t| t.table(key).map(|spec| (t, spec))).zip(segments.get(key));
         if let Some(((t, spec), records)) = remapped {
             *outcome = map_table(t, spec, records);
         }
     }
 }
 
-/// Per table key, the compact cues that identify a record as part of that table (any version).
-static TABLE_CUES: LazyLock<Vec<(&'static str, Vec<String>)>> = LazyLock::new(|| {
-    TABLE_KEYS
-        .iter()
-        .map(|key| {
-            let mut cues: Vec<String> = template::all()
-                .iter()
-                .filter_map(|t| t.table(key))
-                .flat_map(|spec| spec.cues.iter().map(|c| compact(c)))
-                .collect();
-            cues.sort();
-            cues.dedup();
-            (*key, cues)
-        })
-        .collect()
-});
-
-fn table_of(record: &Record) -> Option<&'static str> {
+/// The table whose cues (of any version) a record's labels carry.
+fn table_of<'c>(record: &Record, catalog: &'c Catalog) -> Option<&'c str> {
     record.labels.iter().find_map(|label| {
-        TABLE_CUES.iter().find(|(_, cues)| cues.iter().any(|c| label.compact.contains(c.as_str()))).map(|(key, _)| *key)
+        let cues = catalog.table_cues().iter();
+        cues.filter(|(_, cues)| cues.iter().any(|c| label.compact.contains(c.as_str())))
+            .map(|(key, _)| key.as_str())
+            .next()
     })
 }
 
 /// Assigns records to standard tables in reading order.
-fn segment(items: &[Item]) -> IndexMap<&'static str, Vec<&Record>> {
-    let mut segments: IndexMap<&'static str, Vec<&Record>> = IndexMap::new();
-    let mut current: Option<&'static str> = None;
+fn segment<'a, 'c>(items: &'a [Item], catalog: &'c Catalog) -> IndexMap<&'c str, Vec<&'a Record>> {
+    let mut segments: IndexMap<&str, Vec<&Record>> = IndexMap::new();
+    let mut current: Option<&str> = None;
     for item in items {
         match item {
             Item::Break => current = None,
             Item::Record(record) => {
-                if let Some(key) = table_of(record) {
+                if let Some(key) = table_of(record, catalog) {
                     current = Some(key);
                 }
                 if let Some(key) = current {
@@ -183,35 +170,6 @@ impl Outcome {
     }
 }
 
-/// A table spec with its patterns in compact form, built once per template table.
-struct Matcher {
-    rows: Vec<(usize, Vec<String>)>,
-    groups: Vec<(String, Vec<String>)>,
-    version_cues: Vec<String>,
-    equations: Vec<Equation>,
-}
-
-static MATCHERS: LazyLock<HashMap<(String, String), Matcher>> = LazyLock::new(|| {
-    let mut out = HashMap::new();
-    for t in template::all() {
-        for spec in &t.tables {
-            let rows = spec
-                .rows
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (i, r.patterns.iter().map(|p| compact(p)).collect()))
-                .collect();
-            let groups =
-                spec.groups.iter().map(|g| (g.key.clone(), g.patterns.iter().map(|p| compact(p)).collect())).collect();
-            let version_cues = spec.version_cues.iter().map(|c| compact(c)).collect();
-            // Template rules are checked by unit tests; a broken one only disables digit-run splitting.
-            let equations = rules::equations(spec).unwrap_or_default();
-            out.insert((t.version.clone(), spec.key.clone()), Matcher { rows, groups, version_cues, equations });
-        }
-    }
-    out
-});
-
 /// Removes parenthesised notes: `(二)部分公开(区分处理的,…)` → `部分公开`.
 fn without_parentheticals(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -227,41 +185,38 @@ fn without_parentheticals(text: &str) -> String {
     out
 }
 
-impl Matcher {
-    /// The best-matching row for one label: the longest pattern wins. Patterns without parentheses are looked
-    /// for outside parenthesised notes, so a note that mentions another row's words does not count.
-    fn row_for(&self, spec: &TableSpec, label: &str, group: Option<&str>) -> Option<usize> {
-        let bare = without_parentheticals(label);
-        let mut best: Option<(usize, usize)> = None;
-        for (index, patterns) in &self.rows {
-            let row = &spec.rows[*index];
-            if row.needs_group && row.group.as_deref() != group {
-                continue;
-            }
-            for p in patterns {
-                let haystack = if p.contains('(') { label } else { bare.as_str() };
-                if haystack.contains(p.as_str()) && best.is_none_or(|(_, len)| p.len() > len) {
-                    best = Some((*index, p.len()));
-                }
+/// The best-matching row for one label: the longest pattern wins. Patterns without parentheses are looked for
+/// outside parenthesised notes, so a note that mentions another row's words does not count.
+fn row_for(spec: &TableSpec, label: &str, group: Option<&str>) -> Option<usize> {
+    let bare = without_parentheticals(label);
+    let mut best: Option<(usize, usize)> = None;
+    for (index, (row, patterns)) in spec.rows.iter().zip(&spec.matching().rows).enumerate() {
+        if row.needs_group && row.group.as_deref() != group {
+            continue;
+        }
+        for p in patterns {
+            let haystack = if p.contains('(') { label } else { bare.as_str() };
+            if haystack.contains(p.as_str()) && best.is_none_or(|(_, len)| p.len() > len) {
+                best = Some((index, p.len()));
             }
         }
-        best.map(|(i, _)| i)
     }
+    best.map(|(i, _)| i)
+}
 
-    fn group_for(&self, label: &str) -> Option<&str> {
-        let bare = without_parentheticals(label);
-        self.groups
-            .iter()
-            .find(|(_, patterns)| patterns.iter().any(|p| bare.contains(p.as_str())))
-            .map(|(k, _)| k.as_str())
-    }
+/// The group whose label this is.
+fn group_for<'s>(spec: &'s TableSpec, label: &str) -> Option<&'s str> {
+    let bare = without_parentheticals(label);
+    spec.matching()
+        .groups
+        .iter()
+        .find(|(_, patterns)| patterns.iter().any(|p| bare.contains(p.as_str())))
+        .map(|(k, _)| k.as_str())
 }
 
 /// Maps one table's records with one template version.
 fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outcome {
-    let key = (template.version.clone(), spec.key.clone());
-    let matcher = &MATCHERS[&key];
-    let mut state = TableState::new(template, spec, matcher);
+    let mut state = TableState::new(template, spec);
     state.units_in_header = units_in_header(spec, records);
     let mut group: Option<String> = None;
     let mut pending: Option<usize> = None;
@@ -269,7 +224,7 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outc
 
     for record in records {
         for label in &record.labels {
-            for cue in &matcher.version_cues {
+            for cue in &spec.matching().version_cues {
                 if label.compact.contains(cue.as_str()) && !seen_cues.contains(&cue.as_str()) {
                     seen_cues.push(cue);
                 }
@@ -278,14 +233,14 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outc
         // Group labels set the context for the item rows after them, within and across records.
         let mut row = None;
         for label in &record.labels {
-            if let Some(g) = matcher.group_for(&label.compact) {
+            if let Some(g) = group_for(spec, &label.compact) {
                 group = Some(g.to_string());
             }
         }
         for label in record.labels.iter().rev() {
             // A group label (`（六）其他处理`) is context, never the item it introduces (`3.其他`).
-            let context = if matcher.group_for(&label.compact).is_some() { None } else { group.as_deref() };
-            if let Some(r) = matcher.row_for(spec, &label.compact, context) {
+            let context = if group_for(spec, &label.compact).is_some() { None } else { group.as_deref() };
+            if let Some(r) = row_for(spec, &label.compact, context) {
                 row = Some(r);
                 break;
             }
@@ -324,7 +279,6 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outc
 struct TableState<'a> {
     template: &'a Template,
     spec: &'a TableSpec,
-    matcher: &'a Matcher,
     cells: HashMap<CellKey, CellValue>,
     filled_rows: Vec<bool>,
     unplaced: Vec<Unplaced>,
@@ -337,11 +291,10 @@ struct TableState<'a> {
 }
 
 impl<'a> TableState<'a> {
-    fn new(template: &'a Template, spec: &'a TableSpec, matcher: &'a Matcher) -> Self {
+    fn new(template: &'a Template, spec: &'a TableSpec) -> Self {
         TableState {
             template,
             spec,
-            matcher,
             cells: HashMap::new(),
             filled_rows: vec![false; spec.rows.len()],
             unplaced: Vec::new(),
@@ -410,7 +363,7 @@ impl<'a> TableState<'a> {
         let row = &self.spec.rows[row_index];
         let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
         let keys: Vec<CellKey> = row.columns.iter().map(|c| CellKey::new(&row.key, c)).collect();
-        let Some(parts) = split::unique_split(&digits, &keys, &self.matcher.equations, known) else {
+        let Some(parts) = split::unique_split(&digits, &keys, self.spec.equations(), known) else {
             return false;
         };
         self.filled_rows[row_index] = true;
@@ -543,8 +496,8 @@ impl<'a> TableState<'a> {
         let mut ordered = IndexMap::new();
         let mut cells = self.cells;
         for key in self.spec.cell_keys() {
-            if let Some(c) = cells.remove(&key) {
-                ordered.insert(key, c);
+            if let Some(c) = cells.remove(key) {
+                ordered.insert(key.clone(), c);
             }
         }
         let status = if ordered.len() == self.spec.cell_count() {
@@ -594,8 +547,7 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell, header_unit: bool) -> Optio
     let money = column.kind == ValueKind::Money;
     // The official form prints the unit in some money headers (`本年收费金额（单位：万元）`): a bare number there
     // is in that unit. Where the form states none (`采购总金额`), a bare number has no known unit.
-    let stated_unit =
-        if money && (header_unit || column.label.contains("单位")) { column.unit.clone() } else { None };
+    let stated_unit = if money && (header_unit || column.unit_in_header) { column.unit.clone() } else { None };
     let unit = match (money, stated_unit) {
         (false, _) => Unit::NotMoney,
         (true, None) => Unit::Unstated,
@@ -614,8 +566,7 @@ fn make_cell(column: &ColumnSpec, cell: &SourceCell, header_unit: bool) -> Optio
         Token::Na => out.state = CellState::Na,
         Token::Text => return None,
         Token::Number { amount, unit } => {
-            if money {
-                let target = column.unit.as_deref().unwrap_or("万元");
+            if let (true, Some(target)) = (money, column.unit.as_deref()) {
                 match unit.as_deref().and_then(|u| value::to_unit(*amount, u, target)) {
                     Some(converted) => {
                         out.value = Some(converted);
@@ -637,7 +588,7 @@ mod tests {
     use crate::read::text::read_text;
 
     fn map_text(text: &str, year: Option<i32>) -> Mapped {
-        map_document(&read_text(text, "test"), year)
+        map_document(&read_text(text, "test"), year, Catalog::embedded())
     }
 
     fn value(m: &Mapped, table: &str, key: &str) -> Option<f64> {

@@ -1,10 +1,8 @@
-//! Metrics ↔ template cells: which prose figure states which cell, prose-derived cells for reports that print no
-//! tables, and the prose ↔ table check (`P1`).
+//! Metrics ↔ template cells: prose-derived cells for reports that print no tables, and the prose ↔ table check
+//! (`P1`).
 //!
-//! [`LINKS`] is the data: a metric key, the table, and the cells whose sum the metric states. Only links whose
-//! figure means exactly one template cell may place a value; the others are checked but never placed.
-//!
-//! Decisions recorded here:
+//! Which prose figure states which cells is data: the `links` of each table in `templates/` (a metric key, the
+//! cells whose sum it states, and whether it may be placed). The decisions behind that data:
 //! * `applications_received` (收到/受理 … 申请 N 件) is `t3.new_received.total`: 受理 is how reports say
 //!   "received".
 //! * `applications_handled` (处理/办理/办结 … 申请 N 件) is **not** `new_received`: handled applications are those
@@ -12,197 +10,124 @@
 //!   print both satisfy 收到 + 上年结转 = 办结 + 结转下年. Answered (答复书 N 份) has no cell: a reply letter is not
 //!   one of the outcome rows.
 //! * The outcome groups 予以公开 and 部分公开 are single rows (`granted.total`, `partially_granted.total`); 不予公开,
-//!   无法提供 and 不予处理 state the sum of their items and are only checked.
+//!   无法提供 and 不予处理 state the sum of their items (the `total` of every row of the group) and are only
+//!   checked.
 //! * `admin_reviews` is `t4.cases.review_total`, its corrections `t4.cases.review_corrected`.
 //! * `lawsuits` is the sum of direct and after-review lawsuits; prose rarely says which, so it is checked against
 //!   the sum and never placed in either column. The same holds for `lawsuits_corrected` and for
 //!   `reviews_and_lawsuits`.
 //! * Fees for disclosure (信息处理费) are not the 行政事业性收费 of table 二, so they link to nothing.
 //!
-//! Prose-derived cells are written only for annual reports on years before 2019 (no national tables exist), only
-//! into tables that are absent, only from exact figures (never `余`/`超`…), and only when the prose states one
-//! value for the cell. Their keys are those of the first national form, `gov2019` (the cells used mean the
-//! same in `gov2021`), and the table's `template` says so; the table's `status` stays `absent` because no table
-//! is printed. Each such cell has `source: prose`, the figure as `raw` and the sentence as `origin`.
+//! Prose-derived cells are written only for annual reports on years before the first national form (no national
+//! tables exist), only into tables that are absent, only from exact figures (never `余`/`超`…), and only when the
+//! prose states one value for the cell. Their keys are those of the first national form (the cells used mean the
+//! same in every later one), and the table's `template` says so; the table's `status` stays `absent` because no
+//! table is printed. Each such cell has `source: prose`, the figure as `raw` and the sentence as `origin`.
 
 use std::collections::BTreeMap;
 
 use super::metrics::{self, Extracted};
 use crate::report::{
-    Amount, CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Origin, Qualifier, Report,
-    Rule, Severity, TableStatus, Unit,
+    Amount, CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Metric, Origin, Qualifier,
+    Report, Rule, Severity, TableStatus, Unit,
 };
-use crate::template;
+use crate::template::{Catalog, ProseLink, TableSpec};
 
-/// A metric key and the template cells whose sum it states.
-pub struct Link {
-    pub metric: &'static str,
-    pub table: &'static str,
-    pub cells: &'static [&'static str],
-    /// The figure means this one cell and may be placed as a prose-derived value.
-    pub place: bool,
-}
-
-pub const LINKS: &[Link] = &[
-    Link { metric: "applications_received", table: "t3", cells: &["new_received.total"], place: true },
-    Link { metric: "applications_carried_over", table: "t3", cells: &["carried_over.total"], place: true },
-    Link { metric: "applications_handled", table: "t3", cells: &["results_total.total"], place: true },
-    Link { metric: "applications_carried_forward", table: "t3", cells: &["carried_forward.total"], place: true },
-    Link { metric: "applications_granted", table: "t3", cells: &["granted.total"], place: true },
-    Link { metric: "applications_partially_granted", table: "t3", cells: &["partially_granted.total"], place: true },
-    Link {
-        metric: "applications_withheld",
-        table: "t3",
-        cells: &[
-            "withheld_state_secret.total",
-            "withheld_law_prohibited.total",
-            "withheld_three_security_one_stability.total",
-            "withheld_third_party_rights.total",
-            "withheld_internal_affairs.total",
-            "withheld_process_info.total",
-            "withheld_enforcement_case_file.total",
-            "withheld_admin_query.total",
-        ],
-        place: false,
-    },
-    Link {
-        metric: "applications_unable",
-        table: "t3",
-        cells: &["unable_not_held.total", "unable_needs_creation.total", "unable_unclear_after_correction.total"],
-        place: false,
-    },
-    Link {
-        metric: "applications_not_processed",
-        table: "t3",
-        cells: &[
-            "not_processed_petition_complaint.total",
-            "not_processed_duplicate.total",
-            "not_processed_publication.total",
-            "not_processed_excessive.total",
-            "not_processed_confirm_reissue.total",
-        ],
-        place: false,
-    },
-    Link { metric: "admin_reviews", table: "t4", cells: &["cases.review_total"], place: true },
-    Link { metric: "admin_reviews_corrected", table: "t4", cells: &["cases.review_corrected"], place: true },
-    Link {
-        metric: "lawsuits",
-        table: "t4",
-        cells: &["cases.suit_direct_total", "cases.suit_after_review_total"],
-        place: false,
-    },
-    Link {
-        metric: "lawsuits_corrected",
-        table: "t4",
-        cells: &["cases.suit_direct_corrected", "cases.suit_after_review_corrected"],
-        place: false,
-    },
-    Link {
-        metric: "reviews_and_lawsuits",
-        table: "t4",
-        cells: &["cases.review_total", "cases.suit_direct_total", "cases.suit_after_review_total"],
-        place: false,
-    },
-];
-
-/// The template version whose keys prose-derived cells use.
-pub const PROSE_CELL_TEMPLATE: &str = "gov2019";
-
-/// First report year of the national forms; earlier reports get prose-derived cells.
-const FIRST_FORM_YEAR: i32 = 2019;
-
-/// Places prose figures into the absent tables of a pre-2019 annual report.
-pub fn place_prose_cells(report: &mut Report, found: &[Extracted]) {
+/// Places prose figures into the absent tables of an annual report about a year before the first national form.
+pub fn place_prose_cells(report: &mut Report, found: &[Extracted], catalog: &Catalog) {
+    let Some(form) = catalog.first() else {
+        return;
+    };
     let pre_form = report.kind == DocKind::AnnualReport
         && report.template.is_none()
-        && report.year.is_some_and(|y| y < FIRST_FORM_YEAR);
+        && report.year.is_some_and(|y| y < form.first_year);
     if !pre_form {
         return;
     }
-    for link in LINKS.iter().filter(|l| l.place) {
-        let [cell_key] = link.cells else { continue };
-        let Ok(cell_key) = CellKey::parse(cell_key) else { continue };
-        let stated: Vec<&Extracted> = found.iter().filter(|e| e.metric.key == link.metric).collect();
-        let Some(first) = stated.first() else {
-            continue;
-        };
-        let one_exact_value =
-            stated.iter().all(|e| e.metric.qualifier == Qualifier::Exact && e.metric.value == first.metric.value);
-        if !one_exact_value {
-            continue;
+    for spec in &form.tables {
+        for link in spec.prose_links().iter().filter(|l| l.place) {
+            let [cell_key] = link.cells.as_slice() else { continue };
+            let stated: Vec<&Extracted> = found.iter().filter(|e| e.metric.key == link.metric).collect();
+            let Some(first) = stated.first() else {
+                continue;
+            };
+            let one_exact_value =
+                stated.iter().all(|e| e.metric.qualifier == Qualifier::Exact && e.metric.value == first.metric.value);
+            if !one_exact_value {
+                continue;
+            }
+            let Some(table) = report.tables.get_mut(&spec.key) else {
+                continue;
+            };
+            if table.status != TableStatus::Absent || table.cells.contains_key(cell_key) {
+                continue;
+            }
+            table.template.get_or_insert_with(|| form.version.clone());
+            table.cells.insert(
+                cell_key.clone(),
+                CellValue {
+                    value: Some(first.metric.value),
+                    raw: first.raw.clone(),
+                    state: CellState::Value,
+                    unit: Unit::NotMoney,
+                    source: CellSource::Prose,
+                    origin: Some(Origin::sentence(&first.metric.sentence)),
+                },
+            );
         }
-        let Some(table) = report.tables.get_mut(link.table) else {
-            continue;
-        };
-        if table.status != TableStatus::Absent || table.cells.contains_key(&cell_key) {
-            continue;
-        }
-        table.template.get_or_insert_with(|| PROSE_CELL_TEMPLATE.to_string());
-        table.cells.insert(
-            cell_key,
-            CellValue {
-                value: Some(first.metric.value),
-                raw: first.raw.clone(),
-                state: CellState::Value,
-                unit: Unit::NotMoney,
-                source: CellSource::Prose,
-                origin: Some(Origin::sentence(&first.metric.sentence)),
-            },
-        );
     }
     // Keep the cells in template order, as for table-derived cells.
     for (key, table) in report.tables.iter_mut() {
-        let Some(spec) = template::by_version(PROSE_CELL_TEMPLATE).and_then(|t| t.table(key)) else {
+        let Some(spec) = form.table(key) else {
             continue;
         };
-        let order: BTreeMap<CellKey, usize> = spec.cell_keys().into_iter().enumerate().map(|(i, k)| (k, i)).collect();
+        let order: BTreeMap<&CellKey, usize> = spec.cell_keys().iter().enumerate().map(|(i, k)| (k, i)).collect();
         table.cells.sort_by(|a, _, b, _| order.get(a).cmp(&order.get(b)));
     }
 }
 
 /// `P1` findings: each prose figure that a printed table also holds, compared with it.
-pub fn check_against_tables(report: &Report) -> Vec<Finding> {
+pub fn check_against_tables(report: &Report, catalog: &Catalog) -> Vec<Finding> {
     let mut out = Vec::new();
     for metric in &report.metrics {
-        for link in LINKS.iter().filter(|l| l.metric == metric.key) {
-            let Some(table) = report.tables.get(link.table) else {
-                continue;
-            };
+        for (key, table) in &report.tables {
             if table.status == TableStatus::Absent {
                 continue;
             }
-            let mut sum = 0.0;
-            let mut complete = true;
-            for key in link.cells {
-                match table.cells.get(*key) {
-                    Some(CellValue { value: Some(v), source: CellSource::Table, .. }) => sum += v.as_f64(),
-                    _ => complete = false,
-                }
-            }
-            if !complete {
+            let version = table.template.as_deref().or(report.template.as_deref());
+            let Some(spec) = version.and_then(|v| catalog.by_version(v)).and_then(|t| t.table(key)) else {
                 continue;
-            }
-            let stated = metric.value.as_f64();
-            let agrees = match metric.qualifier {
-                Qualifier::Exact => (sum - stated).abs() < 1e-9,
-                Qualifier::AtLeast => sum + 1e-9 >= stated,
-                Qualifier::AtMost => sum <= stated + 1e-9,
-                Qualifier::Approx => continue,
             };
-            out.push(finding(metric, link, sum, agrees));
+            for link in spec.prose_links().iter().filter(|l| l.metric == metric.key) {
+                let mut sum = 0.0;
+                let mut complete = true;
+                for cell in &link.cells {
+                    match table.cells.get(cell) {
+                        Some(CellValue { value: Some(v), source: CellSource::Table, .. }) => sum += v.as_f64(),
+                        _ => complete = false,
+                    }
+                }
+                if !complete {
+                    continue;
+                }
+                let stated = metric.value.as_f64();
+                let agrees = match metric.qualifier {
+                    Qualifier::Exact => (sum - stated).abs() < 1e-9,
+                    Qualifier::AtLeast => sum + 1e-9 >= stated,
+                    Qualifier::AtMost => sum <= stated + 1e-9,
+                    Qualifier::Approx => continue,
+                };
+                out.push(finding(metric, spec, link, sum, agrees));
+            }
         }
     }
     out
 }
 
-fn finding(metric: &crate::report::Metric, link: &Link, table_value: f64, agrees: bool) -> Finding {
-    let cells = link.cells.iter().map(|c| format!("{}.{c}", link.table)).collect::<Vec<_>>().join(" + ");
+fn finding(metric: &Metric, spec: &TableSpec, link: &ProseLink, table_value: f64, agrees: bool) -> Finding {
+    let cells = link.cells.iter().map(|c| format!("{}.{c}", spec.key)).collect::<Vec<_>>().join(" + ");
     let label = metrics::label(&metric.key).unwrap_or(metric.key.as_str());
-    let table_name = match link.table {
-        "t2" => "表二",
-        "t3" => "表三",
-        _ => "表四",
-    };
+    let table_name = &spec.name;
     let shown = Amount::Real(table_value);
     let shown = if table_value.fract() == 0.0 { Amount::Int(table_value as i64) } else { shown };
     let (severity, status, message) = if agrees {
@@ -224,9 +149,9 @@ fn finding(metric: &crate::report::Metric, link: &Link, table_value: f64, agrees
             ),
         )
     };
-    let mut f = Finding::new(severity, Rule::ProseVsTable, message).in_table(link.table);
+    let mut f = Finding::new(severity, Rule::ProseVsTable, message).in_table(&spec.key);
     f.status = status;
-    f.cells = link.cells.iter().filter_map(|c| CellKey::parse(c).ok()).collect();
+    f.cells = link.cells.clone();
     f.expected = Some(metric.value.as_f64());
     f.found = Some(table_value);
     f
@@ -235,7 +160,7 @@ fn finding(metric: &crate::report::Metric, link: &Link, table_value: f64, agrees
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Metric, TableStatus};
+    use crate::report::TableStatus;
 
     fn pre2019(body: &str) -> Report {
         let text = format!("某某县2016年政府信息公开工作年度报告\n一、概述\n{body}\n");
@@ -298,6 +223,7 @@ mod tests {
         let mut r = pre2019("正文。");
         let table = r.tables.get_mut("t3").expect("t3 exists");
         table.status = TableStatus::Partial;
+        table.template = Some("gov2021".to_string());
         table.cells.insert(
             CellKey::new("new_received", "total"),
             CellValue {
@@ -313,11 +239,27 @@ mod tests {
     }
 
     #[test]
+    fn every_link_names_a_metric_the_prose_reader_extracts() {
+        for t in Catalog::embedded().all() {
+            for spec in &t.tables {
+                for link in spec.prose_links() {
+                    assert!(metrics::label(&link.metric).is_some(), "{} {}: {}", t.version, spec.key, link.metric);
+                }
+            }
+        }
+        let withheld = Catalog::embedded()
+            .by_version("gov2021")
+            .and_then(|t| t.table("t3"))
+            .map(|s| s.prose_links().iter().find(|l| l.metric == "applications_withheld").map(|l| l.cells.len()));
+        assert_eq!(withheld, Some(Some(8)), "a group link names the total of each of its rows");
+    }
+
+    #[test]
     fn qualifiers_decide_what_agreement_means() {
         let verdicts = |qualifier: Qualifier, stated: i64| -> Vec<(Severity, Option<FindingStatus>)> {
             let mut r = with_table_cell(29, CellSource::Table);
             r.metrics = vec![metric("applications_received", stated, qualifier)];
-            check_against_tables(&r).into_iter().map(|f| (f.severity, f.status)).collect()
+            check_against_tables(&r, Catalog::embedded()).into_iter().map(|f| (f.severity, f.status)).collect()
         };
         let agree = vec![(Severity::Info, None)];
         let disagree = vec![(Severity::Warning, Some(FindingStatus::Failed))];
@@ -334,9 +276,12 @@ mod tests {
     fn prose_cells_and_incomplete_sums_are_not_compared() {
         let mut r = with_table_cell(29, CellSource::Prose);
         r.metrics = vec![metric("applications_received", 30, Qualifier::Exact)];
-        assert!(check_against_tables(&r).is_empty());
+        assert!(check_against_tables(&r, Catalog::embedded()).is_empty());
         let mut r = with_table_cell(29, CellSource::Table);
         r.metrics = vec![metric("applications_withheld", 3, Qualifier::Exact)];
-        assert!(check_against_tables(&r).is_empty(), "seven of the eight withheld cells are missing");
+        assert!(
+            check_against_tables(&r, Catalog::embedded()).is_empty(),
+            "seven of the eight withheld cells are missing"
+        );
     }
 }

@@ -19,38 +19,40 @@ pub mod text;
 
 use crate::doc::{Block, Document};
 use crate::report::{DocKind, Finding, Report, Rule, Severity};
+use crate::template::Catalog;
 
 /// Adds what the prose says to a report whose tables are already mapped: sections, metrics and prose-derived
 /// cells for pre-2019 reports. Returns the prose findings (`section_missing`, `P1`), which the pipeline lists
 /// after the rule findings.
-pub fn apply(doc: &Document, report: &mut Report) -> Vec<Finding> {
+pub fn apply(doc: &Document, report: &mut Report, catalog: &Catalog) -> Vec<Finding> {
     if report.kind != DocKind::AnnualReport {
         return Vec::new();
     }
     let prose = doc.prose_text();
-    let (sections, heading_spans) = sections::find(&prose);
+    let (sections, heading_spans) = sections::find(&prose, catalog.sections());
     let cuts: Vec<usize> = heading_spans.iter().flat_map(|&(start, end)| [start, end]).collect();
     let sentences = text::sentences(&prose, &cuts, &heading_spans);
     let found = metrics::extract(&sentences);
     report.sections = sections;
     report.metrics = found.iter().map(|e| e.metric.clone()).collect();
-    links::place_prose_cells(report, &found);
+    links::place_prose_cells(report, &found, catalog);
     // A document of tables alone (a filled form, a workbook brought back for validation) has no narrative to
     // hold to the six sections.
     let has_paragraphs = doc.blocks.iter().any(|b| matches!(b, Block::Paragraph { .. }));
-    let mut findings = if has_paragraphs { missing_sections(report) } else { Vec::new() };
-    findings.extend(links::check_against_tables(report));
+    let mut findings = if has_paragraphs { missing_sections(report, catalog) } else { Vec::new() };
+    findings.extend(links::check_against_tables(report, catalog));
     findings
 }
 
 /// A warning for each required section a report on a national form (2019 on) does not have. Pre-2019 reports
 /// follow local outlines and are not held to the six sections.
-fn missing_sections(report: &Report) -> Vec<Finding> {
+fn missing_sections(report: &Report, catalog: &Catalog) -> Vec<Finding> {
     if report.kind != DocKind::AnnualReport || report.template.is_none() {
         return Vec::new();
     }
-    sections::REQUIRED
-        .iter()
+    catalog
+        .sections()
+        .required()
         .filter(|(key, _)| !report.sections.iter().any(|s| s.key == *key))
         .map(|(key, heading)| {
             Finding::new(

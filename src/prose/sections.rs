@@ -6,17 +6,8 @@
 //! title is matched on folded text (simplified, NFKC), so traditional, re-worded and typo'd headings map to the
 //! same key; the output keeps the printed heading.
 //!
-//! Keys (a public contract, like the cell keys):
-//!
-//! | key | section (2019+ form) | old pre-2019 outline mapped onto it |
-//! |---|---|---|
-//! | `s1` | 一、总体情况 | 概述 |
-//! | `s2` | 二、主动公开政府信息情况 | 主动公开政府信息情况 |
-//! | `s3` | 三、收到和处理政府信息公开申请情况 | 依申请公开政府信息情况 |
-//! | `s4` | 四、政府信息公开行政复议、行政诉讼情况 | 因政府信息公开申请行政复议和提起行政诉讼的情况 |
-//! | `s5` | 五、存在的主要问题及改进情况 | 存在问题和改进措施 |
-//! | `s6` | 六、其他需要报告的事项 | 其他需要报告的事项 |
-//! | `fees` | — | 政府信息公开收费及减免情况 |
+//! The keys (`s1` … `s6`, and `fees` of the old outline), the official headings and the title words of each
+//! section are data: `templates/common.toml`.
 //!
 //! Sub-headings (`（一）基本情况`) stay inside their section's text, as printed. This module does not decide
 //! whether a missing section matters; [`super::apply`] does.
@@ -27,32 +18,7 @@ use regex::Regex;
 
 use super::text::{char_offset, fold};
 use crate::report::Section;
-
-/// The six sections every report on the 2019 and 2021 forms must have, with their official headings.
-pub const REQUIRED: [(&str, &str); 6] = [
-    ("s1", "一、总体情况"),
-    ("s2", "二、主动公开政府信息情况"),
-    ("s3", "三、收到和处理政府信息公开申请情况"),
-    ("s4", "四、政府信息公开行政复议、行政诉讼情况"),
-    ("s5", "五、存在的主要问题及改进情况"),
-    ("s6", "六、其他需要报告的事项"),
-];
-
-/// Title words → section key, tried in order (the first that matches wins). Order matters: the old outline's
-/// `因政府信息公开申请行政复议…` names 申请 but is the review section; `收费及减免` names 政府信息公开.
-const TITLE_WORDS: &[(&str, &str)] = &[
-    ("fees", "收费|减免"),
-    ("s4", "复议|诉讼"),
-    ("s5", "存在|问题|改进|不足"),
-    ("s6", "其[他它]"),
-    ("s2", "主动公开"),
-    ("s3", "依申请|收到和处理|公开申请|申请情况|申请的情况"),
-    ("s1", "总体|概述|概况|基本情况|综述"),
-];
-
-static TITLE_KEYS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
-    TITLE_WORDS.iter().map(|(key, words)| (*key, Regex::new(words).expect("title words are valid regexes"))).collect()
-});
+use crate::template::Common;
 
 /// A Chinese section number at the start of a line or after a space or a sentence end.
 static HAN_NUMBER: LazyLock<Regex> =
@@ -70,7 +36,7 @@ const MAX_TITLE: usize = 40;
 /// A recognised heading: where it is and which section it opens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
-    pub key: &'static str,
+    pub key: String,
     /// The heading as printed (number and title).
     pub text: String,
     /// Character offsets of the heading in the prose text.
@@ -80,9 +46,10 @@ pub struct Heading {
     arabic: bool,
 }
 
-/// The sections of the prose, in order, and the spans of their headings.
-pub fn find(prose: &str) -> (Vec<Section>, Vec<(usize, usize)>) {
-    let headings = headings(prose);
+/// The sections of the prose, in order, and the spans of their headings; `form` says which titles open which
+/// section.
+pub fn find(prose: &str, form: &Common) -> (Vec<Section>, Vec<(usize, usize)>) {
+    let headings = headings(prose, form);
     let total = prose.chars().count();
     let chars: Vec<char> = prose.chars().collect();
     let mut sections = Vec::with_capacity(headings.len());
@@ -90,7 +57,7 @@ pub fn find(prose: &str) -> (Vec<Section>, Vec<(usize, usize)>) {
         let body_end = headings.get(i + 1).map_or(total, |next| next.start);
         let body: String = chars.get(h.end..body_end).map(|s| s.iter().collect()).unwrap_or_default();
         sections.push(Section {
-            key: h.key.to_string(),
+            key: h.key.clone(),
             heading: h.text.clone(),
             text: body.trim().to_string(),
             start: h.start,
@@ -101,8 +68,8 @@ pub fn find(prose: &str) -> (Vec<Section>, Vec<(usize, usize)>) {
 }
 
 /// The accepted section headings, in document order.
-pub fn headings(prose: &str) -> Vec<Heading> {
-    let candidates = candidates(prose);
+pub fn headings(prose: &str, form: &Common) -> Vec<Heading> {
+    let candidates = candidates(prose, form);
     let han: Vec<Heading> = candidates.iter().filter(|c| !c.arabic).cloned().collect();
     let accepted = accept(han);
     if accepted.len() >= 2 {
@@ -124,7 +91,7 @@ fn accept(candidates: Vec<Heading>) -> Vec<Heading> {
 }
 
 /// Every numbered title that names a section, wherever it is printed.
-fn candidates(prose: &str) -> Vec<Heading> {
+fn candidates(prose: &str, form: &Common) -> Vec<Heading> {
     let mut out = Vec::new();
     let mut line_start = 0usize;
     for line in prose.split('\n') {
@@ -148,10 +115,10 @@ fn candidates(prose: &str) -> Vec<Heading> {
         }
         let folded_chars: Vec<char> = folded.chars().collect();
         for (start, after_number, number, arabic) in numbers {
-            if let Some((key, title_end)) = title(&folded_chars, after_number) {
+            if let Some((key, title_end)) = title(&folded_chars, after_number, form) {
                 let text: String = original.get(start..title_end).map(|s| s.iter().collect()).unwrap_or_default();
                 out.push(Heading {
-                    key,
+                    key: key.to_string(),
                     text: text.trim().to_string(),
                     start: line_start + start,
                     end: line_start + title_end,
@@ -167,7 +134,7 @@ fn candidates(prose: &str) -> Vec<Heading> {
 }
 
 /// The section key of the title starting at `from` (after the number), and where the title ends.
-fn title(chars: &[char], from: usize) -> Option<(&'static str, usize)> {
+fn title<'f>(chars: &[char], from: usize, form: &'f Common) -> Option<(&'f str, usize)> {
     let begin = from + chars.get(from..)?.iter().take_while(|c| c.is_whitespace()).count();
     let mut end = begin;
     while let Some(&c) = chars.get(end) {
@@ -188,7 +155,7 @@ fn title(chars: &[char], from: usize) -> Option<(&'static str, usize)> {
         return None;
     }
     let title: String = chars.get(begin..end)?.iter().collect();
-    let key = TITLE_KEYS.iter().find(|(_, re)| re.is_match(&title)).map(|(key, _)| *key)?;
+    let key = form.section_of_title(&title)?;
     Some((key, end))
 }
 
@@ -210,6 +177,14 @@ fn han_number(text: &str) -> Option<u32> {
 mod tests {
     use super::*;
 
+    fn form() -> &'static Common {
+        crate::template::Catalog::embedded().sections()
+    }
+
+    fn find(prose: &str) -> (Vec<Section>, Vec<(usize, usize)>) {
+        super::find(prose, form())
+    }
+
     fn keys_and_headings(prose: &str) -> Vec<(String, String)> {
         find(prose).0.into_iter().map(|s| (s.key, s.heading)).collect()
     }
@@ -220,8 +195,10 @@ mod tests {
 
     #[test]
     fn official_headings() {
-        let prose = REQUIRED.iter().map(|(_, h)| format!("{h}\n正文。\n")).collect::<String>();
-        assert_eq!(keys_and_headings(&prose), pairs(&REQUIRED));
+        let required: Vec<(&str, &str)> = form().required().collect();
+        let prose = required.iter().map(|(_, h)| format!("{h}\n正文。\n")).collect::<String>();
+        assert_eq!(keys_and_headings(&prose), pairs(&required));
+        assert_eq!(required.len(), 6);
     }
 
     #[test]

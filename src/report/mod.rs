@@ -20,9 +20,6 @@ pub use rule::{DomainRule, FindingStatus, Rule};
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The three standard tables, in report order.
-pub const TABLE_KEYS: [&str; 3] = ["t2", "t3", "t4"];
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub source: String,
@@ -34,7 +31,7 @@ pub struct Report {
     pub published: Option<String>,
     /// The template version of the report as a whole (`gov2019`, `gov2021`, or null before 2019 / not a report).
     pub template: Option<String>,
-    /// `t2`, `t3`, `t4`, always all three.
+    /// Every table of the form (`t2`, `t3`, `t4`), always all of them.
     pub tables: IndexMap<String, TableResult>,
     pub unplaced: Vec<Unplaced>,
     pub findings: Vec<Finding>,

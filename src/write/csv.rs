@@ -7,7 +7,7 @@
 
 use crate::check::labels::Labels;
 use crate::report::{CellKey, CellSource, CellState, Report, TableResult, TableStatus};
-use crate::template::TableSpec;
+use crate::template::{Catalog, TableSpec};
 use crate::write::{drawing_spec, table_result, WriteError};
 
 /// How the header line names the value columns.
@@ -34,15 +34,20 @@ impl Default for CsvOptions {
     }
 }
 
-/// The CSV of one table, or `None` when the table is absent from the report.
-pub fn table_csv(report: &Report, table: &str, options: CsvOptions) -> Result<Option<Vec<u8>>, WriteError> {
+/// The CSV of one table, drawn with `catalog`'s templates, or `None` when the table is absent from the report.
+pub fn table_csv(
+    catalog: &Catalog,
+    report: &Report,
+    table: &str,
+    options: CsvOptions,
+) -> Result<Option<Vec<u8>>, WriteError> {
     let absent = TableResult::absent();
     let result = table_result(report, table, &absent);
     // An absent table has no CSV, unless the prose supplied some of its cells (a pre-2019 report).
     if result.status == TableStatus::Absent && result.cells.is_empty() {
         return Ok(None);
     }
-    let Some(spec) = drawing_spec(report, table) else {
+    let Some(spec) = drawing_spec(catalog, report, table) else {
         return Ok(None);
     };
     let columns = spec.ordered_columns();
@@ -166,7 +171,7 @@ mod tests {
     #[test]
     fn rows_in_template_order_with_blank_na_and_absent_cells() {
         let report = report_with_t2();
-        let bytes = table_csv(&report, "t2", CsvOptions { header: Header::Keys, bom: false })
+        let bytes = table_csv(Catalog::embedded(), &report, "t2", CsvOptions { header: Header::Keys, bom: false })
             .expect("csv")
             .expect("t2 present");
         let text = String::from_utf8(bytes).expect("utf-8");
@@ -185,9 +190,9 @@ mod tests {
     #[test]
     fn labels_header_and_bom_by_default_and_absent_tables_give_nothing() {
         let report = report_with_t2();
-        let bytes = table_csv(&report, "t2", CsvOptions::default()).expect("csv").expect("t2");
+        let bytes = table_csv(Catalog::embedded(), &report, "t2", CsvOptions::default()).expect("csv").expect("t2");
         assert!(bytes.starts_with("\u{feff}row_key,row_label,本年制发件数,".as_bytes()));
-        assert!(table_csv(&report, "t3", CsvOptions::default()).expect("csv").is_none());
-        assert!(table_csv(&report, "t4", CsvOptions::default()).expect("csv").is_none());
+        assert!(table_csv(Catalog::embedded(), &report, "t3", CsvOptions::default()).expect("csv").is_none());
+        assert!(table_csv(Catalog::embedded(), &report, "t4", CsvOptions::default()).expect("csv").is_none());
     }
 }

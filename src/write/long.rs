@@ -1,8 +1,9 @@
 //! Long-format CSV for many reports at once: one row per report, per cell, per metric, per finding, each row
 //! starting with the report's source so the files can be filtered, joined and pivoted.
 //!
-//! * `reports.csv` — `source,status,error,kind,year,agency,published,template,t2,t3,t4,cells,unplaced,errors,warnings`
-//!   (a file that could not be read is a row with `status` `error` and the reason);
+//! * `reports.csv` — `source,status,error,kind,year,agency,published,template,t2,t3,t4,cells,unplaced,errors,warnings`,
+//!   one status column per table of the form (a file that could not be read is a row with `status` `error` and the
+//!   reason);
 //! * `cells.csv` — `source,table,template,row_key,col_key,value,raw,state,unit,from,origin`;
 //! * `metrics.csv` — `source,key,value,unit,qualifier,sentence,offset`;
 //! * `findings.csv` — `source,severity,rule,status,table,cells,expected,found,message`.
@@ -11,45 +12,36 @@
 //! Like every writer this one only formats a [`Report`]; reading and mapping happened before.
 
 use crate::report::{Amount, CellSource, CellState, Qualifier, Report, Severity, TableStatus};
+use crate::template::Catalog;
 
-/// The four long files, by name, with their header rows.
-pub const FILES: [(&str, &[&str]); 4] = [
-    (
-        "reports.csv",
-        &[
-            "source",
-            "status",
-            "error",
-            "kind",
-            "year",
-            "agency",
-            "published",
-            "template",
-            "t2",
-            "t3",
-            "t4",
-            "cells",
-            "unplaced",
-            "errors",
-            "warnings",
-        ],
-    ),
-    (
-        "cells.csv",
-        &["source", "table", "template", "row_key", "col_key", "value", "raw", "state", "unit", "from", "origin"],
-    ),
-    ("metrics.csv", &["source", "key", "value", "unit", "qualifier", "sentence", "offset"]),
-    ("findings.csv", &["source", "severity", "rule", "status", "table", "cells", "expected", "found", "message"]),
-];
+/// The four long files, by name.
+pub const FILE_NAMES: [&str; 4] = ["reports.csv", "cells.csv", "metrics.csv", "findings.csv"];
 
-/// The rows one input contributes to each of the four files, in [`FILES`] order.
+/// The header rows of the four files, in [`FILE_NAMES`] order: `reports.csv` has a status column per table of
+/// `catalog`'s form.
+pub fn headers(catalog: &Catalog) -> [Vec<String>; 4] {
+    let strings = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let mut reports = strings(&["source", "status", "error", "kind", "year", "agency", "published", "template"]);
+    reports.extend(catalog.table_keys().iter().cloned());
+    reports.extend(strings(&["cells", "unplaced", "errors", "warnings"]));
+    [
+        reports,
+        strings(&[
+            "source", "table", "template", "row_key", "col_key", "value", "raw", "state", "unit", "from", "origin",
+        ]),
+        strings(&["source", "key", "value", "unit", "qualifier", "sentence", "offset"]),
+        strings(&["source", "severity", "rule", "status", "table", "cells", "expected", "found", "message"]),
+    ]
+}
+
+/// The rows one input contributes to each of the four files, in [`FILE_NAMES`] order.
 pub type Rows = [Vec<Vec<String>>; 4];
 
-/// The rows of a report that was read.
-pub fn report_rows(source: &str, report: &Report) -> Rows {
+/// The rows of a report that was read, with a table status for each table of `catalog`'s form.
+pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
     let status = |t: &str| report.tables.get(t).map_or(TableStatus::Absent, |r| r.status).as_str().to_string();
     let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count().to_string();
-    let summary = vec![
+    let mut summary = vec![
         source.to_string(),
         "ok".to_string(),
         String::new(),
@@ -58,14 +50,14 @@ pub fn report_rows(source: &str, report: &Report) -> Rows {
         report.agency.clone().unwrap_or_default(),
         report.published.clone().unwrap_or_default(),
         report.template.clone().unwrap_or_default(),
-        status("t2"),
-        status("t3"),
-        status("t4"),
+    ];
+    summary.extend(catalog.table_keys().iter().map(|t| status(t)));
+    summary.extend([
         report.tables.values().map(|t| t.cells.len()).sum::<usize>().to_string(),
         report.unplaced.len().to_string(),
         count(Severity::Error),
         count(Severity::Warning),
-    ];
+    ]);
 
     let mut cells = Vec::new();
     for (table, result) in &report.tables {
@@ -138,12 +130,12 @@ pub fn report_rows(source: &str, report: &Report) -> Rows {
     [vec![summary], cells, metrics, findings]
 }
 
-/// The rows of an input that could not be read: its own line in `reports.csv`, nothing elsewhere.
-pub fn error_rows(source: &str, reason: &str) -> Rows {
-    let mut summary = vec![String::new(); FILES[0].1.len()];
-    summary[0] = source.to_string();
-    summary[1] = "error".to_string();
-    summary[2] = reason.to_string();
+/// The rows of an input that could not be read: its own line in `reports.csv` (as wide as `headers(catalog)`),
+/// nothing elsewhere.
+pub fn error_rows(catalog: &Catalog, source: &str, reason: &str) -> Rows {
+    let [reports, ..] = headers(catalog);
+    let mut summary = vec![source.to_string(), "error".to_string(), reason.to_string()];
+    summary.resize(reports.len(), String::new());
     [vec![summary], Vec::new(), Vec::new(), Vec::new()]
 }
 
@@ -162,8 +154,11 @@ mod tests {
             "a.txt",
         )
         .expect("readable");
-        let rows = report_rows("a.txt", &report);
-        for (i, (name, header)) in FILES.iter().enumerate() {
+        let catalog = Catalog::embedded();
+        let rows = report_rows(catalog, "a.txt", &report);
+        let headers = headers(catalog);
+        assert_eq!(headers[0][8..11], ["t2", "t3", "t4"]);
+        for (i, (name, header)) in FILE_NAMES.iter().zip(&headers).enumerate() {
             for row in &rows[i] {
                 assert_eq!(row.len(), header.len(), "{name}");
             }
@@ -172,8 +167,8 @@ mod tests {
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[0][3..8], ["admin_licensing", "decisions", "5", "5", "value"]);
         assert_eq!(cells[1][5..8], ["", "/", "na"]);
-        let errors = error_rows("b.txt", "empty file");
-        assert_eq!(errors[0][0].len(), FILES[0].1.len());
+        let errors = error_rows(catalog, "b.txt", "empty file");
+        assert_eq!(errors[0][0].len(), headers[0].len());
         assert_eq!(errors[0][0][1..3], ["error", "empty file"]);
     }
 }

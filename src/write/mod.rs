@@ -20,10 +20,7 @@ pub mod xlsx;
 use sha2::{Digest, Sha256};
 
 use crate::report::{Report, TableResult};
-use crate::template::{self, TableSpec, Template};
-
-/// The version drawn when nothing says which one applies (a pre-2019 report, a document that is no report).
-pub const FALLBACK_VERSION: &str = "gov2021";
+use crate::template::{Catalog, TableSpec, Template};
 
 /// Errors of the writers.
 #[derive(Debug, thiserror::Error)]
@@ -55,20 +52,19 @@ impl SourceInfo {
     }
 }
 
-/// The template a report's table is drawn with: the table's own version, else the report's, else the one for the
-/// report year, else [`FALLBACK_VERSION`].
-pub fn drawing_template(report: &Report, table: &str) -> Option<&'static Template> {
+/// The template of `catalog` a report's table is drawn with: the table's own version, else the report's, else the
+/// one for the report year, else the newest (a pre-2019 report, a document that is no report).
+pub fn drawing_template<'c>(catalog: &'c Catalog, report: &Report, table: &str) -> Option<&'c Template> {
     let own = report.tables.get(table).and_then(|t| t.template.as_deref());
     own.or(report.template.as_deref())
-        .and_then(template::by_version)
-        .or_else(|| report.year.and_then(template::for_year))
-        .or_else(|| template::by_version(FALLBACK_VERSION))
-        .or_else(|| template::all().last())
+        .and_then(|v| catalog.by_version(v))
+        .or_else(|| report.year.and_then(|y| catalog.for_year(y)))
+        .or_else(|| catalog.newest())
 }
 
 /// The table spec a report's table is drawn with (see [`drawing_template`]).
-pub fn drawing_spec(report: &Report, table: &str) -> Option<&'static TableSpec> {
-    drawing_template(report, table).and_then(|t| t.table(table))
+pub fn drawing_spec<'c>(catalog: &'c Catalog, report: &Report, table: &str) -> Option<&'c TableSpec> {
+    drawing_template(catalog, report, table).and_then(|t| t.table(table))
 }
 
 /// The table result, or an absent one when the report lacks the key.

@@ -21,9 +21,9 @@ use rust_xlsxwriter::{
 
 use crate::report::{
     CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Origin, Qualifier, Report, Rule,
-    Severity, TableResult, TableStatus, TABLE_KEYS,
+    Severity, TableResult, TableStatus,
 };
-use crate::template::{self, TableSpec, ValueKind};
+use crate::template::{self, Catalog, TableSpec, Template, ValueKind};
 use crate::write::form::{CheckCell, Content, Form, Placed, FORM_TOP, TITLE_ROW};
 use crate::write::{drawing_spec, drawing_template, format_number, SourceInfo, WriteError};
 
@@ -44,8 +44,8 @@ const LINE: f64 = 13.5;
 /// Excel's limit on the length of a cell's text (UTF-16 units).
 const MAX_CELL_TEXT: usize = 32_767;
 
-/// The sheet reference (`依申请公开!J12`) of value cell `<row>.<col>` of `table` in a workbook drawn with template
-/// `version`, as this module writes it.
+/// The sheet reference (`依申请公开!J12`) of value cell `<row>.<col>` of `table` in a workbook drawn with the
+/// embedded template `version`, as this module writes it.
 pub fn cell_ref(version: &str, table: &str, cell_key: &str) -> Option<String> {
     let spec = template::by_version(version)?.table(table)?;
     let (row, col) = Form::new(spec).position(cell_key)?;
@@ -54,12 +54,12 @@ pub fn cell_ref(version: &str, table: &str, cell_key: &str) -> Option<String> {
 
 /// A finding's cells as sheet references of the workbook written for `report`: the finding's own `refs` if it
 /// has any, else its `cells` placed on the table's sheet.
-pub fn finding_refs(report: &Report, finding: &Finding) -> Vec<String> {
+pub fn finding_refs(catalog: &Catalog, report: &Report, finding: &Finding) -> Vec<String> {
     if !finding.refs.is_empty() {
         return finding.refs.clone();
     }
     let Some(table) = finding.table.as_deref() else { return Vec::new() };
-    let Some(spec) = drawing_spec(report, table) else { return Vec::new() };
+    let Some(spec) = drawing_spec(catalog, report, table) else { return Vec::new() };
     let form = Form::new(spec);
     finding
         .cells
@@ -69,26 +69,26 @@ pub fn finding_refs(report: &Report, finding: &Finding) -> Vec<String> {
         .collect()
 }
 
-/// The workbook for a converted report.
-pub fn report_workbook(report: &Report, source: &SourceInfo) -> Result<Vec<u8>, WriteError> {
+/// The workbook for a converted report, drawn with `catalog`'s templates.
+pub fn report_workbook(catalog: &Catalog, report: &Report, source: &SourceInfo) -> Result<Vec<u8>, WriteError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
     let absent = TableResult::absent();
-    for key in TABLE_KEYS {
-        let Some(spec) = drawing_spec(report, key) else { continue };
+    for key in catalog.table_keys() {
+        let Some(spec) = drawing_spec(catalog, report, key) else { continue };
         let result = report.tables.get(key).unwrap_or(&absent);
         let ws = wb.add_worksheet();
         ws.set_name(&spec.sheet)?;
         let fill = if result.status == TableStatus::Absent { Fill::Absent } else { Fill::Report(result) };
         table_sheet(ws, spec, fill, &styles)?;
     }
-    for key in TABLE_KEYS {
-        if let Some(formula) = absent_cells_formula(report, key) {
+    for key in catalog.table_keys() {
+        if let Some(formula) = absent_cells_formula(catalog, report, key) {
             wb.define_name(format!("{ABSENT_NAME_PREFIX}{key}"), &formula)?;
         }
     }
-    narrative_sheet(wb.add_worksheet(), report, source, &styles)?;
-    findings_sheet(wb.add_worksheet(), report, &styles)?;
+    narrative_sheet(wb.add_worksheet(), catalog, report, source, &styles)?;
+    findings_sheet(wb.add_worksheet(), catalog, report, &styles)?;
     wb.set_properties(&report_properties(report, source));
     Ok(wb.save_to_buffer()?)
 }
@@ -96,9 +96,9 @@ pub fn report_workbook(report: &Report, source: &SourceInfo) -> Result<Vec<u8>, 
 /// The cells of a found table that the source does not have, as the formula of the workbook-level name
 /// `nianbao_absent_<table>` (`='主动公开'!$B$5:$D$5`): they look like blank cells on the sheet, and this name is how
 /// a reader of the workbook tells them apart. `None` when the table is absent or complete.
-fn absent_cells_formula(report: &Report, table: &str) -> Option<String> {
+fn absent_cells_formula(catalog: &Catalog, report: &Report, table: &str) -> Option<String> {
     let result = report.tables.get(table).filter(|t| t.status != TableStatus::Absent)?;
-    let spec = drawing_spec(report, table)?;
+    let spec = drawing_spec(catalog, report, table)?;
     let form = Form::new(spec);
     let missing: Vec<(u32, u16)> =
         spec.cell_keys().iter().filter(|k| !result.cells.contains_key(*k)).filter_map(|k| form.position(k)).collect();
@@ -109,13 +109,11 @@ fn absent_cells_formula(report: &Report, table: &str) -> Option<String> {
     Some(format!("={}", areas.join(",")))
 }
 
-/// The blank official form of template `version`: the three tables with their live checks and no values.
-pub fn blank_workbook(version: &str) -> Result<Vec<u8>, WriteError> {
-    let template = template::by_version(version).ok_or_else(|| WriteError::UnknownVersion(version.into()))?;
+/// The blank official form of `template`: its tables with their live checks and no values.
+pub fn blank_workbook(template: &Template) -> Result<Vec<u8>, WriteError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    for key in TABLE_KEYS {
-        let Some(spec) = template.table(key) else { continue };
+    for spec in &template.tables {
         let ws = wb.add_worksheet();
         ws.set_name(&spec.sheet)?;
         table_sheet(ws, spec, Fill::Blank, &styles)?;
@@ -633,7 +631,13 @@ impl Sizes {
 }
 
 /// `叙述与指标`: metadata, the tables' status, the sections, the metrics, the numbers that could not be placed.
-fn narrative_sheet(ws: &mut Worksheet, report: &Report, source: &SourceInfo, s: &Styles) -> Result<(), WriteError> {
+fn narrative_sheet(
+    ws: &mut Worksheet,
+    catalog: &Catalog,
+    report: &Report,
+    source: &SourceInfo,
+    s: &Styles,
+) -> Result<(), WriteError> {
     ws.set_name(NARRATIVE_SHEET)?;
     plain_page_setup(ws);
     ws.set_column_width(0, 28)?;
@@ -657,7 +661,7 @@ fn narrative_sheet(ws: &mut Worksheet, report: &Report, source: &SourceInfo, s: 
 
     heading(ws, row, &["报告信息", "", "", "", ""])?;
     row += 1;
-    let template_text = match report.template.as_deref().and_then(template::by_version) {
+    let template_text = match report.template.as_deref().and_then(|v| catalog.by_version(v)) {
         Some(t) => format!("{}（{}）", t.version, t.name),
         None => "无（2019 年以前的报告或非年度报告）".to_string(),
     };
@@ -680,8 +684,8 @@ fn narrative_sheet(ws: &mut Worksheet, report: &Report, source: &SourceInfo, s: 
         ws.merge_range(row, 1, row, 4, &cell_text(&v), &s.text)?;
         row += 1;
     }
-    for key in TABLE_KEYS {
-        let Some(spec) = drawing_spec(report, key) else { continue };
+    for key in catalog.table_keys() {
+        let Some(spec) = drawing_spec(catalog, report, key) else { continue };
         let absent = TableResult::absent();
         let t = report.tables.get(key).unwrap_or(&absent);
         let status = match t.status {
@@ -689,7 +693,7 @@ fn narrative_sheet(ws: &mut Worksheet, report: &Report, source: &SourceInfo, s: 
             TableStatus::Partial => "部分",
             TableStatus::Absent => "原文未提供",
         };
-        let version = drawing_template(report, key).map(|t| t.version.as_str()).unwrap_or_default();
+        let version = drawing_template(catalog, report, key).map(|t| t.version.as_str()).unwrap_or_default();
         let text = match t.status {
             TableStatus::Absent => status.to_string(),
             _ => format!("{status}：{} / {} 格（{version}）", t.cells.len(), spec.cell_count()),
@@ -748,7 +752,7 @@ fn narrative_sheet(ws: &mut Worksheet, report: &Report, source: &SourceInfo, s: 
 }
 
 /// `校验`: one row per finding, with the cells as sheet references; the header alone when there are none.
-fn findings_sheet(ws: &mut Worksheet, report: &Report, s: &Styles) -> Result<(), WriteError> {
+fn findings_sheet(ws: &mut Worksheet, catalog: &Catalog, report: &Report, s: &Styles) -> Result<(), WriteError> {
     ws.set_name(FINDINGS_SHEET)?;
     plain_page_setup(ws);
     let header = ["级别", "规则", "结果", "表", "单元格", "位置", "应为", "实为", "说明"];
@@ -769,7 +773,7 @@ fn findings_sheet(ws: &mut Worksheet, report: &Report, s: &Styles) -> Result<(),
             Rule::Template(id) => f
                 .table
                 .as_deref()
-                .and_then(|t| drawing_spec(report, t))
+                .and_then(|t| drawing_spec(catalog, report, t))
                 .and_then(|s| s.rules.iter().find(|r| &r.id == id)),
             _ => None,
         };
@@ -790,7 +794,7 @@ fn findings_sheet(ws: &mut Worksheet, report: &Report, s: &Styles) -> Result<(),
         ws.write_string_with_format(row, 3, f.table.clone().unwrap_or_default(), &s.text)?;
         let cells: Vec<&str> = f.cells.iter().map(CellKey::as_str).collect();
         ws.write_string_with_format(row, 4, cell_text(&cells.join(", ")), &s.wrap)?;
-        ws.write_string_with_format(row, 5, cell_text(&finding_refs(report, f).join(", ")), &s.wrap)?;
+        ws.write_string_with_format(row, 5, cell_text(&finding_refs(catalog, report, f).join(", ")), &s.wrap)?;
         if let Some(x) = f.expected {
             ws.write_number_with_format(row, 6, x, &s.text)?;
         }
