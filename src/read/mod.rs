@@ -19,6 +19,7 @@ use crate::doc::{Block, Document};
 use crate::normalize;
 
 pub mod docx;
+mod flow;
 pub mod html;
 pub mod pdf;
 pub mod rtf;
