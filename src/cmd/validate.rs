@@ -99,6 +99,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 enum ValidateError {
     #[error("not an .xlsx workbook (no zip container)")]
     NotAWorkbook,
+    #[error("a Word document, not an .xlsx workbook: `nianbao inspect` or `convert` read reports")]
+    WordDocument,
     #[error(transparent)]
     Unreadable(#[from] read::ReadError),
     /// The sheets read hold no table of the official form.
@@ -116,8 +118,10 @@ fn sheets_read(sheets: &[String]) -> String {
 
 /// Reads and checks a workbook.
 fn validate(bytes: &[u8], source: &str) -> Result<(Report, Summary), ValidateError> {
-    if read::sniff(bytes) != Format::Xlsx {
-        return Err(ValidateError::NotAWorkbook);
+    match read::sniff(bytes) {
+        Format::Xlsx => {}
+        Format::Docx | Format::Doc | Format::Rtf => return Err(ValidateError::WordDocument),
+        _ => return Err(ValidateError::NotAWorkbook),
     }
     let doc = read::read(bytes, source)?;
     let (doc, sheets, skipped_sheets) = without_derived_sheets(doc);

@@ -91,8 +91,9 @@ impl FlowCell {
     }
 }
 
-/// Upper bound on how deep frames and nested tables are followed; deeper content is dropped.
-const MAX_NESTING: usize = 16;
+/// Upper bound on how deep frames and nested tables are followed; deeper content is dropped (or, while tables are
+/// built from cell and row marks, read into the deepest level).
+pub const MAX_NESTING: usize = 16;
 
 /// Turns a flow into a document.
 pub fn into_document(flow: &[Flow], source: &str) -> Document {
@@ -295,6 +296,160 @@ pub fn columns_from_edges(rows: &[Vec<(i32, i32)>], tolerance: i32) -> Vec<Vec<(
         })
         .collect()
 }
+
+/// A cell of a row definition: its right edge (twips) and how it merges with its neighbours.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CellDef {
+    pub right: i32,
+    /// Merged into the cell on its left.
+    pub hmerge_continue: bool,
+    pub vmerge: VMerge,
+}
+
+/// A row definition: the left edge of the first cell and each cell's right edge and merges.
+#[derive(Debug, Clone, Default)]
+pub struct RowDef {
+    pub left: i32,
+    pub cells: Vec<CellDef>,
+}
+
+/// A table being built at one nesting depth: its finished rows (cells with their left and right edges), the
+/// cells of the current row, and the content of the current cell.
+#[derive(Debug, Default)]
+struct Level {
+    rows: Vec<Vec<(FlowCell, i32, i32)>>,
+    row_cells: Vec<Vec<Flow>>,
+    cell: Vec<Flow>,
+}
+
+/// Builds a flow for formats that mark tables in their text stream (RTF, legacy Word): paragraphs at a nesting
+/// depth (0 is the body), cell ends and row ends with the row's definition. A paragraph at a shallower depth ends
+/// the tables below it, which go into the cell that holds them; grid columns come from the cell edges of all rows
+/// of a table.
+#[derive(Debug)]
+pub struct TableStack {
+    flow: Vec<Flow>,
+    /// Open tables, outermost first: `levels[0]` is depth 1.
+    levels: Vec<Level>,
+    /// Edges closer than this are one grid line (writers round widths differently row by row).
+    tolerance: i32,
+}
+
+impl TableStack {
+    pub fn new(tolerance: i32) -> Self {
+        TableStack { flow: Vec::new(), levels: Vec::new(), tolerance }
+    }
+
+    pub fn paragraph(&mut self, depth: usize, paragraph: Paragraph) {
+        self.enter(depth);
+        self.push(Flow::Paragraph(paragraph));
+    }
+
+    /// The end of a cell at `depth` (at least 1), `last` being the cell's last paragraph.
+    pub fn cell_end(&mut self, depth: usize, last: Paragraph) {
+        self.enter(depth.max(1));
+        self.push(Flow::Paragraph(last));
+        if let Some(level) = self.levels.last_mut() {
+            let cell = std::mem::take(&mut level.cell);
+            level.row_cells.push(cell);
+        }
+    }
+
+    /// The end of a row at `depth` (at least 1): its cells are placed on the edges of `def`.
+    pub fn row_end(&mut self, depth: usize, def: &RowDef) {
+        self.enter(depth.max(1));
+        if let Some(level) = self.levels.last_mut() {
+            finish_row(level, def);
+        }
+    }
+
+    /// The flow, with any table still open closed.
+    pub fn finish(mut self) -> Vec<Flow> {
+        self.enter(0);
+        self.flow
+    }
+
+    /// Makes `depth` the innermost open level: deeper tables have ended and go into the cell that holds them,
+    /// missing levels are opened.
+    fn enter(&mut self, depth: usize) {
+        let depth = depth.min(MAX_NESTING);
+        while self.levels.len() > depth {
+            self.close_innermost();
+        }
+        while self.levels.len() < depth {
+            self.levels.push(Level::default());
+        }
+    }
+
+    fn push(&mut self, block: Flow) {
+        match self.levels.last_mut() {
+            Some(level) => level.cell.push(block),
+            None => self.flow.push(block),
+        }
+    }
+
+    /// Closes the innermost table and puts it where it stands: in the cell of the level above, or the body.
+    fn close_innermost(&mut self) {
+        let Some(mut level) = self.levels.pop() else {
+            return;
+        };
+        if !level.cell.is_empty() {
+            let cell = std::mem::take(&mut level.cell);
+            level.row_cells.push(cell);
+        }
+        finish_row(&mut level, &RowDef::default());
+        if level.rows.is_empty() {
+            return;
+        }
+        let edges: Vec<Vec<(i32, i32)>> =
+            level.rows.iter().map(|r| r.iter().map(|(_, l, r)| (*l, *r)).collect()).collect();
+        let columns = columns_from_edges(&edges, self.tolerance);
+        let rows = level
+            .rows
+            .into_iter()
+            .zip(columns)
+            .map(|(cells, cols)| {
+                cells
+                    .into_iter()
+                    .zip(cols)
+                    .map(|((cell, _, _), (col, colspan))| FlowCell { col, colspan, ..cell })
+                    .collect()
+            })
+            .collect();
+        self.push(Flow::Table(FlowTable { rows }));
+    }
+}
+
+/// Turns the cells collected for a row into a row: each cell on the edges of its definition (cells the
+/// definition does not cover get a nominal width), cells merged into the one on their left folded into it.
+fn finish_row(level: &mut Level, def: &RowDef) {
+    let contents = std::mem::take(&mut level.row_cells);
+    if contents.is_empty() {
+        return;
+    }
+    let mut left = def.left;
+    let mut row: Vec<(FlowCell, i32, i32)> = Vec::with_capacity(contents.len());
+    for (i, content) in contents.into_iter().enumerate() {
+        let cell_def = def
+            .cells
+            .get(i)
+            .copied()
+            .unwrap_or(CellDef { right: left.saturating_add(NOMINAL_WIDTH), ..CellDef::default() });
+        let right = cell_def.right.max(left.saturating_add(1));
+        match row.last_mut() {
+            Some((previous, _, previous_right)) if cell_def.hmerge_continue => {
+                *previous_right = right;
+                previous.content.extend(content);
+            }
+            _ => row.push((FlowCell { content, col: 0, colspan: 1, vmerge: cell_def.vmerge }, left, right)),
+        }
+        left = right;
+    }
+    level.rows.push(row);
+}
+
+/// The width given to a cell its row definition does not describe (twips; about 1.8 cm).
+const NOMINAL_WIDTH: i32 = 1000;
 
 /// The character a symbol-font glyph draws (Word's `w:sym`, RTF text in a symbol font). Symbol fonts put their
 /// glyphs at U+F020–U+F0FF or at the plain byte; the common marks of Wingdings and Symbol are mapped to Unicode,

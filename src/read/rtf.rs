@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use encoding_rs::Encoding;
 
 use crate::doc::Document;
-use crate::read::flow::{self, symbol_char, Flow, FlowCell, FlowTable, Paragraph, VMerge};
+use crate::read::flow::{self, symbol_char, CellDef, Flow, Paragraph, RowDef, TableStack, VMerge};
 use crate::read::ReadError;
 
 /// Reads an RTF document.
@@ -32,8 +32,8 @@ pub fn read_rtf(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
 
 /// Edges closer than this (in twips) are one grid line: writers round cell widths differently row by row.
 const EDGE_TOLERANCE: i32 = 30;
-/// Bound on table nesting; deeper cells are read into the deepest level.
-const MAX_NESTING: i32 = 16;
+/// Bound on the nesting depth kept in row definitions (the flow bounds nesting the same way).
+const MAX_NESTING: i32 = flow::MAX_NESTING as i32;
 /// Bound on a numeric parameter's digits (RTF allows 10; longer runs are garbage).
 const MAX_PARAM_DIGITS: usize = 10;
 
@@ -96,27 +96,6 @@ struct StyleDef {
     outline_level: Option<i32>,
 }
 
-/// One `\cellx` of the current row definition, with the merge flags that preceded it.
-#[derive(Debug, Clone, Copy, Default)]
-struct CellDef {
-    right: i32,
-    hmerge_continue: bool,
-    vmerge: VMerge,
-}
-
-/// A table being read at one nesting depth: its finished rows (cells with their left and right edges), the cells
-/// of the current row, the content of the current cell, and the current row definition.
-#[derive(Default)]
-struct Level {
-    rows: Vec<Vec<(FlowCell, i32, i32)>>,
-    row_cells: Vec<Vec<Flow>>,
-    cell: Vec<Flow>,
-    defs: Vec<CellDef>,
-    /// Merge flags read since the last `\cellx`, for the next one.
-    pending_def: CellDef,
-    left: i32,
-}
-
 struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -137,10 +116,12 @@ struct Parser<'a> {
     styles: HashMap<i32, StyleDef>,
     style_entry: StyleDef,
     // The flow being built.
-    flow: Vec<Flow>,
     text: String,
-    /// Open tables, outermost first: `levels[0]` is nesting depth 1.
-    levels: Vec<Level>,
+    tables: TableStack,
+    /// The row definition (`\trowd`, `\cellx`) of the table at each nesting depth, depth 1 first.
+    row_defs: Vec<RowDef>,
+    /// Merge flags read since the last `\cellx`, for the next one.
+    pending_def: CellDef,
 }
 
 impl<'a> Parser<'a> {
@@ -161,9 +142,10 @@ impl<'a> Parser<'a> {
             font_entry: (None, FontDef::default()),
             styles: HashMap::new(),
             style_entry: StyleDef::default(),
-            flow: Vec::new(),
             text: String::new(),
-            levels: Vec::new(),
+            tables: TableStack::new(EDGE_TOLERANCE),
+            row_defs: Vec::new(),
+            pending_def: CellDef::default(),
         }
     }
 
@@ -357,21 +339,17 @@ impl<'a> Parser<'a> {
             "row" => self.row_end(1),
             "nestrow" => self.row_end(self.state.itap.max(2) as usize),
             "trowd" => {
-                let level = self.definition_level();
-                level.defs.clear();
-                level.left = 0;
-                level.pending_def = CellDef::default();
+                *self.definition() = RowDef::default();
+                self.pending_def = CellDef::default();
             }
-            "trleft" => self.definition_level().left = n,
+            "trleft" => self.definition().left = n,
             "clmgf" => {}
-            "clmrg" => self.definition_level().pending_def.hmerge_continue = true,
-            "clvmgf" => self.definition_level().pending_def.vmerge = VMerge::Restart,
-            "clvmrg" => self.definition_level().pending_def.vmerge = VMerge::Continue,
+            "clmrg" => self.pending_def.hmerge_continue = true,
+            "clvmgf" => self.pending_def.vmerge = VMerge::Restart,
+            "clvmrg" => self.pending_def.vmerge = VMerge::Continue,
             "cellx" => {
-                let level = self.definition_level();
-                let def = CellDef { right: n, ..level.pending_def };
-                level.defs.push(def);
-                level.pending_def = CellDef::default();
+                let def = CellDef { right: n, ..std::mem::take(&mut self.pending_def) };
+                self.definition().cells.push(def);
             }
             // Characters.
             "tab" => self.text_char(' '),
@@ -493,33 +471,14 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The level a row definition (`\trowd`, `\cellx`) belongs to: the nested table's inside
-    /// `\nesttableprops`, else the outermost table's.
-    fn definition_level(&mut self) -> &mut Level {
-        let depth = if self.state.nest_props { self.state.itap.max(2) as usize } else { 1 };
-        while self.levels.len() < depth {
-            self.levels.push(Level::default());
+    /// The row definition `\trowd` and `\cellx` write to: the nested table's inside `\nesttableprops`, else the
+    /// outermost table's.
+    fn definition(&mut self) -> &mut RowDef {
+        let depth = if self.state.nest_props { self.state.itap.clamp(2, MAX_NESTING) as usize } else { 1 };
+        if self.row_defs.len() < depth {
+            self.row_defs.resize_with(depth, RowDef::default);
         }
-        &mut self.levels[depth - 1]
-    }
-
-    /// Makes `depth` the innermost open level: deeper tables have ended and go into the cell that holds them,
-    /// missing levels are opened.
-    fn enter(&mut self, depth: usize) {
-        while self.levels.len() > depth {
-            self.close_innermost();
-        }
-        while self.levels.len() < depth {
-            self.levels.push(Level::default());
-        }
-    }
-
-    /// Where a block at the innermost level goes: the current cell, or the body.
-    fn push_block(&mut self, block: Flow) {
-        match self.levels.last_mut() {
-            Some(level) => level.cell.push(block),
-            None => self.flow.push(block),
-        }
+        &mut self.row_defs[depth - 1]
     }
 
     fn paragraph_end(&mut self) {
@@ -528,9 +487,8 @@ impl<'a> Parser<'a> {
         }
         let text = std::mem::take(&mut self.text);
         let depth = self.depth();
-        self.enter(depth);
         let heading = depth == 0 && self.is_heading();
-        self.push_block(Flow::Paragraph(Paragraph { text, heading }));
+        self.tables.paragraph(depth, Paragraph { text, heading });
     }
 
     /// `\cell` (depth 1) or `\nestcell`: the text since the last paragraph end is the cell's last paragraph.
@@ -538,14 +496,8 @@ impl<'a> Parser<'a> {
         if self.state.dest != Dest::Body {
             return;
         }
-        let depth = depth.min(MAX_NESTING as usize);
         let text = std::mem::take(&mut self.text);
-        self.enter(depth);
-        self.push_block(Flow::Paragraph(Paragraph::new(text)));
-        if let Some(level) = self.levels.last_mut() {
-            let cell = std::mem::take(&mut level.cell);
-            level.row_cells.push(cell);
-        }
+        self.tables.cell_end(depth, Paragraph::new(text));
     }
 
     /// `\row` (depth 1) or `\nestrow`: the row's cells on the edges of its definition.
@@ -553,79 +505,19 @@ impl<'a> Parser<'a> {
         if self.state.dest != Dest::Body {
             return;
         }
-        let depth = depth.min(MAX_NESTING as usize);
         if !self.text.trim().is_empty() {
             self.cell_end(depth);
         }
-        self.enter(depth);
-        if let Some(level) = self.levels.last_mut() {
-            finish_row(level);
-        }
-    }
-
-    /// Closes the innermost table and puts it where it stands: in the cell of the level above, or the body.
-    fn close_innermost(&mut self) {
-        let Some(mut level) = self.levels.pop() else {
-            return;
-        };
-        if !level.cell.is_empty() {
-            let cell = std::mem::take(&mut level.cell);
-            level.row_cells.push(cell);
-        }
-        finish_row(&mut level);
-        if level.rows.is_empty() {
-            return;
-        }
-        let edges: Vec<Vec<(i32, i32)>> =
-            level.rows.iter().map(|r| r.iter().map(|(_, l, r)| (*l, *r)).collect()).collect();
-        let columns = flow::columns_from_edges(&edges, EDGE_TOLERANCE);
-        let rows = level
-            .rows
-            .into_iter()
-            .zip(columns)
-            .map(|(cells, cols)| {
-                cells
-                    .into_iter()
-                    .zip(cols)
-                    .map(|((cell, _, _), (col, colspan))| FlowCell { col, colspan, ..cell })
-                    .collect()
-            })
-            .collect();
-        self.push_block(Flow::Table(FlowTable { rows }));
+        let def = self.row_defs.get(depth.saturating_sub(1)).cloned().unwrap_or_default();
+        self.tables.row_end(depth, &def);
     }
 
     fn finish(mut self) -> Vec<Flow> {
         if !self.text.trim().is_empty() {
             self.paragraph_end();
         }
-        self.enter(0);
-        self.flow
+        self.tables.finish()
     }
-}
-
-/// Turns the cells collected for a row into a row: each cell on the edges of its `\cellx` definition, cells
-/// merged into the one on their left (`\clmrg`) folded into it.
-fn finish_row(level: &mut Level) {
-    let contents = std::mem::take(&mut level.row_cells);
-    if contents.is_empty() {
-        return;
-    }
-    let mut left = level.left;
-    let mut row: Vec<(FlowCell, i32, i32)> = Vec::with_capacity(contents.len());
-    for (i, content) in contents.into_iter().enumerate() {
-        let def =
-            level.defs.get(i).copied().unwrap_or(CellDef { right: left.saturating_add(1000), ..CellDef::default() });
-        let right = def.right.max(left.saturating_add(1));
-        match row.last_mut() {
-            Some((previous, _, prev_right)) if def.hmerge_continue => {
-                *prev_right = right;
-                previous.content.extend(content);
-            }
-            _ => row.push((FlowCell { content, col: 0, colspan: 1, vmerge: def.vmerge }, left, right)),
-        }
-        left = right;
-    }
-    level.rows.push(row);
 }
 
 fn is_symbol_font(name: &str) -> bool {
