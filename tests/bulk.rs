@@ -177,3 +177,58 @@ fn every_fixture_exports_the_cells_of_its_expected_file() {
         assert_eq!(got, want, "{}: cells.csv vs {}", fixture.input, path.display());
     }
 }
+
+#[test]
+fn word_files_of_every_kind_read_in_bulk_like_their_originals() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).expect("mkdir");
+    let formats = root().join("fixtures/formats");
+    let copies = [
+        "official_2021.libreoffice.docx",
+        "official_2021.libreoffice.doc",
+        "official_2021.rtf.doc",
+        "official_2021.libreoffice.wps",
+        "gov2019_2020.libreoffice.doc",
+        "gov2019_2020.mso-html.doc",
+        "layout_wrapped_2022.nested-textbox.docx",
+    ];
+    for name in copies {
+        std::fs::copy(formats.join(name), input.join(name)).expect("copy");
+    }
+    std::fs::copy(formats.join("bad/truncated.doc"), input.join("truncated.doc")).expect("copy");
+    for original in ["official_2021.html", "gov2019_2020.html", "layout_wrapped_2022.html"] {
+        std::fs::copy(root().join("fixtures/html").join(original), input.join(original)).expect("copy");
+    }
+    let out = run_in(tmp.path(), &["bulk", "in", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+
+    let reports = read_csv(&tmp.path().join("out/reports.csv"));
+    assert_eq!(reports.len(), 1 + copies.len() + 1 + 3, "one row per file");
+    for row in &reports[1..] {
+        let ok = !row[0].ends_with("truncated.doc");
+        assert_eq!(row[1], if ok { "ok" } else { "error" }, "{row:?}");
+    }
+    let truncated = reports.iter().find(|r| r[0] == "in/truncated.doc").expect("error row");
+    assert!(truncated[2].starts_with("a damaged or truncated Office file"), "{truncated:?}");
+
+    // Each copy's cells are its original's: same keys, values, raw text and states.
+    let cells = read_csv(&tmp.path().join("out/cells.csv"));
+    let of = |source: &str| -> Vec<Vec<String>> {
+        let mut rows: Vec<Vec<String>> = cells.iter().filter(|r| r[0] == source).map(|r| r[1..9].to_vec()).collect();
+        rows.sort();
+        rows
+    };
+    for name in copies {
+        let stem = name.split('.').next().expect("stem");
+        let (copy, original) = (of(&format!("in/{name}")), of(&format!("in/{stem}.html")));
+        assert!(original.len() >= 198, "{stem}: {} cells", original.len());
+        assert_eq!(copy, original, "{name}");
+    }
+    // Word cells say where in the file they were printed.
+    let origin = cells
+        .iter()
+        .find(|r| r[0] == "in/official_2021.libreoffice.doc" && r[3] == "new_received" && r[4] == "natural_person")
+        .map(|r| r[10].clone());
+    assert_eq!(origin.as_deref(), Some("table 2, row 4, cell 4"));
+}

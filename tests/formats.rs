@@ -108,3 +108,76 @@ fn assert_formats_match(ext: &str, min: usize) {
         }
     }
 }
+
+#[test]
+fn docx_fixtures_match_their_originals() {
+    assert_formats_match("docx", 11);
+}
+
+#[test]
+fn doc_fixtures_match_their_originals() {
+    // Legacy Word binaries, and `.doc` files that are really RTF or HTML pages (Word's "Web Page" HTML too).
+    assert_formats_match("doc", 11);
+}
+
+#[test]
+fn wps_fixtures_match_their_originals() {
+    assert_formats_match("wps", 1);
+}
+
+fn doc_model(path: &str) -> Value {
+    let out = run_in(&root(), &["inspect", "--doc", path]);
+    assert!(out.status.success(), "{path}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+#[test]
+fn word_cells_name_their_table_row_and_grid_cell() {
+    // 表三 is the second table of official_2021; its first value row (一、本年新收…, 35 from natural persons) is
+    // the fourth row, under three header rows, and 35 stands in the fourth grid column, right of the label that
+    // spans the three label columns.
+    for ext in ["libreoffice.docx", "libreoffice.doc", "rtf.doc", "libreoffice.wps"] {
+        let path = root().join(format!("fixtures/formats/official_2021.{ext}"));
+        let cell = &inspect(&path)["tables"]["t3"]["cells"]["new_received.natural_person"];
+        assert_eq!(
+            (&cell["raw"], &cell["origin"]),
+            (&Value::from("35"), &Value::from("table 2, row 4, cell 4")),
+            "{ext}"
+        );
+    }
+    // The model shows the merged cells as the document has them: 自然人 spans the two lower header rows.
+    for ext in ["docx", "doc"] {
+        let doc = doc_model(&format!("fixtures/formats/official_2021.libreoffice.{ext}"));
+        let tables: Vec<&Value> =
+            doc["blocks"].as_array().expect("blocks").iter().filter(|b| b["type"] == "table").collect();
+        let natural = &tables[1]["rows"][1][0];
+        assert_eq!((&natural["text"], &natural["rowspan"]), (&Value::from("自然人"), &Value::from(2)), "{ext}");
+        // Paragraphs are numbered in reading order: the title is the first.
+        let first = &doc["blocks"][0];
+        assert_eq!(first["line"], 1, "{ext}");
+        assert!(first["text"].as_str().is_some_and(|t| t.ends_with("年度报告")), "{ext}: {first}");
+    }
+}
+
+#[test]
+fn damaged_word_files_are_one_line_errors() {
+    for (file, says) in [
+        ("truncated.docx", "not a readable Word document: broken zip container"),
+        ("truncated.doc", "a damaged or truncated Office file"),
+        ("empty.docx", "empty file"),
+    ] {
+        let path = format!("fixtures/formats/bad/{file}");
+        let out = run_in(&root(), &["inspect", &path]);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{file}: {err}");
+        assert!(err.contains(&path) && err.contains(says), "{file}: {err}");
+    }
+}
+
+#[test]
+fn validate_names_a_word_file_as_such() {
+    let out = run_in(&root(), &["validate", "fixtures/formats/official_2021.libreoffice.docx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("a Word document, not an .xlsx workbook"), "{}", stderr(&out));
+}

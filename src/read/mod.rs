@@ -42,6 +42,9 @@ pub enum ReadError {
     Word(String),
     #[error("not a readable RTF document: {0}")]
     Rtf(String),
+    /// A compound file (legacy Office) so damaged that not even its stream names can be read.
+    #[error("a damaged or truncated Office file ({0})")]
+    DamagedCompoundFile(String),
 }
 
 /// The input formats nianbao reads.
@@ -69,8 +72,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
         return Format::Pdf;
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        // The zip's file names are stored uncompressed: a Word package names its main part.
-        return if contains(bytes, b"word/document.xml") { Format::Docx } else { Format::Xlsx };
+        // The zip's file names are stored uncompressed: a Word package has its parts under `word/` (a truncated
+        // one too, whose central directory is lost).
+        return if zip_entry_names(bytes).any(|name| name.starts_with(b"word/")) { Format::Docx } else { Format::Xlsx };
     }
     if bytes.starts_with(&xlsx::CFB_SIGNATURE) {
         // Directory entries of a compound file hold their names in UTF-16LE.
@@ -80,6 +84,29 @@ pub fn sniff(bytes: &[u8]) -> Format {
         return Format::Rtf;
     }
     Format::Text
+}
+
+/// The names of the zip's local file headers (`PK\x03\x04`, name length at 26, name at 30).
+fn zip_entry_names(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut at = 0usize;
+    std::iter::from_fn(move || loop {
+        let found = bytes.get(at..)?.windows(4).position(|w| w == b"PK\x03\x04")?;
+        let header = at + found;
+        at = header + 4;
+        let len = bytes.get(header + 26..header + 28).map(|l| usize::from(u16::from_le_bytes([l[0], l[1]])))?;
+        if let Some(name) = bytes.get(header + 30..header + 30 + len) {
+            return Some(name);
+        }
+    })
+}
+
+/// Why a compound file does not open, if it does not: its directory is damaged or cut off, so what kind of
+/// document it held (Word or a workbook) cannot be told.
+fn damaged_compound_file(bytes: &[u8]) -> Option<String> {
+    if !bytes.starts_with(&xlsx::CFB_SIGNATURE) {
+        return None;
+    }
+    cfb::CompoundFile::open(std::io::Cursor::new(bytes)).err().map(|e| e.to_string())
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -93,7 +120,10 @@ fn utf16le(s: &str) -> Vec<u8> {
 /// Reads a document of any supported format.
 pub fn read(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     match sniff(bytes) {
-        Format::Xlsx => xlsx::read_xlsx(bytes, source),
+        // A compound file without a Word stream name is taken for a workbook; if it cannot be read and its
+        // directory is broken, it is no more a workbook than a Word file: say what is known.
+        Format::Xlsx => xlsx::read_xlsx(bytes, source)
+            .map_err(|e| damaged_compound_file(bytes).map_or(e, ReadError::DamagedCompoundFile)),
         Format::Pdf => pdf::read_pdf(bytes, source),
         Format::Docx => docx::read_docx(bytes, source),
         Format::Doc => word::read_doc(bytes, source),
@@ -162,7 +192,11 @@ mod tests {
         assert!(looks_like_html("\u{feff}  <table><tr><td>1</td></tr></table>"));
         assert!(!looks_like_html("一、总体情况\n规章 |\n0 |"));
         assert_eq!(sniff(b"PK\x03\x04rest"), Format::Xlsx);
-        assert_eq!(sniff(b"PK\x03\x04..word/document.xml.."), Format::Docx);
+        let mut docx = b"PK\x03\x04".to_vec();
+        docx.extend([0; 22]);
+        docx.extend([11, 0, 0, 0]);
+        docx.extend(b"word/x.xmlrest");
+        assert_eq!(sniff(&docx), Format::Docx);
         assert_eq!(sniff(b"%PDF-1.7\n"), Format::Pdf);
         assert_eq!(sniff(b"\r\n{\\rtf1\\ansi"), Format::Rtf);
         let mut doc = xlsx::CFB_SIGNATURE.to_vec();
