@@ -403,7 +403,8 @@ fn unreadable_files_exit_2_with_a_one_line_reason() {
             "not a readable spreadsheet: not a valid xlsx zip archive",
         ),
         ("plain.zip.xlsx", plain_zip, "not a readable spreadsheet: not a valid xlsx workbook"),
-        ("encrypted.xlsx", cfb, "not a readable spreadsheet: encrypted workbook or unreadable legacy .xls"),
+        // A compound-file signature and nothing readable after it: not even its directory says what it held.
+        ("damaged.xlsx", cfb, "a damaged or truncated Office file"),
         ("unrelated.xlsx", workbook.clone(), "no table of the official form found (sheets: Sheet1)"),
     ];
     for (name, bytes, reason) in cases {
