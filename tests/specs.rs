@@ -5,8 +5,8 @@
 //! (values, states, units, statuses, templates, kind, year, agency, publication date, unplaced numbers), and so
 //! must `fixtures/expected/<stem>.json`, which additionally pins what the spec leaves open (raw text, origins).
 //!
-//! `NIANBAO_BLESS=1 cargo test --test specs` rewrites the expected files from the program's output, but only for
-//! fixtures whose output agrees with the spec: blessing can change formatting and provenance, never a value.
+//! `NIANBAO_BLESS=1 cargo test --test specs` rewrites the expected files from the program's output, and only when
+//! every fixture's output agrees with its spec: blessing can change formatting and provenance, never a value.
 
 use std::path::Path;
 
@@ -44,14 +44,39 @@ fn read_expected(fixture: &Fixture) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn fail_with(fixture: &Fixture, what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{}: {what} disagrees with its spec {}:\n  {}",
-        fixture.input,
-        fixture.spec_path().display(),
-        problems.join("\n  ")
-    );
+/// `problems` under a heading naming the fixture and what disagreed, or nothing.
+fn section(fixture: &Fixture, what: &str, problems: &[String]) -> Option<String> {
+    (!problems.is_empty())
+        .then(|| format!("{}: {what} ({}):\n  {}", fixture.input, fixture.spec_path().display(), problems.join("\n  ")))
+}
+
+/// Where the program's output differs from the expected file in what the expected file pins.
+fn differences_from_expected(actual: &Value, expected: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for field in PINNED_FIELDS.iter().filter(|f| **f != "tables") {
+        if actual[field] != expected[field] {
+            out.push(format!("{field}: expected {}, got {}", expected[field], actual[field]));
+        }
+    }
+    for table in common::form::TABLES {
+        let (a, e) = (&actual["tables"][table], &expected["tables"][table]);
+        for key in ["status", "template"] {
+            if a[key] != e[key] {
+                out.push(format!("{table} {key}: expected {}, got {}", e[key], a[key]));
+            }
+        }
+        let empty = serde_json::Map::new();
+        let (ac, ec) = (a["cells"].as_object().unwrap_or(&empty), e["cells"].as_object().unwrap_or(&empty));
+        for (key, cell) in ec {
+            if ac.get(key) != Some(cell) {
+                out.push(format!("{table}.{key}: expected {cell}, got {}", ac.get(key).unwrap_or(&Value::Null)));
+            }
+        }
+        for key in ac.keys().filter(|k| !ec.contains_key(*k)) {
+            out.push(format!("{table}.{key}: not in the expected file, got {}", ac[key]));
+        }
+    }
+    out
 }
 
 #[test]
@@ -91,44 +116,35 @@ fn find_specs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// The program's output and the expected file agree with the spec; the output equals the expected file in
-/// everything it pins. With `NIANBAO_BLESS=1` the expected file is rewritten instead, after the spec check.
+/// everything it pins. With `NIANBAO_BLESS=1` the expected files are rewritten instead — all of them, and only if
+/// the output of every fixture agrees with its spec.
 #[test]
 fn every_fixture_agrees_with_its_spec_and_expected_json() {
     let bless = std::env::var_os("NIANBAO_BLESS").is_some();
+    let mut failures = Vec::new();
+    let mut blessed = Vec::new();
     for fixture in fixtures::reports() {
         let spec = load_spec(&fixture);
         let actual = pinned(&inspect_json(&fixture));
         let problems = common::oracle::disagreements(&spec, &actual);
+        failures.extend(section(&fixture, "inspect --json disagrees with the spec", &problems));
         if bless {
-            assert!(
-                problems.is_empty(),
-                "{}: refusing to bless: the program's output disagrees with the spec {}:\n  {}",
-                fixture.input,
-                fixture.spec_path().display(),
-                problems.join("\n  ")
-            );
-            let text = serde_json::to_string_pretty(&actual).expect("serialises") + "\n";
-            std::fs::write(fixture.expected_path(), text).expect("write expected");
+            blessed.push((fixture, actual));
             continue;
         }
-        fail_with(&fixture, "inspect --json", &problems);
         let expected = read_expected(&fixture);
-        fail_with(&fixture, "the expected file", &common::oracle::disagreements(&spec, &expected));
-        for field in PINNED_FIELDS.iter().filter(|f| **f != "tables") {
-            assert_eq!(actual[field], expected[field], "{}: {field} differs from the expected file", fixture.input);
-        }
-        for table in common::form::TABLES {
-            let (a, e) = (&actual["tables"][table], &expected["tables"][table]);
-            for key in ["status", "template"] {
-                assert_eq!(a[key], e[key], "{}: {table} {key}", fixture.input);
-            }
-            let (ac, ec) = (a["cells"].as_object().expect("cells"), e["cells"].as_object().expect("cells"));
-            for (key, cell) in ec {
-                assert_eq!(ac.get(key), Some(cell), "{}: {table}.{key} differs from the expected file", fixture.input);
-            }
-            let extra: Vec<&String> = ac.keys().filter(|k| !ec.contains_key(*k)).collect();
-            assert!(extra.is_empty(), "{}: {table} has cells the expected file lacks: {extra:?}", fixture.input);
-        }
+        let problems = common::oracle::disagreements(&spec, &expected);
+        failures.extend(section(&fixture, "the expected file disagrees with the spec", &problems));
+        let problems = differences_from_expected(&actual, &expected);
+        failures.extend(section(&fixture, "inspect --json differs from the expected file", &problems));
+    }
+    if bless && !failures.is_empty() {
+        panic!("refusing to bless: the output disagrees with the specs\n{}", failures.join("\n"));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for (fixture, actual) in blessed {
+        let text = serde_json::to_string_pretty(&actual).expect("serialises") + "\n";
+        std::fs::write(fixture.expected_path(), text).expect("write expected");
     }
 }
 
