@@ -3,15 +3,12 @@
 //!
 //! Every metric of every document is listed: a new metric, a lost one or a changed sentence fails the test.
 
-use std::path::PathBuf;
-
 use nianbao::report::Amount::{self, Int};
 use nianbao::report::Qualifier::{self, Approx, AtLeast, Exact};
 use nianbao::report::{CellSource, CellState, DocKind, Finding, Report, Severity, TableStatus};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 fn inspect(path: &str) -> Report {
     let bytes = std::fs::read(root().join(path)).expect("fixture exists");
@@ -250,6 +247,18 @@ fn seeds_sections_metadata_and_metrics() {
 fn prose_fixtures_sections_metadata_and_metrics() {
     for e in FIXTURES {
         check_expectation(e);
+    }
+}
+
+/// Every seed and every report in `fixtures/prose/` (from the shared list) has its prose listed above.
+#[test]
+fn every_seed_and_prose_fixture_has_its_expectations() {
+    let listed: Vec<&str> = SEEDS.iter().chain(FIXTURES).map(|e| e.path).collect();
+    for fixture in common::fixtures::reports() {
+        let seed = !fixture.input.trim_start_matches("fixtures/").contains('/');
+        if seed || fixture.input.starts_with("fixtures/prose/") {
+            assert!(listed.contains(&fixture.input.as_str()), "{}: no prose expectations", fixture.input);
+        }
     }
 }
 

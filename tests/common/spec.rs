@@ -506,11 +506,12 @@ impl Parser {
             return self.err(format!("unclosed backtick in `{item}`"));
         };
         let (key, rest) = after.split_at(end);
+        let rest = rest.strip_prefix('`').unwrap_or(rest);
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
         {
             return self.err(format!("`{key}` is not a key (lower-case ASCII, digits, `_` and `.`)"));
         }
-        Ok((key, &rest[1..]))
+        Ok((key, rest))
     }
 
     /// The whole of `text` as one backticked string.
