@@ -5,7 +5,7 @@
 //!   T-th table, and that model table is a faithful copy of a `<table>` of the page parsed here on its own
 //!   (`scraper`): the same rows of `<td>`/`<th>`, the same texts — so the raw text is at that row and cell of the
 //!   page;
-//! - `Sheet!B12`: the workbook's cell, read with calamine, shows the raw text;
+//! - `Sheet!B12`: the workbook's cell, read with calamine, shows the raw text ([`Workbook`]);
 //! - a sentence (cells from the prose): the sentence is in the input and contains the raw text.
 //!
 //! Normalisation is kept to what HTML and copying make meaningless: in HTML cell texts and in sentences, runs of
@@ -225,24 +225,35 @@ fn cell_text(cell: ElementRef) -> String {
     out
 }
 
-/// What is wrong with `raw` at the sheet reference `origin` of the workbook at `path`, if anything. A number shows
-/// as its shortest decimal form (`35`, `9.63211`).
-pub fn check_sheet_cell(path: &Path, raw: &str, origin: &str) -> Option<String> {
-    let Origin::Sheet { sheet, row, col } = parse(origin) else {
-        return Some(format!("`{origin}` is not a sheet reference"));
-    };
-    let mut workbook = open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let range = match workbook.worksheet_range(&sheet) {
-        Ok(range) => range,
-        Err(e) => return Some(format!("`{origin}`: no sheet {sheet}: {e}")),
-    };
-    let shown = match range.get_value((row, col)) {
-        None | Some(Data::Empty) => String::new(),
-        Some(Data::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Some(Data::Float(f)) => format!("{f}"),
-        Some(Data::Int(i)) => i.to_string(),
-        Some(Data::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
-    (shown.trim() != raw.trim()).then(|| format!("`{origin}` shows `{shown}`, not `{raw}`"))
+/// A workbook opened for origin checks: every sheet read once with calamine.
+pub struct Workbook {
+    sheets: std::collections::HashMap<String, calamine::Range<Data>>,
+}
+
+impl Workbook {
+    pub fn open(path: &Path) -> Workbook {
+        let mut workbook = open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let sheets = workbook.worksheets().into_iter().collect();
+        Workbook { sheets }
+    }
+
+    /// What is wrong with `raw` at the sheet reference `origin`, if anything. A number shows as its shortest
+    /// decimal form (`35`, `9.63211`).
+    pub fn check(&self, raw: &str, origin: &str) -> Option<String> {
+        let Origin::Sheet { sheet, row, col } = parse(origin) else {
+            return Some(format!("`{origin}` is not a sheet reference"));
+        };
+        let Some(range) = self.sheets.get(&sheet) else {
+            return Some(format!("`{origin}`: the workbook has no sheet {sheet}"));
+        };
+        let shown = match range.get_value((row, col)) {
+            None | Some(Data::Empty) => String::new(),
+            Some(Data::Float(f)) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            Some(Data::Float(f)) => format!("{f}"),
+            Some(Data::Int(i)) => i.to_string(),
+            Some(Data::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        (shown.trim() != raw.trim()).then(|| format!("`{origin}` shows `{shown}`, not `{raw}`"))
+    }
 }
