@@ -6,16 +6,18 @@
 //! its own `error` row in `reports.csv` and the batch goes on. The four files are written to temporary files and
 //! renamed into place at the end; existing files are kept unless `--force`.
 
+use std::collections::HashSet;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
+use walkdir::WalkDir;
 
 use nianbao::template::Catalog;
-use nianbao::write::atomic;
 use nianbao::write::long::{self, Rows, FILE_NAMES};
+use nianbao::write::output::Destination;
 
 #[derive(clap::Args)]
 #[command(
@@ -47,14 +49,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("{}: cannot create output directory", args.output.display()))?;
     let catalog = Catalog::embedded();
-    let targets: Vec<PathBuf> = FILE_NAMES.iter().map(|name| args.output.join(name)).collect();
-    for target in &targets {
-        atomic::check_target(target, args.force)?;
-    }
+    // The four files are written to temporary files and renamed into place once the batch is done.
+    let mut staged = Destination::new(&args.output, "", args.force).stage(&FILE_NAMES)?;
     let mut writers = Vec::with_capacity(FILE_NAMES.len());
-    for (header, target) in long::headers(catalog).iter().zip(&targets) {
-        let tmp = atomic::temporary_for(target)?;
-        let mut file = BufWriter::new(tmp);
+    for (header, file) in long::headers(catalog).iter().zip(staged.files_mut()) {
+        let mut file = BufWriter::new(file);
         if !args.no_bom {
             file.write_all("\u{feff}".as_bytes())?;
         }
@@ -80,11 +79,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
 
-    for (writer, target) in writers.into_iter().zip(&targets) {
+    for (writer, name) in writers.into_iter().zip(FILE_NAMES) {
+        let target = args.output.join(name);
         let file = writer.into_inner().map_err(|e| anyhow::anyhow!("{}: {}", target.display(), e.error()))?;
-        let tmp = file.into_inner().map_err(|e| anyhow::anyhow!("{}: {}", target.display(), e.error()))?;
-        atomic::persist(tmp, target, args.force)?;
+        file.into_inner().map_err(|e| anyhow::anyhow!("{}: {}", target.display(), e.error()))?;
     }
+    staged.commit()?;
     let failed = progress.finish();
     let names = FILE_NAMES;
     eprintln!(
@@ -110,35 +110,36 @@ fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
     }
 }
 
-/// Files named on the command line, and the files under directories named there (recursively, sorted, hidden
-/// entries skipped). A name that does not exist is kept, to get its own error row.
+/// Files named on the command line, and the files under directories named there (recursively, sorted by name,
+/// hidden entries skipped, symbolic links followed). A name that does not exist is kept, to get its own error
+/// row, and so is a directory that cannot be read.
+///
+/// Every real directory is walked once, however many links lead to it, so a link back to a parent (a loop) or a
+/// second link to a directory never counts its files twice.
 fn collect_inputs(names: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut walked: HashSet<PathBuf> = HashSet::new();
     for name in names {
-        if name.is_dir() {
-            walk(name, &mut out);
-        } else {
+        if !name.is_dir() {
             out.push(name.clone());
+            continue;
+        }
+        let walk = WalkDir::new(name).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            // A directory already walked (through another link) is not entered again.
+            !hidden && (!e.file_type().is_dir() || e.path().canonicalize().map_or(true, |real| walked.insert(real)))
+        });
+        for entry in walk {
+            match entry {
+                Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
+                Ok(_) => {}
+                // A loop back to a directory being walked: its files are listed already.
+                Err(e) if e.loop_ancestor().is_some() => {}
+                Err(e) => out.extend(e.path().map(Path::to_path_buf)),
+            }
         }
     }
     out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        out.push(dir.to_path_buf());
-        return;
-    };
-    let mut paths: Vec<PathBuf> =
-        entries.flatten().filter(|e| !e.file_name().to_string_lossy().starts_with('.')).map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            walk(&path, out);
-        } else if path.is_file() {
-            out.push(path);
-        }
-    }
 }
 
 /// Progress on standard error: a live counter on a terminal, otherwise one line per failed input.
@@ -177,5 +178,31 @@ impl Progress {
             eprintln!();
         }
         self.failed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_to_walked_directories_are_not_followed_twice() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("reports");
+        std::fs::create_dir_all(root.join("a/b")).expect("mkdir");
+        std::fs::write(root.join("a/one.txt"), "1").expect("write");
+        std::fs::write(root.join("a/b/two.txt"), "2").expect("write");
+        std::fs::write(root.join("a/.hidden.txt"), "h").expect("write");
+        symlink(&root, root.join("a/b/loop")).expect("link to an ancestor");
+        symlink(root.join("a/b"), root.join("again")).expect("second link to a directory");
+        let found: Vec<String> = collect_inputs(std::slice::from_ref(&root))
+            .iter()
+            .map(|p| p.strip_prefix(&root).expect("under root").display().to_string())
+            .collect();
+        assert_eq!(found, ["a/b/two.txt", "a/one.txt"]);
+        let missing = root.join("missing.txt");
+        assert_eq!(collect_inputs(std::slice::from_ref(&missing)), [missing]);
     }
 }

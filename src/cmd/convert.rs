@@ -2,19 +2,22 @@
 //! one CSV per table and/or the JSON of `inspect`.
 //!
 //! Every input is read, analysed and written on its own, on as many threads as there are cores: a failure is
-//! reported as `path: reason` and the run goes on; the exit code is 1 if any input failed. Outputs are written through a temporary file and renamed,
-//! never over an existing file without `--force`, never over the input.
+//! reported as `path: reason` and the run goes on; the exit code is 1 if any input failed. The formats are the
+//! writers of [`nianbao::write::OutputFormat`]; an input's files are written all or nothing through temporary
+//! files and renames, never over an existing file without `--force`, never over the input.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::ValueEnum;
 
 use nianbao::report::{DocKind, Report};
 use nianbao::template::Catalog;
-use nianbao::write::{self, atomic, csv, SourceInfo};
+use nianbao::write::output::Destination;
+use nianbao::write::{csv, OutputFile, OutputFormat, SourceInfo};
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  nianbao convert fixtures/002_bc2901b205bfb866.txt -o out\n  \
@@ -29,7 +32,7 @@ pub struct Args {
     #[arg(short = 'o', long = "output", value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
     /// Formats to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "xlsx,csv")]
+    #[arg(long, value_parser = formats(), value_delimiter = ',', default_value = "xlsx,csv")]
     pub format: Vec<OutputFormat>,
     /// Overwrite existing output files.
     #[arg(long)]
@@ -42,11 +45,10 @@ pub struct Args {
     pub no_bom: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    Xlsx,
-    Csv,
-    Json,
+/// The output formats by name.
+fn formats() -> impl TypedValueParser<Value = OutputFormat> {
+    PossibleValuesParser::new(OutputFormat::ALL.map(OutputFormat::name))
+        .try_map(|name| OutputFormat::from_name(&name).ok_or_else(|| format!("unknown format {name}")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,7 +62,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("{}: cannot create output directory", args.output.display()))?;
     // Two inputs with the same file stem would write the same outputs: the later ones fail up front.
     let mut stems = HashSet::new();
-    let clashes: Vec<bool> = args.inputs.iter().map(|input| !stems.insert(output_stem(input))).collect();
+    let clashes: Vec<bool> = args
+        .inputs
+        .iter()
+        .map(|input| !stems.insert(Destination::for_input(&args.output, input, args.force).stem().to_string()))
+        .collect();
 
     let inputs = &args.inputs;
     let mut failed = 0usize;
@@ -98,50 +104,29 @@ fn convert_one(input: &str, args: &Args) -> anyhow::Result<String> {
     let bytes = super::read_input(input)?;
     let report = nianbao::inspect_bytes(&bytes, input)?;
     let source = SourceInfo::new(input, &bytes);
-    let stem = output_stem(input);
-    let catalog = Catalog::embedded();
+    let destination = Destination::for_input(&args.output, input, args.force);
+    let stem = destination.stem();
+    let options = csv::CsvOptions {
+        header: match args.csv_header {
+            CsvHeader::Labels => csv::Header::Labels,
+            CsvHeader::Keys => csv::Header::Keys,
+        },
+        bom: !args.no_bom,
+    };
 
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for format in dedup(&args.format) {
-        match format {
-            OutputFormat::Xlsx => outputs.push((
-                args.output.join(format!("{stem}.xlsx")),
-                write::xlsx::report_workbook(catalog, &report, &source)?,
-            )),
-            OutputFormat::Csv => {
-                let options = csv::CsvOptions {
-                    header: match args.csv_header {
-                        CsvHeader::Labels => csv::Header::Labels,
-                        CsvHeader::Keys => csv::Header::Keys,
-                    },
-                    bom: !args.no_bom,
-                };
-                for key in catalog.table_keys() {
-                    match csv::table_csv(catalog, &report, key, options)? {
-                        Some(bytes) => outputs.push((args.output.join(format!("{stem}_{key}.csv")), bytes)),
-                        None => notes.push(format!("{input}: {key} absent from the report, no {stem}_{key}.csv")),
-                    }
-                }
-            }
-            OutputFormat::Json => {
-                outputs.push((args.output.join(format!("{stem}.json")), write::json::to_json(&report)?))
+        for file in format.writer(Catalog::embedded(), options).files(&report, &source)? {
+            match file {
+                OutputFile::Made { suffix, bytes } => files.push((suffix, bytes)),
+                OutputFile::Skipped { suffix, reason } => notes.push(format!("{input}: {reason}, no {stem}{suffix}")),
             }
         }
     }
+    let written = destination.write_all(&files)?;
 
-    let input_path = Path::new(input).canonicalize().ok();
-    for (path, _) in &outputs {
-        if input_path.is_some() && path.canonicalize().ok() == input_path {
-            bail!("{}: is the input itself", path.display());
-        }
-        atomic::check_target(path, args.force)?;
-    }
-    for (path, bytes) in &outputs {
-        atomic::write_file(path, bytes, args.force)?;
-    }
-
-    let names: Vec<String> = outputs.iter().map(|(p, _)| p.display().to_string()).collect();
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     let mut summary = format!("{input}: {}", describe(&report));
     if names.is_empty() {
         summary.push_str("; nothing written");
@@ -165,18 +150,6 @@ fn describe(report: &Report) -> String {
     format!("{version}, {found} of {} tables, {} findings", report.tables.len(), report.findings.len())
 }
 
-/// The file stem outputs are named after: `002_bc2901b205bfb866` for `fixtures/002_bc2901b205bfb866.txt`.
-fn output_stem(input: &str) -> String {
-    if input == "-" {
-        return "stdin".to_string();
-    }
-    Path::new(input)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "output".to_string())
-}
-
 fn dedup(formats: &[OutputFormat]) -> Vec<OutputFormat> {
     let mut out = Vec::new();
     for f in formats {
@@ -185,16 +158,4 @@ fn dedup(formats: &[OutputFormat]) -> Vec<OutputFormat> {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stems_come_from_the_file_name() {
-        assert_eq!(output_stem("fixtures/002_bc2901b205bfb866.txt"), "002_bc2901b205bfb866");
-        assert_eq!(output_stem("a/b/report.2023.html"), "report.2023");
-        assert_eq!(output_stem("-"), "stdin");
-    }
 }

@@ -10,7 +10,7 @@ use anyhow::Context;
 use clap::builder::PossibleValuesParser;
 
 use nianbao::template::Catalog;
-use nianbao::write::{atomic, xlsx};
+use nianbao::write::{output, xlsx};
 
 #[derive(clap::Args)]
 #[command(
@@ -44,8 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create directory", dir.display()))?;
     }
-    atomic::check_target(&args.output, args.force)?;
-    atomic::write_file(&args.output, &bytes, args.force)?;
+    output::write_file(&args.output, &bytes, args.force)?;
     eprintln!("{}: blank form {}", args.output.display(), template.version);
     Ok(ExitCode::SUCCESS)
 }

@@ -21,7 +21,9 @@ use nianbao::doc::{Block, Document};
 use nianbao::read::{self, Format};
 use nianbao::report::{CellState, Report, Severity, TableStatus};
 use nianbao::template::Catalog;
-use nianbao::write::{atomic, csv, json, xlsx};
+use nianbao::write::csv::CsvOptions;
+use nianbao::write::output::Destination;
+use nianbao::write::{xlsx, OutputFile, OutputFormat, SourceInfo};
 
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  nianbao validate 2024年报表.xlsx\n  \
@@ -89,7 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out.flush()?;
     }
     if let Some(dir) = &args.out {
-        write_values(dir, &args.file, &report, args.force)?;
+        write_values(dir, &SourceInfo::new(&args.file, &bytes), &report, args.force)?;
     }
     Ok(if summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -221,31 +223,18 @@ fn write_human(out: &mut impl Write, r: &Report, s: &Summary) -> std::io::Result
 }
 
 /// Writes `<stem>.json` and `<stem>_<table>.csv` for the tables present, as `convert` names them.
-fn write_values(dir: &Path, input: &str, report: &Report, force: bool) -> anyhow::Result<()> {
+fn write_values(dir: &Path, source: &SourceInfo, report: &Report, force: bool) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create output directory", dir.display()))?;
-    let stem = if input == "-" {
-        "stdin".to_string()
-    } else {
-        Path::new(input)
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "output".to_string())
-    };
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = vec![(dir.join(format!("{stem}.json")), json::to_json(report)?)];
-    let catalog = Catalog::embedded();
-    for key in catalog.table_keys() {
-        if let Some(bytes) = csv::table_csv(catalog, report, key, csv::CsvOptions::default())? {
-            outputs.push((dir.join(format!("{stem}_{key}.csv")), bytes));
+    let mut files = Vec::new();
+    for format in [OutputFormat::Json, OutputFormat::Csv] {
+        for file in format.writer(Catalog::embedded(), CsvOptions::default()).files(report, source)? {
+            if let OutputFile::Made { suffix, bytes } = file {
+                files.push((suffix, bytes));
+            }
         }
     }
-    for (path, _) in &outputs {
-        atomic::check_target(path, force)?;
-    }
-    for (path, bytes) in &outputs {
-        atomic::write_file(path, bytes, force)?;
-    }
-    let names: Vec<String> = outputs.iter().map(|(p, _)| p.display().to_string()).collect();
-    eprintln!("{input}: wrote {}", names.join(", "));
+    let written = Destination::for_input(dir, &source.path, force).write_all(&files)?;
+    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("{}: wrote {}", source.path, names.join(", "));
     Ok(())
 }

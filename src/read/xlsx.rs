@@ -104,17 +104,9 @@ fn declared_absent(names: &[(String, String)]) -> HashMap<String, HashSet<(u32, 
     out
 }
 
-/// `$B$5` → (4, 1), 0-based.
+/// `$B$5` → (4, 1), 0-based: an `A1` reference, absolute or not.
 fn parse_a1(reference: &str) -> Option<(u32, u32)> {
-    let reference = reference.trim().replace('$', "");
-    let split = reference.find(|c: char| c.is_ascii_digit())?;
-    let (letters, digits) = reference.split_at(split);
-    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_uppercase()) {
-        return None;
-    }
-    let col = letters.bytes().try_fold(0u32, |acc, b| acc.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1))?;
-    let row: u32 = digits.parse().ok()?;
-    Some((row.checked_sub(1)?, col.checked_sub(1)?))
+    crate::report::parse_a1(&reference.trim().replace('$', "")).map(|(row, col)| (row, u32::from(col)))
 }
 
 /// A legacy `.xls` workbook (BIFF in an OLE container). An encrypted `.xlsx` is an OLE container too; calamine

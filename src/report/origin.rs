@@ -143,17 +143,23 @@ impl Place {
     }
 }
 
-/// `Sheet!B12` with a non-empty sheet name and a plain `A1` reference within a sheet's bounds.
+/// `Sheet!B12` with a non-empty sheet name and a plain `A1` reference.
 fn sheet_cell(text: &str) -> Option<Place> {
     let (sheet, reference) = text.rsplit_once('!')?;
+    let (row, col) = parse_a1(reference)?;
+    (!sheet.is_empty()).then(|| Place::SheetCell { sheet: sheet.to_string(), row, col })
+}
+
+/// A plain `A1` reference (`B12`, no `$`) within a sheet's bounds, as 0-based `(row, column)`.
+pub fn parse_a1(reference: &str) -> Option<(u32, u16)> {
     let caps = A1.captures(reference)?;
     let letters = caps.get(1)?.as_str();
-    // Excel's last column is XFD (16384 columns); longer or later names are no cell.
+    // Excel's last column is XFD (16384 columns); later names are no cell.
     if letters.len() == 3 && letters > "XFD" {
         return None;
     }
     let row = caps.get(2)?.as_str().parse::<u32>().ok()?.checked_sub(1)?;
-    (!sheet.is_empty()).then(|| Place::SheetCell { sheet: sheet.to_string(), row, col: column_name_to_number(letters) })
+    Some((row, column_name_to_number(letters)))
 }
 
 impl fmt::Display for Place {

@@ -8,7 +8,7 @@
 use crate::check::labels::Labels;
 use crate::report::{CellKey, CellSource, CellState, Report, TableResult, TableStatus};
 use crate::template::{Catalog, TableSpec};
-use crate::write::{drawing_spec, table_result, WriteError};
+use crate::write::{drawing_spec, table_result, OutputFile, SourceInfo, WriteError, Writer};
 
 /// How the header line names the value columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,6 +31,27 @@ pub struct CsvOptions {
 impl Default for CsvOptions {
     fn default() -> Self {
         CsvOptions { header: Header::Labels, bom: true }
+    }
+}
+
+/// `<stem>_t2.csv`, `_t3.csv`, `_t4.csv`: one CSV per table of `catalog`'s form; none for a table the report
+/// lacks.
+pub struct CsvWriter<'c> {
+    pub catalog: &'c Catalog,
+    pub options: CsvOptions,
+}
+
+impl Writer for CsvWriter<'_> {
+    fn files(&self, report: &Report, _source: &SourceInfo) -> Result<Vec<OutputFile>, WriteError> {
+        let mut files = Vec::new();
+        for key in self.catalog.table_keys() {
+            let suffix = format!("_{key}.csv");
+            files.push(match table_csv(self.catalog, report, key, self.options)? {
+                Some(bytes) => OutputFile::Made { suffix, bytes },
+                None => OutputFile::Skipped { suffix, reason: format!("{key} absent from the report") },
+            });
+        }
+        Ok(files)
     }
 }
 

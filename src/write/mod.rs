@@ -1,26 +1,84 @@
 //! Writers: a mapped [`Report`] and its template in, file contents out.
 //!
+//! Every output format of a report is a [`Writer`], listed once in [`OutputFormat`]: `convert --format` and
+//! `validate --out` ask the formats for their files and hand them to [`output::Destination`], which names them
+//! and writes them all or nothing. A new format is a new `Writer` and a variant of `OutputFormat`.
+//!
 //! * [`form`] — where each cell of the official form and each live check goes on a sheet (from `templates/`);
-//! * [`xlsx`] — the workbook: the three forms with live checks, the narrative sheet, the findings sheet; also
-//!   the blank form for `nianbao template`;
+//! * [`xlsx`] — the workbook: the forms with live checks, the narrative sheet, the findings sheet; also the blank
+//!   form for `nianbao template`;
 //! * [`csv`] — one CSV per table;
 //! * [`json`] — the `inspect --json` object;
-//! * [`atomic`] — putting bytes on disk without clobbering (temporary file, then rename).
+//! * [`long`] — the four long CSV files of `bulk`, rows for many reports;
+//! * [`output`] — where files go and how they are put on disk (temporary files, then renames).
 //!
 //! Writers never parse and never look at label-matching data: they take the report as mapped. Absent stays
 //! absent, blank stays blank, `na` keeps its mark; nothing is zero-filled.
 
-pub mod atomic;
 pub mod csv;
 pub mod form;
 pub mod json;
 pub mod long;
+pub mod output;
 pub mod xlsx;
 
 use sha2::{Digest, Sha256};
 
 use crate::report::{Report, TableResult};
 use crate::template::{Catalog, TableSpec, Template};
+
+/// An output format of a report.
+pub trait Writer {
+    /// The files for one report, each named by its suffix after the output stem.
+    fn files(&self, report: &Report, source: &SourceInfo) -> Result<Vec<OutputFile>, WriteError>;
+}
+
+/// A file a [`Writer`] made for a report, or one it did not make and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputFile {
+    /// The file's suffix after the output stem (`.xlsx`, `_t2.csv`) and its contents.
+    Made { suffix: String, bytes: Vec<u8> },
+    /// No file with this suffix, for this reason (a table the report lacks has no CSV).
+    Skipped { suffix: String, reason: String },
+}
+
+/// The output formats of a report, in the order `convert` writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// The workbook: the official form filled, with live checks, the narrative and the findings.
+    Xlsx,
+    /// One CSV per table.
+    Csv,
+    /// The `inspect --json` object.
+    Json,
+}
+
+impl OutputFormat {
+    pub const ALL: [OutputFormat; 3] = [OutputFormat::Xlsx, OutputFormat::Csv, OutputFormat::Json];
+
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Xlsx => "xlsx",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Json => "json",
+        }
+    }
+
+    /// The format with this name.
+    pub fn from_name(name: &str) -> Option<OutputFormat> {
+        OutputFormat::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// The writer of this format, drawing with `catalog`'s templates; `csv` sets the CSV files' header and BOM.
+    pub fn writer<'c>(self, catalog: &'c Catalog, csv: csv::CsvOptions) -> Box<dyn Writer + 'c> {
+        match self {
+            OutputFormat::Xlsx => Box::new(xlsx::XlsxWriter { catalog }),
+            OutputFormat::Csv => Box::new(csv::CsvWriter { catalog, options: csv }),
+            OutputFormat::Json => Box::new(json::JsonWriter),
+        }
+    }
+}
 
 /// Errors of the writers.
 #[derive(Debug, thiserror::Error)]

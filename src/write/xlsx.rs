@@ -14,10 +14,12 @@
 use std::collections::HashMap;
 
 use rust_xlsxwriter::{
-    utility::{row_col_to_cell, row_col_to_cell_absolute},
+    utility::{cell_range, cell_range_absolute},
     ConditionalFormatFormula, DataValidation, DataValidationErrorStyle, DataValidationRule, DocProperties,
     ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Note, Workbook, Worksheet,
 };
+
+use unicode_width::UnicodeWidthChar;
 
 use crate::report::{
     CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Origin, Qualifier, Report, Rule,
@@ -25,7 +27,7 @@ use crate::report::{
 };
 use crate::template::{self, Catalog, TableSpec, Template, ValueKind};
 use crate::write::form::{CheckCell, Content, Form, Placed, FORM_TOP, TITLE_ROW};
-use crate::write::{drawing_spec, drawing_template, format_number, SourceInfo, WriteError};
+use crate::write::{drawing_spec, drawing_template, format_number, OutputFile, SourceInfo, WriteError, Writer};
 
 /// Name of the narrative sheet.
 pub const NARRATIVE_SHEET: &str = "叙述与指标";
@@ -67,6 +69,20 @@ pub fn finding_refs(catalog: &Catalog, report: &Report, finding: &Finding) -> Ve
         .filter_map(|key| form.position(key))
         .map(|(r, c)| Origin::sheet_cell(&spec.sheet, r, c).to_string())
         .collect()
+}
+
+/// `<stem>.xlsx`: the workbook of a report.
+pub struct XlsxWriter<'c> {
+    pub catalog: &'c Catalog,
+}
+
+impl Writer for XlsxWriter<'_> {
+    fn files(&self, report: &Report, source: &SourceInfo) -> Result<Vec<OutputFile>, WriteError> {
+        Ok(vec![OutputFile::Made {
+            suffix: ".xlsx".to_string(),
+            bytes: report_workbook(self.catalog, report, source)?,
+        }])
+    }
 }
 
 /// The workbook for a converted report, drawn with `catalog`'s templates.
@@ -439,14 +455,18 @@ fn check_result(check: &CheckCell, values: &HashMap<(u32, u16), Option<f64>>) ->
 /// Cell positions as a comma-separated list of references, with runs of adjacent cells in a row or column
 /// written as ranges (`D6:I6`).
 fn ranges(cells: &[(u32, u16)], absolute: bool) -> String {
-    let name = |(r, c): (u32, u16)| if absolute { row_col_to_cell_absolute(r, c) } else { row_col_to_cell(r, c) };
+    let range = |(r0, c0): (u32, u16), (r1, c1): (u32, u16)| {
+        if absolute {
+            cell_range_absolute(r0, c0, r1, c1)
+        } else {
+            cell_range(r0, c0, r1, c1)
+        }
+    };
     let mut out: Vec<String> = Vec::new();
     let mut run: Vec<(u32, u16)> = Vec::new();
     let flush = |run: &mut Vec<(u32, u16)>, out: &mut Vec<String>| {
-        match (run.first(), run.last()) {
-            (Some(&a), Some(&b)) if a != b => out.push(format!("{}:{}", name(a), name(b))),
-            (Some(&a), _) => out.push(name(a)),
-            _ => {}
+        if let (Some(&a), Some(&b)) = (run.first(), run.last()) {
+            out.push(range(a, b));
         }
         run.clear();
     };
@@ -480,11 +500,7 @@ fn input_validation(ws: &mut Worksheet, spec: &TableSpec, form: &Form) -> Result
     let mut by_kind: Vec<(ValueKind, Vec<String>)> = Vec::new();
     for (p, key) in form.value_cells() {
         let kind = spec.column(key.col()).map_or(ValueKind::Count, |c| c.kind);
-        let range = if p.colspan > 1 || p.rowspan > 1 {
-            format!("{}:{}", row_col_to_cell(p.row, p.col), row_col_to_cell(p.last_row(), p.last_col()))
-        } else {
-            row_col_to_cell(p.row, p.col)
-        };
+        let range = cell_range(p.row, p.col, p.last_row(), p.last_col());
         match by_kind.iter_mut().find(|(k, _)| *k == kind) {
             Some((_, list)) => list.push(range),
             None => by_kind.push((kind, vec![range])),
@@ -539,9 +555,17 @@ struct Sizes {
     heights: Vec<(u32, f64)>,
 }
 
-/// Display width of text in column-width units (a CJK character is about two digits wide).
+/// Display width of text in column-width units: a narrow character is a little wider than a digit, a wide one
+/// (CJK, and the punctuation a Chinese font prints full width) two digits; combining and zero-width characters
+/// take no room.
 fn text_width(text: &str) -> f64 {
-    text.chars().map(|c| if c.is_ascii() { 1.1 } else { 2.0 }).sum()
+    text.chars()
+        .map(|c| match c.width_cjk() {
+            Some(1) => 1.1,
+            Some(w) => w as f64,
+            None => 0.0,
+        })
+        .sum()
 }
 
 /// Lines `text` takes in a cell `width` units wide, at most what fits in Excel's tallest row.
@@ -931,6 +955,14 @@ mod tests {
             provenance(&cell("12", Some(Amount::Int(12)), CellSource::Prose, Some("共受理申请12件。"))).as_deref(),
             Some("取自正文：共受理申请12件。")
         );
+    }
+
+    #[test]
+    fn text_widths_count_wide_characters_twice() {
+        assert_eq!(text_width("ab"), 2.2);
+        assert_eq!(text_width("行政许可"), 8.0);
+        assert_eq!(text_width("“三安全一稳定”（）"), 20.0);
+        assert_eq!(text_width("e\u{301}\u{200b}"), 1.1);
     }
 
     #[test]
