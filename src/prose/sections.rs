@@ -154,9 +154,53 @@ fn title<'f>(chars: &[char], from: usize, form: &'f Common) -> Option<(&'f str, 
     if end == begin {
         return None;
     }
+    let end = glued_title_end(chars, begin, end);
     let title: String = chars.get(begin..end)?.iter().collect();
     let key = form.section_of_title(&title)?;
     Some((key, end))
+}
+
+/// Words that end a section title (`…情况`, `…事项`, `…措施`).
+const TITLE_ENDS: [[char; 2]; 3] = [['情', '况'], ['事', '项'], ['措', '施']];
+
+/// Where a title glued to the text after it ends (`五、存在的主要问题及改进情况一是…`): after its first closing
+/// word, unless a bracketed note follows (`二、主动公开政府信息情况(数据填报)` keeps its note).
+fn glued_title_end(chars: &[char], begin: usize, end: usize) -> usize {
+    let Some(title) = chars.get(begin..end) else {
+        return end;
+    };
+    title
+        .windows(2)
+        .position(|w| TITLE_ENDS.iter().any(|e| w == e))
+        .map(|i| begin + i + 2)
+        .filter(|&cut| cut < end && chars.get(cut).is_some_and(|c| !matches!(c, '(' | '[' | '【' | '（')))
+        .unwrap_or(end)
+}
+
+/// The number of characters of a section heading at the start of `text` when nothing separates it from what
+/// follows, as in a page flattened to one line (`二、主动公开政府信息情况第二十条第（一）项…`): a Chinese section
+/// number, and a title that ends at its first closing word (`情况`, `事项`, `措施`) and names the section that
+/// number opens in the 2019 and 2021 forms. `三、本年度办理结果…` or `一、本年新收…` are not headings.
+pub fn glued_heading_len(text: &str, form: &Common) -> Option<usize> {
+    let head: String = text.chars().take(MAX_TITLE + 6).collect();
+    let folded: Vec<char> = fold(&head).chars().collect();
+    let digits = folded.iter().take_while(|c| "一二三四五六七八九十".contains(**c)).count();
+    let number = han_number(&folded.get(..digits)?.iter().collect::<String>())?;
+    if folded.get(digits) != Some(&'、') {
+        return None;
+    }
+    let begin = digits + 1;
+    let close = folded.get(begin..)?.windows(2).position(|w| TITLE_ENDS.iter().any(|e| w == e))?;
+    let end = begin + close + 2;
+    let title: String = folded.get(begin..end)?.iter().collect();
+    // A title holds no figures and no other numbered label (`四、结转下年度继续办理0000000四、…情况`).
+    let chars: Vec<char> = title.chars().collect();
+    let another_number = chars.windows(2).any(|w| "一二三四五六七八九十".contains(w[0]) && w[1] == '、');
+    if another_number || chars.iter().any(|c| c.is_ascii_digit() || matches!(c, '(' | ')')) {
+        return None;
+    }
+    let (expected, _) = form.required().nth(usize::try_from(number).ok()?.checked_sub(1)?)?;
+    (form.section_of_title(&title)? == expected).then_some(end)
 }
 
 /// `一` → 1 … `十二` → 12.
@@ -259,6 +303,22 @@ mod tests {
             keys_and_headings(prose),
             pairs(&[("s1", "一、总体情况"), ("s2", "二、主动公开政府信息情况(数据填报)")])
         );
+    }
+
+    #[test]
+    fn a_heading_glued_to_the_text_after_it_ends_at_its_closing_word() {
+        let prose = "一、总体情况2021年，本局全面推进政务公开。\n五、存在的主要问题及改进情况一是及时性有待加强。";
+        assert_eq!(keys_and_headings(prose), pairs(&[("s1", "一、总体情况"), ("s5", "五、存在的主要问题及改进情况")]));
+        assert_eq!(find(prose).0[1].text, "一是及时性有待加强。");
+        let glued = |text: &str| glued_heading_len(text, form());
+        assert_eq!(glued("二、主动公开政府信息情况第二十条第（一）项"), Some(12));
+        assert_eq!(glued("四、政府信息公开行政复议、行政诉讼情况行政复议"), Some(19));
+        assert_eq!(glued("六、其他需要报告的事项无。"), Some(11));
+        // Table rows and a number that does not open that section are not headings.
+        assert_eq!(glued("四、结转下年度继续办理0000000四、政府信息公开行政复议、行政诉讼情况"), None);
+        assert_eq!(glued("一、本年新收政府信息公开申请数量1512000128"), None);
+        assert_eq!(glued("三、本年度办理结果（一）予以公开"), None);
+        assert_eq!(glued("二、总体情况"), None);
     }
 
     #[test]

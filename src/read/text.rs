@@ -10,12 +10,19 @@
 //!   the table; page footers (`— 4 —`) are dropped;
 //! * **one cell per line with no separator at all** (a page's text as a crawler extracts it): lone values with
 //!   the short label lines around them become a cell stream; a numbered label (`一、本年新收…`) directly before a
-//!   value is a row label, not a section heading.
+//!   value is a row label, not a section heading;
+//! * **a whole page on one line** (a crawler's page text: chrome, title, sections and tables with nothing between
+//!   the cells): [`flat`] cuts it back into headings, sentences, table labels and rows, which are then read like
+//!   the lines above.
 //!
 //! Everything else is prose, through [`crate::read::prose_block`].
 
+mod flat;
+
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use flat::PieceKind;
 use regex::Regex;
 
 use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
@@ -25,13 +32,15 @@ use crate::read::prose_block;
 /// Reads decoded, gloss-free text.
 pub fn read_text(text: &str, source: &str) -> Document {
     let mut builder = Builder::default();
-    let lines: Vec<(usize, Line<'_>)> = text
-        .lines()
-        .enumerate()
-        .map(|(index, raw)| {
-            (index + 1, classify_line(raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')))
-        })
-        .collect();
+    let mut lines: Vec<(usize, Line<'_>)> = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let trimmed = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        match flat::split(trimmed) {
+            // A whole page on one line: its pieces are read as the lines they were.
+            Some(pieces) => lines.extend(pieces.into_iter().map(|p| (index + 1, Line::from_piece(p.kind)))),
+            None => lines.push((index + 1, classify_line(trimmed))),
+        }
+    }
     for (at, (line_no, line)) in lines.iter().enumerate() {
         let line_no = *line_no;
         match line {
@@ -41,6 +50,8 @@ pub fn read_text(text: &str, source: &str) -> Document {
             Line::Markdown(cells) => builder.grid_row(cells.clone(), line_no, RowKind::Markdown),
             Line::SpacedRow(cells) => builder.grid_row(cells.clone(), line_no, RowKind::Spaced),
             Line::LoneValue(value) => builder.lone_value(value, line_no),
+            Line::Heading(text) => builder.heading(text, line_no),
+            Line::TableLabel(text) => builder.table_label(text, line_no),
             Line::Prose(text) => match text.strip_prefix('#') {
                 // A Markdown heading (`## 一、总体情况`), as OCR and converters write them.
                 Some(rest) => builder.heading(rest.trim_start_matches('#').trim(), line_no),
@@ -71,7 +82,24 @@ enum Line<'a> {
     SpacedRow(Vec<String>),
     /// A line holding one value and nothing else (`0`, `/`): a cell of a table printed one cell per line.
     LoneValue(&'a str),
-    Prose(&'a str),
+    Prose(Cow<'a, str>),
+    /// A section heading cut out of a flattened page.
+    Heading(String),
+    /// Table text without values cut out of a flattened page (a caption, a header, a group label).
+    TableLabel(String),
+}
+
+impl Line<'_> {
+    fn from_piece(kind: PieceKind) -> Self {
+        match kind {
+            PieceKind::Heading(text) => Line::Heading(text),
+            PieceKind::Prose(text) => Line::Prose(Cow::Owned(text)),
+            PieceKind::Label(text) => Line::TableLabel(text),
+            PieceKind::Row { label, values } => {
+                Line::SpacedRow((!label.is_empty()).then_some(label).into_iter().chain(values).collect())
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +143,7 @@ fn classify_line(line: &str) -> Line<'_> {
     if let Some(cells) = spaced_row(line) {
         return Line::SpacedRow(cells);
     }
-    Line::Prose(line)
+    Line::Prose(Cow::Borrowed(line))
 }
 
 /// `a | b |` → `["a", "b"]`; `|||` → three empty cells.
@@ -258,6 +286,15 @@ impl Builder {
         } else {
             self.pending_labels.push((text.to_string(), line));
         }
+    }
+
+    /// Table text without values from a flattened page: held like a short label line, whatever its length.
+    fn table_label(&mut self, text: &str, line: usize) {
+        self.flush_stream();
+        if self.grid_kind == Some(RowKind::Markdown) {
+            self.flush_grid();
+        }
+        self.pending_labels.push((text.to_string(), line));
     }
 
     fn prose(&mut self, text: &str, line: usize) {
