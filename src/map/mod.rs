@@ -11,8 +11,10 @@
 //!    Anything that cannot be placed is listed in `unplaced`, with a finding; nothing is guessed, nothing is
 //!    zero-filled.
 
+mod events;
+pub mod place;
+pub mod readings;
 pub mod records;
-pub mod split;
 pub mod value;
 
 use std::collections::HashMap;
@@ -22,12 +24,29 @@ use indexmap::IndexMap;
 use crate::doc::Document;
 use crate::normalize::compact;
 use crate::report::{
-    Amount, CellKey, CellSource, CellState, CellValue, Finding, Rule, Severity, TableResult, TableStatus, Unit,
-    Unplaced,
+    Amount, CellKey, CellSource, CellState, CellValue, Finding, Inference, Rule, Severity, TableResult, TableStatus,
+    Unit, Unplaced,
 };
 use crate::template::{Catalog, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
+use events::{Event, LooseLabel};
+use readings::{How, LocalRules, Reading, RowShape};
 use records::{Item, Record, SourceCell};
 use value::Token;
+
+/// A figure the document states for the sum of some cells of a table (`收到政府信息公开申请23件` for
+/// `t3.new_received.total`): evidence that may break a tie between placements the rules leave open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub table: String,
+    pub cells: Vec<CellKey>,
+    pub value: i64,
+}
+
+const AMBIGUOUS: &str = "按模板的行序和算术关系有不止一种放法 (more than one placement is consistent with the template's row order and rules)";
+const INCONSISTENT: &str = "没有一种放法符合模板的算术关系 (no placement is consistent with the template's rules)";
+const NO_READING: &str =
+    "数值与该行的列数及算术关系都不相符 (no reading of the values fits the row's columns and rules)";
+const TOO_MANY: &str = "可能的放法过多，无法在限定范围内判定 (too many possible placements to decide within bounds)";
 
 /// The tables of one document, mapped.
 #[derive(Debug, Clone)]
@@ -35,6 +54,9 @@ pub struct Mapped {
     pub tables: IndexMap<String, TableResult>,
     pub unplaced: Vec<Unplaced>,
     pub findings: Vec<Finding>,
+    /// Some values stayed unplaced because several placements were consistent with the rules: figures stated
+    /// elsewhere in the document ([`map_document_with`]) might decide them.
+    pub undecided: bool,
 }
 
 impl Mapped {
@@ -53,6 +75,12 @@ impl Mapped {
 /// Maps a document's tables onto the templates of `catalog`. `year` decides the version of tables that carry no
 /// cue.
 pub fn map_document(doc: &Document, year: Option<i32>, catalog: &Catalog) -> Mapped {
+    map_document_with(doc, year, catalog, &[])
+}
+
+/// [`map_document`], with figures the document states elsewhere (its prose) as tie-breakers for placements the
+/// template's rules leave open.
+pub fn map_document_with(doc: &Document, year: Option<i32>, catalog: &Catalog, evidence: &[Evidence]) -> Mapped {
     let items = records::items(doc);
     let segments = segment(&items, catalog);
     let mut outcomes: IndexMap<&str, (Outcome, bool)> = IndexMap::new();
@@ -61,7 +89,7 @@ pub fn map_document(doc: &Document, year: Option<i32>, catalog: &Catalog) -> Map
             continue;
         };
         let mut candidates: Vec<Outcome> =
-            catalog.all().iter().filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records))).collect();
+            catalog.all().iter().filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records, evidence))).collect();
         candidates.sort_by_key(|o| std::cmp::Reverse(o.score()));
         let decided = match candidates.as_slice() {
             [first, second, ..] => first.score() != second.score(),
@@ -72,12 +100,13 @@ pub fn map_document(doc: &Document, year: Option<i32>, catalog: &Catalog) -> Map
             outcomes.insert(key, (best, decided));
         }
     }
-    resolve_undecided(&mut outcomes, &segments, year, catalog);
+    resolve_undecided(&mut outcomes, &segments, year, catalog, evidence);
 
-    let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new() };
+    let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new(), undecided: false };
     for key in catalog.table_keys() {
         match outcomes.shift_remove(key.as_str()) {
             Some((outcome, _)) => {
+                mapped.undecided |= outcome.undecided;
                 mapped.unplaced.extend(outcome.unplaced);
                 mapped.findings.extend(outcome.findings);
                 mapped.tables.insert(key.to_string(), outcome.result);
@@ -96,6 +125,7 @@ fn resolve_undecided(
     segments: &IndexMap<&str, Vec<&Record>>,
     year: Option<i32>,
     catalog: &Catalog,
+    evidence: &[Evidence],
 ) {
     let mut votes: IndexMap<String, usize> = IndexMap::new();
     for (outcome, decided) in outcomes.values() {
@@ -118,7 +148,7 @@ fn resolve_undecided(
         let remapped =
             catalog.by_version(&verdict).and_then(|t| t.table(key).map(|spec| (t, spec))).zip(segments.get(key));
         if let Some(((t, spec), records)) = remapped {
-            *outcome = map_table(t, spec, records);
+            *outcome = map_table(t, spec, records, evidence);
         }
     }
 }
@@ -161,6 +191,8 @@ struct Outcome {
     result: TableResult,
     unplaced: Vec<Unplaced>,
     findings: Vec<Finding>,
+    /// Values were left unplaced with several placements consistent with the rules.
+    undecided: bool,
 }
 
 impl Outcome {
@@ -214,66 +246,88 @@ fn group_for<'s>(spec: &'s TableSpec, label: &str) -> Option<&'s str> {
         .map(|(k, _)| k.as_str())
 }
 
-/// Maps one table's records with one template version.
-fn map_table(template: &Template, spec: &TableSpec, records: &[&Record]) -> Outcome {
+/// The rows that need a group (`3.其他`) whose patterns the label matches, whatever the group: what the label may
+/// name when its group is not known.
+fn rows_without_group(spec: &TableSpec, label: &str) -> Vec<usize> {
+    let bare = without_parentheticals(label);
+    spec.rows
+        .iter()
+        .zip(&spec.matching().rows)
+        .enumerate()
+        .filter(|(_, (row, patterns))| row.needs_group && patterns.iter().any(|p| bare.contains(p.as_str())))
+        .map(|(index, _)| index)
+        .collect()
+}
+
+/// Maps one table's records with one template version; `stated` are the figures the document states for sums of
+/// this table's cells, used only to break ties between placements.
+fn map_table(template: &Template, spec: &TableSpec, records: &[&Record], stated: &[Evidence]) -> Outcome {
     let mut state = TableState::new(template, spec);
     state.units_in_header = units_in_header(spec, records);
-    let mut group: Option<String> = None;
-    let mut pending: Option<usize> = None;
-    let mut seen_cues: Vec<&str> = Vec::new();
-
-    for record in records {
-        for label in &record.labels {
-            for cue in &spec.matching().version_cues {
-                if label.compact.contains(cue.as_str()) && !seen_cues.contains(&cue.as_str()) {
-                    seen_cues.push(cue);
-                }
-            }
-        }
-        // Group labels set the context for the item rows after them, within and across records.
-        let mut row = None;
-        for label in &record.labels {
-            if let Some(g) = group_for(spec, &label.compact) {
-                group = Some(g.to_string());
-            }
-        }
-        for label in record.labels.iter().rev() {
-            // A group label (`（六）其他处理`) is context, never the item it introduces (`3.其他`).
-            let context = if group_for(spec, &label.compact).is_some() { None } else { group.as_deref() };
-            if let Some(r) = row_for(spec, &label.compact, context) {
-                row = Some(r);
-                break;
-            }
-        }
-        if let Some(r) = row {
-            let row_group = spec.rows[r].group.clone();
-            if row_group.is_none() {
-                group = None;
-            } else {
-                group = row_group;
-            }
-        }
-        let has_values =
-            record.values.iter().any(|v| v.token != Token::Blank) || (!record.from_stream && !record.values.is_empty());
-        match (row, has_values) {
-            (Some(r), true) => {
-                pending = None;
-                state.place(r, record);
-            }
-            (Some(r), false) => pending = Some(r),
-            (None, true) => {
-                if let Some(r) = pending.take() {
-                    state.place(r, record);
-                } else if let Some(r) = spec.rows.iter().position(|r| r.unlabelled) {
-                    state.place(r, record);
-                } else {
-                    state.unplace(record, "no row of the template matches this label");
-                }
-            }
-            (None, false) => {}
+    state.extra_column = prints_subtotal(records);
+    let read = events::read(spec, records);
+    let unlabelled_row = spec.rows.iter().position(|r| r.unlabelled);
+    let mut blocks_with_labels = vec![false; read.blocks.len()];
+    for event in &read.events {
+        if let Event::Label { block, .. } = event {
+            blocks_with_labels[*block] = true;
         }
     }
-    state.finish(seen_cues.len())
+    let mut pending: Vec<Pending> = Vec::new();
+    for event in &read.events {
+        match event {
+            Event::Named { row, record } => state.place_named(*row, record, &mut pending),
+            Event::Label { .. } => {}
+            Event::Loose { record, label, block } => match unlabelled_row {
+                // The template's row printed without a label (表四's data row) takes values no label places.
+                Some(row) if !blocks_with_labels[*block] => state.place_named(row, record, &mut pending),
+                _ => pending.push(Pending { record, row: None, label: label.clone(), block: Some(*block) }),
+            },
+        }
+    }
+    state.resolve_named(&mut pending);
+    let stated: Vec<place::Stated> = stated
+        .iter()
+        .filter(|e| e.table == spec.key && e.cells.iter().all(|k| spec.row(k.row()).is_some()))
+        .map(|e| place::Stated { cells: e.cells.clone(), value: e.value })
+        .collect();
+    state.place_by_search(pending, &read, &stated);
+    state.finish(read.cue_hits)
+}
+
+/// The table's header prints a subtotal column the form does not have (`法人或其他组织 小计`).
+fn prints_subtotal(records: &[&Record]) -> bool {
+    records.iter().filter(|r| r.values.iter().all(|v| v.token == Token::Blank)).flat_map(|r| &r.labels).any(|l| {
+        let text = without_parentheticals(&l.compact);
+        text.contains("小计") || text.contains("合计")
+    })
+}
+
+/// Values whose place is not decided yet.
+struct Pending<'r> {
+    record: &'r Record,
+    /// The row the record's label (or the label right before it) names, when it names one.
+    row: Option<usize>,
+    label: LooseLabel,
+    block: Option<usize>,
+}
+
+/// A placement listed in the table's `inferred` finding.
+struct Note {
+    rows: Vec<usize>,
+    how: How,
+    /// The row came from the template's order, not from a label.
+    by_order: bool,
+    by_prose: bool,
+    raw: String,
+    cells: Vec<CellKey>,
+}
+
+/// One way to place a pending unit: the rows it takes and the cells it puts there.
+struct Placement {
+    rows: Vec<usize>,
+    how: How,
+    cells: Vec<SourceCell>,
 }
 
 struct TableState<'a> {
@@ -284,10 +338,13 @@ struct TableState<'a> {
     unplaced: Vec<Unplaced>,
     findings: Vec<Finding>,
     saw_values: bool,
-    /// Rows whose digits ran together and need other rows' values to be split.
-    deferred: Vec<(usize, Record)>,
     /// Money columns whose header, as printed in this source, states the template unit (`采购总金额（单位：万元）`).
     units_in_header: Vec<String>,
+    /// The header prints a subtotal column the form does not have.
+    extra_column: bool,
+    notes: Vec<Note>,
+    /// Some values were left unplaced with several placements consistent with the rules.
+    undecided: bool,
 }
 
 impl<'a> TableState<'a> {
@@ -300,8 +357,10 @@ impl<'a> TableState<'a> {
             unplaced: Vec::new(),
             findings: Vec::new(),
             saw_values: false,
-            deferred: Vec::new(),
             units_in_header: Vec::new(),
+            extra_column: false,
+            notes: Vec::new(),
+            undecided: false,
         }
     }
 
@@ -309,7 +368,40 @@ impl<'a> TableState<'a> {
         &self.spec.title
     }
 
-    fn place(&mut self, row_index: usize, record: &Record) {
+    fn keys(&self, row_index: usize) -> Vec<CellKey> {
+        let row = &self.spec.rows[row_index];
+        row.columns.iter().map(|c| CellKey::new(&row.key, c)).collect()
+    }
+
+    /// Whole-number values of the cells placed so far.
+    fn known_ints(&self) -> HashMap<CellKey, i64> {
+        self.cells
+            .iter()
+            .filter_map(|(k, c)| match c.value {
+                Some(Amount::Int(v)) if c.state == CellState::Value => Some((k.clone(), v)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The readings of `record` as row `row_index`, with the equations the `known` cells let be evaluated.
+    fn readings(
+        &self,
+        row_index: usize,
+        record: &Record,
+        known: &HashMap<CellKey, i64>,
+    ) -> Result<Vec<Reading>, readings::TooMany> {
+        let row = &self.spec.rows[row_index];
+        let keys = self.keys(row_index);
+        let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
+        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column };
+        let rules = LocalRules::new(&keys, self.spec.equations(), known);
+        readings::readings(&record.values, record.from_stream, &shape, &rules)
+    }
+
+    /// Values whose label names `row_index`: placed as printed, or by the one reading the row's own arithmetic
+    /// allows; otherwise left for the search.
+    fn place_named<'r>(&mut self, row_index: usize, record: &'r Record, pending: &mut Vec<Pending<'r>>) {
         self.saw_values = true;
         let row = &self.spec.rows[row_index];
         if self.filled_rows[row_index] {
@@ -320,115 +412,259 @@ impl<'a> TableState<'a> {
             self.unplace(record, &msg);
             return;
         }
-        let n = row.columns.len();
-        let mut values: Vec<&SourceCell> = record.values.iter().collect();
-        while values.len() > n && values.last().is_some_and(|v| v.token == Token::Blank) {
-            values.pop();
-        }
-        // In a cell stream, blank positions before the first number are span filler of the header above.
-        if record.from_stream {
-            let leading = values.iter().take_while(|v| v.token == Token::Blank).count();
-            let drop = leading.min(values.len().saturating_sub(n));
-            values.drain(..drop);
-        }
-        if values.len() == n {
-            self.filled_rows[row_index] = true;
-            for (col_key, cell) in row.columns.iter().zip(values) {
-                self.put(row, col_key, cell);
+        match self.readings(row_index, record, &HashMap::new()) {
+            Ok(mut found) if found.len() == 1 => {
+                let reading = found.remove(0);
+                let placement = Placement { rows: vec![row_index], how: reading.how, cells: reading.cells };
+                self.apply(placement, record, false, false);
             }
-            return;
-        }
-        let numbers: Vec<&&SourceCell> = values.iter().filter(|v| v.token != Token::Blank).collect();
-        if let [only] = numbers.as_slice() {
-            if self.is_digit_run(row, only) {
-                // Split now if the row's own arithmetic allows one reading; otherwise wait until the other rows
-                // are known, since rules across rows (R1, R2) may pin it down.
-                if !self.try_split(row_index, only, &HashMap::new()) {
-                    self.deferred.push((row_index, record.clone()));
-                }
-                return;
+            Ok(found) if found.is_empty() && !self.could_read(row_index, record) => {
+                let n = record.values.len();
+                self.unplace(record, &width_message(row, n));
             }
+            Err(_) => self.unplace(record, TOO_MANY),
+            Ok(_) => pending.push(Pending { record, row: Some(row_index), label: LooseLabel::None, block: None }),
         }
-        self.unplace(record, &width_message(row, values.len()));
     }
 
-    /// A lone run of digits in a row of counts.
-    fn is_digit_run(&self, row: &RowSpec, cell: &SourceCell) -> bool {
-        matches!(cell.token, Token::Number { amount: Amount::Int(_), unit: None })
-            && row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count))
-    }
-
-    /// Splits a digit run over the row if the rules, with the `known` cells of other rows, allow one reading.
-    fn try_split(&mut self, row_index: usize, cell: &SourceCell, known: &HashMap<CellKey, i64>) -> bool {
+    /// Some reading of the record's shape exists for the row, whatever the rules say (so that a row the rules
+    /// reject is reported as such, not as the wrong width).
+    fn could_read(&self, row_index: usize, record: &Record) -> bool {
+        let keys = self.keys(row_index);
         let row = &self.spec.rows[row_index];
-        let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let keys: Vec<CellKey> = row.columns.iter().map(|c| CellKey::new(&row.key, c)).collect();
-        let Some(parts) = split::unique_split(&digits, &keys, self.spec.equations(), known) else {
-            return false;
-        };
-        self.filled_rows[row_index] = true;
-        for (key, v) in keys.iter().zip(&parts) {
-            let value = CellValue {
-                value: Some(Amount::Int(*v)),
-                raw: cell.raw.clone(),
-                state: CellState::Value,
-                unit: Unit::NotMoney,
-                source: CellSource::Table,
-                origin: Some(cell.origin.clone()),
-            };
-            self.cells.insert(key.clone(), value);
-        }
-        let mut f = Finding::new(
-            Severity::Info,
-            Rule::SplitRun,
-            format!(
-                "「{}」行的数字连在一起（{}），按模板算术关系唯一拆分为 {} (digits ran together; the template arithmetic allows exactly one split)",
-                row.label,
-                cell.raw,
-                parts.iter().map(i64::to_string).collect::<Vec<_>>().join(" ")
-            ),
-        )
-        .in_table(&self.spec.key);
-        f.cells = keys;
-        self.findings.push(f);
-        true
+        let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
+        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column };
+        readings::readings(&record.values, record.from_stream, &shape, &LocalRules::none())
+            .map_or(true, |r| !r.is_empty())
     }
 
-    /// Retries the deferred digit runs with the values of the other rows, until no more can be split; the rest
-    /// are unplaced.
-    fn resolve_deferred(&mut self) {
+    /// Named rows whose reading other rows' values decide, until no more are decided.
+    fn resolve_named(&mut self, pending: &mut Vec<Pending>) {
         loop {
-            let known: HashMap<CellKey, i64> = self
-                .cells
-                .iter()
-                .filter_map(|(k, c)| match c.value {
-                    Some(Amount::Int(v)) => Some((k.clone(), v)),
-                    _ => None,
-                })
-                .collect();
-            let before = self.deferred.len();
-            let deferred = std::mem::take(&mut self.deferred);
-            for (row_index, record) in deferred {
-                let split = match record.values.iter().find(|v| v.token != Token::Blank) {
-                    Some(cell) => self.try_split(row_index, cell, &known),
-                    None => false,
+            let known = self.known_ints();
+            let mut progress = false;
+            let mut i = 0;
+            while i < pending.len() {
+                let Some(row) = pending[i].row else {
+                    i += 1;
+                    continue;
                 };
-                if !split {
-                    self.deferred.push((row_index, record));
+                let record = pending[i].record;
+                match self.readings(row, record, &known) {
+                    Ok(mut found) if found.len() == 1 && !self.filled_rows[row] => {
+                        pending.remove(i);
+                        let reading = found.remove(0);
+                        self.apply(
+                            Placement { rows: vec![row], how: reading.how, cells: reading.cells },
+                            record,
+                            false,
+                            false,
+                        );
+                        progress = true;
+                    }
+                    _ => i += 1,
                 }
             }
-            if self.deferred.len() == before {
+            if !progress {
                 break;
             }
         }
-        for (row_index, record) in std::mem::take(&mut self.deferred) {
+    }
+
+    /// Decides the pending values together: every placement consistent with the template's rules and the printed
+    /// order is searched, and a unit is placed only where they all agree.
+    fn place_by_search(&mut self, pending: Vec<Pending>, read: &events::Events, stated: &[place::Stated]) {
+        let known_values: HashMap<CellKey, place::Val> = self
+            .cells
+            .iter()
+            .map(|(k, c)| {
+                let v = match (c.state, c.value) {
+                    (CellState::Value, Some(Amount::Int(v))) => place::Val::Int(v),
+                    _ => place::Val::Other,
+                };
+                (k.clone(), v)
+            })
+            .collect();
+        let known = self.known_ints();
+        let mut units: Vec<place::Unit> = Vec::new();
+        let mut placements: Vec<Vec<Placement>> = Vec::new();
+        let mut kept: Vec<&Pending> = Vec::new();
+        for p in &pending {
+            match self.placements(p, read, &known) {
+                Ok(options) if options.is_empty() => {
+                    let reason = match p.row {
+                        Some(_) => NO_READING,
+                        None => "no row of the template matches this label",
+                    };
+                    self.unplace(p.record, reason);
+                }
+                Ok(options) => {
+                    let choices = options
+                        .iter()
+                        .map(|o| place::Choice { rows: o.rows.clone(), cells: self.choice_cells(o) })
+                        .collect();
+                    units.push(place::Unit { block: p.block, choices });
+                    placements.push(options);
+                    kept.push(p);
+                }
+                Err(_) => self.unplace(p.record, TOO_MANY),
+            }
+        }
+        if units.is_empty() {
+            return;
+        }
+        let spec = self.spec;
+        let non_negative =
+            |k: &CellKey| spec.column(k.col()).is_some_and(|c| matches!(c.kind, ValueKind::Count | ValueKind::Money));
+        let problem = place::Problem {
+            units,
+            known: known_values,
+            equations: self.spec.equations(),
+            stated: stated.to_vec(),
+            non_negative: &non_negative,
+        };
+        let verdicts = place::solve(&problem);
+        for ((p, mut options), verdict) in kept.into_iter().zip(placements).zip(verdicts) {
+            match verdict {
+                place::Verdict::Decided { choice, by_prose } if choice < options.len() => {
+                    let placement = options.swap_remove(choice);
+                    self.apply(placement, p.record, p.row.is_none(), by_prose);
+                }
+                place::Verdict::Decided { .. } | place::Verdict::Ambiguous => {
+                    self.undecided = true;
+                    self.unplace(p.record, AMBIGUOUS);
+                }
+                place::Verdict::Inconsistent => self.unplace(p.record, INCONSISTENT),
+                place::Verdict::TooLarge => self.unplace(p.record, TOO_MANY),
+            }
+        }
+    }
+
+    /// The cells of a placement as the search sees them.
+    fn choice_cells(&self, placement: &Placement) -> Vec<(CellKey, place::Val)> {
+        let keys: Vec<CellKey> = placement.rows.iter().flat_map(|&r| self.keys(r)).collect();
+        keys.into_iter()
+            .zip(&placement.cells)
+            .map(|(k, c)| {
+                let v = match (c.absent, readings::int_value(c)) {
+                    (false, Some(v)) => place::Val::Int(v),
+                    _ => place::Val::Other,
+                };
+                (k, v)
+            })
+            .collect()
+    }
+
+    /// Every way a pending unit may be placed: its named row, or the rows its block leaves open, with every
+    /// reading of its values there; and, for values of several rows printed as one group, every run of open rows
+    /// whose widths add up to the values printed.
+    fn placements(
+        &self,
+        pending: &Pending,
+        read: &events::Events,
+        known: &HashMap<CellKey, i64>,
+    ) -> Result<Vec<Placement>, readings::TooMany> {
+        let rows: Vec<usize> = match (pending.row, pending.block) {
+            (Some(row), _) => vec![row],
+            (None, Some(block)) => self.open_rows(pending, block, read),
+            (None, None) => Vec::new(),
+        };
+        let mut out: Vec<Placement> = Vec::new();
+        for &row in rows.iter().filter(|&&r| !self.filled_rows[r]) {
+            for reading in self.readings(row, pending.record, known)? {
+                out.push(Placement { rows: vec![row], how: reading.how, cells: reading.cells });
+            }
+            if out.len() > readings::MAX_READINGS {
+                return Err(readings::TooMany);
+            }
+        }
+        if pending.row.is_none() {
+            let open: Vec<usize> = rows.iter().copied().filter(|&r| !self.filled_rows[r]).collect();
+            for start in 0..open.len() {
+                let mut width = 0;
+                for end in start..open.len() {
+                    width += self.spec.rows[open[end]].columns.len();
+                    let printed = readings::printed_cells(&pending.record.values, pending.record.from_stream, width);
+                    if end > start && printed.len() == width {
+                        out.push(Placement { rows: open[start..=end].to_vec(), how: How::Printed, cells: printed });
+                    }
+                    if width > pending.record.values.len() {
+                        break;
+                    }
+                }
+            }
+        }
+        // Placements that put the same values in the same rows are one.
+        let mut distinct: Vec<Placement> = Vec::with_capacity(out.len());
+        for p in out {
+            let same = |q: &Placement| {
+                q.rows == p.rows && q.cells.iter().map(|c| &c.token).eq(p.cells.iter().map(|c| &c.token))
+            };
+            if !distinct.iter().any(same) {
+                distinct.push(p);
+            }
+        }
+        Ok(distinct)
+    }
+
+    /// The rows a loose unit of `block` may take: rows its labels name (when ambiguous), else the rows the block's
+    /// labels name, and for values with no label at all also the rows no label names anywhere — all between the
+    /// block's named rows.
+    fn open_rows(&self, pending: &Pending, block: usize, read: &events::Events) -> Vec<usize> {
+        let bounds = read.blocks.get(block).copied().unwrap_or_default();
+        let mut rows: Vec<usize> = match &pending.label {
+            LooseLabel::Ambiguous(rows) => rows.clone(),
+            label => {
+                let mut rows: Vec<usize> = read
+                    .events
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Label { row, block: b } if *b == block => Some(*row),
+                        _ => None,
+                    })
+                    .collect();
+                if *label == LooseLabel::None {
+                    rows.extend((0..self.spec.rows.len()).filter(|&r| !read.labelled_rows[r]));
+                }
+                rows
+            }
+        };
+        rows.retain(|&r| bounds.admit(r));
+        rows.sort_unstable();
+        rows.dedup();
+        rows
+    }
+
+    /// Puts a placement's cells on the template. `by_order`: the rows came from the template's order, not from a
+    /// label; the origins say so.
+    fn apply(&mut self, placement: Placement, record: &Record, by_order: bool, by_prose: bool) {
+        self.saw_values = true;
+        let mut keys = Vec::new();
+        let mut cells = placement.cells.into_iter();
+        for &row_index in &placement.rows {
+            self.filled_rows[row_index] = true;
             let row = &self.spec.rows[row_index];
-            let msg = format!(
-                "「{}」行的数字连在一起（{}），按模板算术关系无法唯一拆分 (digits ran together and the template arithmetic allows more than one split, or none)",
-                row.label,
-                record.values.iter().map(|v| v.raw.as_str()).collect::<Vec<_>>().join(" ")
-            );
-            self.unplace(&record, &msg);
+            for col in &row.columns {
+                let Some(mut cell) = cells.next() else {
+                    break;
+                };
+                if by_order {
+                    cell.origin = cell.origin.inferred(Inference::TemplateOrderAndTotals);
+                }
+                keys.push(CellKey::new(&row.key, col));
+                self.put(row, col, &cell);
+            }
+        }
+        if placement.how != How::Printed || by_order {
+            let raw = record.values.iter().map(|v| v.raw.as_str()).filter(|r| !r.is_empty()).collect::<Vec<_>>();
+            self.notes.push(Note {
+                rows: placement.rows,
+                how: placement.how,
+                by_order,
+                by_prose,
+                raw: raw.join(" "),
+                cells: keys,
+            });
         }
     }
 
@@ -491,8 +727,44 @@ impl<'a> TableState<'a> {
         }
     }
 
+    /// One finding listing every cell placed by the template's order and arithmetic, and how.
+    fn inferred_finding(&self) -> Option<Finding> {
+        if self.notes.is_empty() {
+            return None;
+        }
+        let lines: Vec<String> = self
+            .notes
+            .iter()
+            .map(|n| {
+                let labels: Vec<&str> = n.rows.iter().map(|&r| self.spec.rows[r].label.as_str()).collect();
+                let mut how = n.how.describe().to_string();
+                if n.by_order {
+                    how = format!("按模板行序放入 (placed by template order); {how}");
+                }
+                if n.by_prose {
+                    how.push_str("; 以正文所述数字为据 (with a figure the text states)");
+                }
+                format!("「{}」← “{}”: {how}", labels.join("」「"), n.raw)
+            })
+            .collect();
+        let mut f = Finding::new(
+            Severity::Info,
+            Rule::Inferred,
+            format!(
+                "{}：以下数值不是由其标签直接放入，而是按模板的行序与算术关系唯一确定 (values placed by the template's row order and arithmetic, the only placement consistent with every rule): {}",
+                self.table_name(),
+                lines.join("; ")
+            ),
+        )
+        .in_table(&self.spec.key);
+        f.cells = self.notes.iter().flat_map(|n| n.cells.iter().cloned()).collect();
+        Some(f)
+    }
+
     fn finish(mut self, cue_hits: usize) -> Outcome {
-        self.resolve_deferred();
+        if let Some(finding) = self.inferred_finding() {
+            self.findings.push(finding);
+        }
         let mut ordered = IndexMap::new();
         let mut cells = self.cells;
         for key in self.spec.cell_keys() {
@@ -514,6 +786,7 @@ impl<'a> TableState<'a> {
             result: TableResult { status, template, cells: ordered },
             unplaced: self.unplaced,
             findings: self.findings,
+            undecided: self.undecided,
         }
     }
 }
@@ -638,7 +911,9 @@ mod tests {
         assert!(m.tables["t2"].cells.is_empty());
         assert_eq!(m.unplaced.len(), 1);
         assert_eq!(m.unplaced[0].raw, "3960181");
-        assert!(m.findings.iter().any(|f| f.rule == "split_run"));
+        let inferred: Vec<&Finding> = m.findings.iter().filter(|f| f.rule == "inferred").collect();
+        assert_eq!(inferred.len(), 1);
+        assert_eq!(inferred[0].cells.len(), 7);
     }
 
     #[test]

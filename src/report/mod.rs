@@ -239,7 +239,7 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
-    /// The check: `R1` … `R4`, `D1` … `D3`, `P1`, `unplaced`, `unreadable`, `split_run`, `section_missing`, or
+    /// The check: `R1` … `R4`, `D1` … `D3`, `P1`, `unplaced`, `unreadable`, `inferred`, `section_missing`, or
     /// the rules of an absent table.
     pub rule: Rule,
     /// How the rule came out where that is more than pass/fail.

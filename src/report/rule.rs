@@ -21,8 +21,13 @@ pub enum Rule {
     Unplaced,
     /// A printed cell whose text is not a value (`unreadable`).
     Unreadable,
-    /// Digits that ran together, split because the rules allow one reading (`split_run`).
+    /// Digits that ran together, split because the rules allow one reading (`split_run`; earlier versions
+    /// reported each split run on its own, now listed in [`Rule::Inferred`]).
     SplitRun,
+    /// The cells placed by the template's row order and arithmetic rather than by their labels alone — values
+    /// away from their labels, digits that ran together, blanks dropped — listed in one finding per table
+    /// (`inferred`).
+    Inferred,
     /// A section the form requires is not in the report (`section_missing`).
     SectionMissing,
     /// The rules of a table the report lacks, none of which could be applied (`R1,R2,R3,D1`).
@@ -66,6 +71,7 @@ impl Rule {
             "unplaced" => Rule::Unplaced,
             "unreadable" => Rule::Unreadable,
             "split_run" => Rule::SplitRun,
+            "inferred" => Rule::Inferred,
             "section_missing" => Rule::SectionMissing,
             _ => Rule::Template(text.to_string()),
         }
@@ -80,6 +86,7 @@ impl Rule {
             Rule::Unplaced => "unplaced",
             Rule::Unreadable => "unreadable",
             Rule::SplitRun => "split_run",
+            Rule::Inferred => "inferred",
             Rule::SectionMissing => "section_missing",
             Rule::AbsentTable(_) => return None,
         })
@@ -188,6 +195,7 @@ mod tests {
             (Rule::Unplaced, "unplaced"),
             (Rule::Unreadable, "unreadable"),
             (Rule::SplitRun, "split_run"),
+            (Rule::Inferred, "inferred"),
             (Rule::SectionMissing, "section_missing"),
             (absent, "R1,R2,D1"),
         ] {

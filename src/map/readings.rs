@@ -1,0 +1,527 @@
+//! Readings: the ways the printed values of one source row can stand for the cells of one template row.
+//!
+//! A row printed with one value per column has one reading, the printed one. Copies that lost the row's shape have
+//! a set of possible readings, one kind per loss:
+//! * **digits that ran together** (`1512000128` for seven cells): every way to cut the run into as many numbers,
+//!   none with a leading zero unless it is `0`;
+//! * **a number split by PDF spacing** (`1 2 0 0 0 0 0 1 2` for `12 0 0 0 0 0 12`): every way to join neighbouring
+//!   groups of digits back into as many numbers;
+//! * **blanks dropped** (5 numbers printed for 7 columns): every choice of the columns the printed numbers stood
+//!   in, in printed order, the other cells blank;
+//! * **an extra subtotal column** the form does not have (8 numbers for 7 columns, under a header that prints
+//!   `小计`): every column that could be the extra one.
+//!
+//! Candidates are kept only when the template's equations that can be evaluated within the row, with the cells
+//! already known, hold; a blank makes an equation unverifiable, never false. Which candidate is *the* reading, if
+//! any, is decided by [`super::place`] over the whole table. Enumeration stops at [`MAX_READINGS`]: a row with
+//! more possible readings than that stays unplaced.
+
+use std::collections::HashMap;
+
+use crate::map::records::SourceCell;
+use crate::map::value::Token;
+use crate::report::{Amount, CellKey};
+use crate::rules::Equation;
+
+/// How a row's printed values were read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// One printed value per column.
+    Printed,
+    /// A run of digits cut into numbers.
+    SplitDigits,
+    /// Groups of digits separated by spaces joined into numbers.
+    JoinedDigits,
+    /// The printed numbers in some of the columns, the others blank.
+    DroppedBlanks,
+    /// One printed number left out as a column the form does not have.
+    ExtraColumn,
+}
+
+impl How {
+    /// What was inferred, for messages: Chinese, then an English gloss.
+    pub fn describe(self) -> &'static str {
+        match self {
+            How::Printed => "按列读取 (one value per column)",
+            How::SplitDigits => "数字连在一起，按算术关系拆分 (digits that ran together, split)",
+            How::JoinedDigits => "数字被空格拆开，按算术关系合并 (digits split by spacing, joined)",
+            How::DroppedBlanks => "空白单元格缺失，按算术关系确定列 (blank cells dropped; columns decided)",
+            How::ExtraColumn => "多出的小计列按算术关系剔除 (an extra subtotal column left out)",
+        }
+    }
+}
+
+/// One reading: a source cell for every column of the row, in column order.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub how: How,
+    pub cells: Vec<SourceCell>,
+    /// The printed value left out as an extra column.
+    pub dropped: Option<SourceCell>,
+}
+
+/// More readings than [`MAX_READINGS`]: the row cannot be decided within bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany;
+
+/// Most readings of one row that are considered.
+pub const MAX_READINGS: usize = 4096;
+
+/// Longest number, in digits, a reading may contain.
+const MAX_DIGITS: usize = 15;
+
+/// What the readings of a row need to know about it.
+pub struct RowShape<'a> {
+    /// The row's cell keys, in column order.
+    pub keys: &'a [CellKey],
+    /// Every column holds whole-number counts: only then can digits be cut or joined.
+    pub counts: bool,
+    /// The table's header prints a subtotal (`小计`) the form does not have.
+    pub extra_column: bool,
+}
+
+/// The template's equations restricted to one row: the row's cells by index, the known cells of other rows folded
+/// into a constant. Equations touching a cell that is neither in the row nor known are left out.
+pub struct LocalRules {
+    equations: Vec<Local>,
+}
+
+struct Local {
+    lhs: Vec<usize>,
+    rhs: Vec<usize>,
+    constant: i64,
+    /// The last row index the equation waits for.
+    last: usize,
+}
+
+impl LocalRules {
+    pub fn new(keys: &[CellKey], equations: &[Equation], known: &HashMap<CellKey, i64>) -> LocalRules {
+        let equations = equations
+            .iter()
+            .filter_map(|eq| {
+                let mut constant = 0i64;
+                let mut side = |terms: &[CellKey], sign: i64| -> Option<Vec<usize>> {
+                    let mut ix = Vec::new();
+                    for k in terms {
+                        match keys.iter().position(|x| x == k) {
+                            Some(i) => ix.push(i),
+                            None => constant = constant.checked_add(sign.checked_mul(*known.get(k)?)?)?,
+                        }
+                    }
+                    Some(ix)
+                };
+                let lhs = side(&eq.lhs, 1)?;
+                let rhs = side(&eq.rhs, -1)?;
+                let last = lhs.iter().chain(rhs.iter()).copied().max()?;
+                Some(Local { lhs, rhs, constant, last })
+            })
+            .collect();
+        LocalRules { equations }
+    }
+
+    /// No equation at all (for tests and rows without rules).
+    pub fn none() -> LocalRules {
+        LocalRules { equations: Vec::new() }
+    }
+
+    /// Every equation that can be evaluated holds; `None` values (blank, not a whole number) make theirs
+    /// unverifiable.
+    pub fn hold(&self, values: &[Option<i64>]) -> bool {
+        self.equations.iter().all(|eq| eq.holds(values))
+    }
+
+    /// The equations whose last cell is `just` hold (for pruning while cells are placed left to right).
+    fn hold_at(&self, values: &[Option<i64>], just: usize) -> bool {
+        self.equations.iter().filter(|eq| eq.last == just).all(|eq| eq.holds(values))
+    }
+}
+
+impl Local {
+    fn holds(&self, values: &[Option<i64>]) -> bool {
+        let sum = |ix: &[usize]| -> Option<i64> {
+            ix.iter().try_fold(0i64, |acc, &i| acc.checked_add(values.get(i).copied().flatten()?))
+        };
+        match (sum(&self.lhs), sum(&self.rhs)) {
+            (Some(l), Some(r)) => l.checked_add(self.constant) == Some(r),
+            // A blank (or an overflow) leaves the equation unverifiable.
+            _ => true,
+        }
+    }
+}
+
+/// Every reading of `values` (the value cells of one source record) as the row `shape`, consistent with `rules`.
+/// The printed reading, when the row prints one value per column, is returned alone and unfiltered: what the
+/// source prints is read as printed, and its arithmetic is the checks' business.
+pub fn readings(
+    values: &[SourceCell],
+    from_stream: bool,
+    shape: &RowShape,
+    rules: &LocalRules,
+) -> Result<Vec<Reading>, TooMany> {
+    let n = shape.keys.len();
+    let printed = printed_cells(values, from_stream, n);
+    if printed.len() == n {
+        return Ok(vec![Reading { how: How::Printed, cells: printed, dropped: None }]);
+    }
+    let numbers: Vec<&SourceCell> = values.iter().filter(|v| v.token != Token::Blank).collect();
+    let digit_groups = numbers.iter().all(|v| whole_digits(v).is_some());
+    let mut out = Vec::new();
+    match numbers.as_slice() {
+        [] => {}
+        [run] if shape.counts && digit_groups && run.raw.trim().len() >= n => {
+            split_digits(run, n, rules, &mut out)?;
+        }
+        _ if numbers.len() > n && shape.counts && digit_groups => join_digits(&numbers, n, rules, &mut out)?,
+        _ if numbers.len() < n && numbers.len() == printed.len() && numbers.iter().all(|v| v.token.is_value_like()) => {
+            drop_blanks(&numbers, n, rules, &mut out)?
+        }
+        _ => {}
+    }
+    if shape.extra_column && printed.len() == n + 1 && printed.iter().all(|c| c.token != Token::Blank) {
+        extra_column(&printed, rules, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The printed values with the blanks that cannot be cells dropped: trailing blanks beyond the row's width, and
+/// in a cell stream the leading blanks that are span filler of the header above.
+pub fn printed_cells(values: &[SourceCell], from_stream: bool, n: usize) -> Vec<SourceCell> {
+    let mut out: Vec<SourceCell> = values.to_vec();
+    while out.len() > n && out.last().is_some_and(|v| v.token == Token::Blank) {
+        out.pop();
+    }
+    if from_stream {
+        let leading = out.iter().take_while(|v| v.token == Token::Blank).count();
+        let drop = leading.min(out.len().saturating_sub(n));
+        out.drain(..drop);
+    }
+    out
+}
+
+/// The digits of a cell that prints a whole number and nothing else (no sign, unit or decimals).
+fn whole_digits(cell: &SourceCell) -> Option<String> {
+    let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let plain = matches!(cell.token, Token::Number { amount: Amount::Int(_), unit: None });
+    (plain && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
+}
+
+/// A number read from digits: no leading zero unless it is `0`, at most [`MAX_DIGITS`] digits.
+fn number(digits: &str) -> Option<i64> {
+    if digits.is_empty() || digits.len() > MAX_DIGITS || (digits.len() > 1 && digits.starts_with('0')) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn value_cell(raw: &str, value: i64, like: &SourceCell) -> SourceCell {
+    SourceCell {
+        raw: raw.to_string(),
+        token: Token::Number { amount: Amount::Int(value), unit: None },
+        origin: like.origin.clone(),
+        absent: false,
+    }
+}
+
+fn push(out: &mut Vec<Reading>, reading: Reading) -> Result<(), TooMany> {
+    if out.len() >= MAX_READINGS {
+        return Err(TooMany);
+    }
+    out.push(reading);
+    Ok(())
+}
+
+/// Cuts one run of digits into `n` numbers, pruning with the equations as cells are placed left to right. Every
+/// cell keeps the whole run as its printed text.
+fn split_digits(run: &SourceCell, n: usize, rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
+    let Some(digits) = whole_digits(run) else {
+        return Ok(());
+    };
+    if digits.len() < n || digits.len() > n * MAX_DIGITS {
+        return Ok(());
+    }
+    let mut search = Split { digits: digits.as_bytes(), n, rules, found: Vec::new(), steps: 0 };
+    search.walk(0, &mut Vec::with_capacity(n))?;
+    for parts in search.found {
+        let cells = parts.iter().map(|v| value_cell(&run.raw, *v, run)).collect();
+        push(out, Reading { how: How::SplitDigits, cells, dropped: None })?;
+    }
+    Ok(())
+}
+
+/// Most steps of one digit-run search: a hostile run cannot take longer than this.
+const MAX_STEPS: usize = 1 << 20;
+
+struct Split<'a> {
+    digits: &'a [u8],
+    n: usize,
+    rules: &'a LocalRules,
+    found: Vec<Vec<i64>>,
+    steps: usize,
+}
+
+impl Split<'_> {
+    fn walk(&mut self, at: usize, parts: &mut Vec<Option<i64>>) -> Result<(), TooMany> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS || self.found.len() > MAX_READINGS {
+            return Err(TooMany);
+        }
+        let placed = parts.len();
+        if placed == self.n {
+            if at == self.digits.len() {
+                self.found.push(parts.iter().map(|p| p.unwrap_or_default()).collect());
+            }
+            return Ok(());
+        }
+        let remaining_parts = self.n - placed;
+        let remaining_digits = self.digits.len() - at;
+        if remaining_digits < remaining_parts || remaining_digits > remaining_parts * MAX_DIGITS {
+            return Ok(());
+        }
+        let longest = (remaining_digits - (remaining_parts - 1)).min(MAX_DIGITS);
+        for len in 1..=longest {
+            let Some(value) = std::str::from_utf8(&self.digits[at..at + len]).ok().and_then(number) else {
+                break;
+            };
+            parts.push(Some(value));
+            if self.rules.hold_at(parts_padded(parts, self.n).as_slice(), placed) {
+                self.walk(at + len, parts)?;
+            }
+            parts.pop();
+        }
+        Ok(())
+    }
+}
+
+/// `parts` padded with unknowns to the row's width, for evaluating the equations completed so far.
+fn parts_padded(parts: &[Option<i64>], n: usize) -> Vec<Option<i64>> {
+    let mut out = parts.to_vec();
+    out.resize(n, None);
+    out
+}
+
+/// Joins neighbouring digit groups (`1 2` → 12) until there are `n` numbers: every composition of the groups.
+fn join_digits(groups: &[&SourceCell], n: usize, rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
+    let digits: Vec<String> = groups.iter().filter_map(|g| whole_digits(g)).collect();
+    if digits.len() != groups.len() || n == 0 {
+        return Ok(());
+    }
+    let mut join = Join { groups, digits: &digits, n, rules, steps: 0 };
+    join.compose(0, &mut Vec::with_capacity(n), out)
+}
+
+struct Join<'a> {
+    groups: &'a [&'a SourceCell],
+    digits: &'a [String],
+    n: usize,
+    rules: &'a LocalRules,
+    steps: usize,
+}
+
+impl Join<'_> {
+    /// Chooses where each of the `n` numbers starts and ends (`cuts`), recursively.
+    fn compose(&mut self, at: usize, cuts: &mut Vec<(usize, usize)>, out: &mut Vec<Reading>) -> Result<(), TooMany> {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return Err(TooMany);
+        }
+        let (groups, digits, n, rules) = (self.groups, self.digits, self.n, self.rules);
+        let left = n - cuts.len();
+        if left == 0 {
+            if at != groups.len() {
+                return Ok(());
+            }
+            let mut cells = Vec::with_capacity(n);
+            let mut values = Vec::with_capacity(n);
+            for &(from, to) in cuts.iter() {
+                let joined: String = digits[from..to].concat();
+                let Some(value) = number(&joined) else {
+                    return Ok(());
+                };
+                let raw = groups[from..to].iter().map(|g| g.raw.trim()).collect::<Vec<_>>().join(" ");
+                values.push(Some(value));
+                cells.push(value_cell(&raw, value, groups[from]));
+            }
+            if rules.hold(&values) {
+                push(out, Reading { how: How::JoinedDigits, cells, dropped: None })?;
+            }
+            return Ok(());
+        }
+        let most = (groups.len() - at).saturating_sub(left - 1);
+        for len in 1..=most {
+            cuts.push((at, at + len));
+            self.compose(at + len, cuts, out)?;
+            cuts.pop();
+        }
+        Ok(())
+    }
+}
+
+/// Puts the `numbers` in `n` columns, in printed order, every other cell blank.
+fn drop_blanks(numbers: &[&SourceCell], n: usize, rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
+    let m = numbers.len();
+    let mut columns: Vec<usize> = (0..m).collect();
+    loop {
+        let mut cells: Vec<SourceCell> = (0..n)
+            .map(|_| SourceCell {
+                raw: String::new(),
+                token: Token::Blank,
+                origin: numbers[0].origin.clone(),
+                absent: false,
+            })
+            .collect();
+        let mut values = vec![None; n];
+        for (number, &col) in numbers.iter().zip(&columns) {
+            cells[col] = (*number).clone();
+            values[col] = int_value(number);
+        }
+        if rules.hold(&values) {
+            push(out, Reading { how: How::DroppedBlanks, cells, dropped: None })?;
+        }
+        // Next combination of m columns out of n, in lexicographic order.
+        let Some(i) = (0..m).rev().find(|&i| columns[i] < n - m + i) else {
+            return Ok(());
+        };
+        columns[i] += 1;
+        for j in i + 1..m {
+            columns[j] = columns[j - 1] + 1;
+        }
+    }
+}
+
+/// Leaves out each printed value in turn as the column the form does not have.
+fn extra_column(printed: &[SourceCell], rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
+    for skip in 0..printed.len() {
+        let cells: Vec<SourceCell> =
+            printed.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c.clone()).collect();
+        let values: Vec<Option<i64>> = cells.iter().map(int_value).collect();
+        if rules.hold(&values) {
+            push(out, Reading { how: How::ExtraColumn, cells, dropped: printed.get(skip).cloned() })?;
+        }
+    }
+    Ok(())
+}
+
+/// A cell's whole-number value, if it has one.
+pub fn int_value(cell: &SourceCell) -> Option<i64> {
+    match cell.token {
+        Token::Number { amount: Amount::Int(v), .. } => Some(v),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::value::classify;
+    use crate::report::Origin;
+
+    fn cells(raws: &[&str]) -> Vec<SourceCell> {
+        raws.iter()
+            .map(|r| SourceCell { raw: r.to_string(), token: classify(r), origin: Origin::line(1), absent: false })
+            .collect()
+    }
+
+    fn keys(names: &[&str]) -> Vec<CellKey> {
+        names.iter().map(|n| CellKey::new("r", n)).collect()
+    }
+
+    fn seven() -> Vec<CellKey> {
+        keys(&["a", "b", "c", "d", "e", "f", "t"])
+    }
+
+    fn r3() -> Vec<Equation> {
+        vec![Equation {
+            rule: "R3".into(),
+            binding: "r".into(),
+            lhs: keys(&["t"]),
+            rhs: keys(&["a", "b", "c", "d", "e", "f"]),
+        }]
+    }
+
+    fn values(reading: &Reading) -> Vec<Option<i64>> {
+        reading.cells.iter().map(int_value).collect()
+    }
+
+    fn all(raws: &[&str], keys: &[CellKey], equations: &[Equation], extra: bool) -> Vec<Vec<Option<i64>>> {
+        let rules = LocalRules::new(keys, equations, &HashMap::new());
+        let shape = RowShape { keys, counts: true, extra_column: extra };
+        readings(&cells(raws), false, &shape, &rules).expect("within bounds").iter().map(values).collect()
+    }
+
+    fn ints(v: &[i64]) -> Vec<Option<i64>> {
+        v.iter().map(|x| Some(*x)).collect()
+    }
+
+    #[test]
+    fn a_row_whose_total_pins_the_split_has_one_reading() {
+        assert_eq!(all(&["290000029"], &seven(), &r3(), false), vec![ints(&[29, 0, 0, 0, 0, 0, 29])]);
+        assert_eq!(all(&["0000000"], &seven(), &r3(), false), vec![ints(&[0; 7])]);
+        // 1|110|0|0|0|0|111 and 111|0|0|0|0|0|111 both add up; no reading of 1200012 does.
+        assert_eq!(all(&["11100000111"], &seven(), &r3(), false).len(), 2);
+        assert!(all(&["1200012"], &seven(), &r3(), false).is_empty());
+        // No rule over the row: every cut without a leading zero.
+        assert_eq!(all(&["3960181"], &keys(&["x", "y", "z"]), &[], false).len(), 11);
+    }
+
+    #[test]
+    fn known_cells_of_other_rows_pin_down_a_run() {
+        // total.a = x.a + x.b with total.a known to be 2: of 1|1|10, 1|11|0 and 11|1|0 only the first adds up.
+        let key = |row: &str, col: &str| CellKey::new(row, col);
+        let row = vec![key("x", "a"), key("x", "b"), key("x", "c")];
+        let eq = Equation {
+            rule: "R2".into(),
+            binding: "a".into(),
+            lhs: vec![key("total", "a")],
+            rhs: vec![key("x", "a"), key("x", "b")],
+        };
+        let shape = RowShape { keys: &row, counts: true, extra_column: false };
+        let open = LocalRules::new(&row, std::slice::from_ref(&eq), &HashMap::new());
+        assert_eq!(readings(&cells(&["1110"]), false, &shape, &open).map(|r| r.len()), Ok(3));
+        let known = HashMap::from([(key("total", "a"), 2)]);
+        let pinned = LocalRules::new(&row, &[eq], &known);
+        let got: Vec<_> =
+            readings(&cells(&["1110"]), false, &shape, &pinned).expect("bounded").iter().map(values).collect();
+        assert_eq!(got, vec![ints(&[1, 1, 10])]);
+    }
+
+    #[test]
+    fn digits_split_by_spacing_are_joined_back() {
+        let got = all(&["1", "2", "0", "0", "0", "0", "0", "1", "2"], &seven(), &r3(), false);
+        assert_eq!(got, vec![ints(&[12, 0, 0, 0, 0, 0, 12])]);
+        // `0 5` is never 05.
+        assert!(all(&["0", "5", "0", "0", "0", "0", "0", "5"], &seven(), &r3(), false).iter().all(|r| r[0] != Some(5)));
+    }
+
+    #[test]
+    fn dropped_blanks_keep_the_printed_order_and_leave_unverifiable_rules_open() {
+        // Two numbers for seven columns: 21 choices of columns; R3 involves a blank in every one of them.
+        let got = all(&["3", "3"], &seven(), &r3(), false);
+        assert_eq!(got.len(), 21);
+        assert!(got.iter().all(|r| r.iter().flatten().count() == 2));
+        assert_eq!(all(&["5", "1", "2", "8"], &seven(), &r3(), false).len(), 35);
+    }
+
+    #[test]
+    fn an_extra_subtotal_column_is_left_out_where_the_total_adds_up() {
+        // 自然人 3, 小计 4, then 商业企业 3, 科研机构 1, …, 总计 7.
+        let got = all(&["3", "4", "3", "1", "0", "0", "0", "7"], &seven(), &r3(), true);
+        assert_eq!(got, vec![ints(&[3, 3, 1, 0, 0, 0, 7])]);
+    }
+
+    #[test]
+    fn a_printed_row_is_read_as_printed() {
+        let got = all(&["1", "1", "1", "1", "1", "1", "1"], &seven(), &r3(), false);
+        assert_eq!(got, vec![ints(&[1; 7])]);
+    }
+
+    #[test]
+    fn hostile_runs_stay_within_bounds() {
+        let run = "1".repeat(18);
+        let rules = LocalRules::none();
+        let k = seven();
+        let shape = RowShape { keys: &k, counts: true, extra_column: false };
+        assert_eq!(readings(&cells(&[&run]), false, &shape, &rules).map(|r| r.len()), Err(TooMany));
+        let many: Vec<&str> = std::iter::repeat_n("1", 40).collect();
+        assert_eq!(readings(&cells(&many), false, &shape, &rules).map(|r| r.len()), Err(TooMany));
+    }
+}
