@@ -44,7 +44,14 @@ pub fn analyse(doc: &Document) -> Report {
 /// Everything nianbao knows about a document, with the templates of `catalog`.
 pub fn analyse_with(doc: &Document, catalog: &Catalog) -> Report {
     let mut meta = meta::extract(doc, catalog.sections());
-    let mapped = map::map_document(doc, meta.year, catalog);
+    let mut mapped = map::map_document(doc, meta.year, catalog);
+    // Placements the tables' rules leave open may be decided by a figure the text states for the same cells.
+    if mapped.undecided {
+        let evidence = prose::stated_figures(doc, catalog);
+        if !evidence.is_empty() {
+            mapped = map::map_document_with(doc, meta.year, catalog, &evidence);
+        }
+    }
     // A document that prints the standard tables is a report (or the official form), even with no prose: a
     // workbook brought back for validation has only its tables.
     let has_tables = mapped.tables.values().any(|t| t.status != report::TableStatus::Absent);

@@ -88,8 +88,11 @@ pub fn map_document_with(doc: &Document, year: Option<i32>, catalog: &Catalog, e
         let Some(records) = segments.get(key.as_str()) else {
             continue;
         };
-        let mut candidates: Vec<Outcome> =
-            catalog.all().iter().filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records, evidence))).collect();
+        let mut candidates: Vec<Outcome> = catalog
+            .all()
+            .iter()
+            .filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records, evidence)))
+            .collect();
         candidates.sort_by_key(|o| std::cmp::Reverse(o.score()));
         let decided = match candidates.as_slice() {
             [first, second, ..] => first.score() != second.score(),

@@ -17,6 +17,8 @@
 //!   the sum and never placed in either column. The same holds for `lawsuits_corrected` and for
 //!   `reviews_and_lawsuits`.
 //! * Fees for disclosure (信息处理费) are not the 行政事业性收费 of table 二, so they link to nothing.
+//! * Normative documents issued and in force (`制发行政规范性文件12件`) are the 2021 form's 本年制发件数 and 现行有效件数;
+//!   the 2019 form's columns (新制作, 新公开, 对外公开总数) do not say the same, so they are linked in gov2021 only.
 //!
 //! Prose-derived cells are written only for annual reports on years before the first national form (no national
 //! tables exist), only into tables that are absent, only from exact figures (never `余`/`超`…), and only when the

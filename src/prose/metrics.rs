@@ -252,6 +252,27 @@ pub const SPECS: &[MetricSpec] = &[
         context: None,
     },
     MetricSpec {
+        key: "normative_documents_issued",
+        label: "制发行政规范性文件 / normative documents issued",
+        units: "件|份|个",
+        patterns: &[
+            "(?:制发|印发|出台|制定)(?:了)?(?:行政)?规范性文件{G}{N}{U}",
+            "(?:制发|印发|出台|制定)(?:了)?{N}{U}(?:行政)?规范性文件",
+        ],
+        zero: &[],
+        unless: &["废止", "现行有效", "清理", "备案"],
+        context: None,
+    },
+    MetricSpec {
+        key: "normative_documents_in_force",
+        label: "现行有效行政规范性文件 / normative documents in force",
+        units: "件|份|个",
+        patterns: &["现行有效(?:的)?(?:行政)?规范性文件{G}{N}{U}", "(?:行政)?规范性文件现行有效{G}{N}{U}"],
+        zero: &[],
+        unless: &[],
+        context: None,
+    },
+    MetricSpec {
         key: "proactive_disclosures",
         label: "主动公开政府信息 / information disclosed proactively",
         units: ITEMS,
@@ -743,6 +764,13 @@ mod tests {
             ("完成人大代表政協委員提案建議13件,主辦件7件", vec![]),
             ("2018年共答覆民眾諮詢1167件,滿意率為97.85%", vec![m("inquiries_answered", 1167.0, Some("件"), Exact)]),
             ("好评率超99%", vec![]),
+            // Normative documents.
+            ("本年度制发行政规范性文件12件，现行有效行政规范性文件90件", vec![
+                m("normative_documents_issued", 12.0, Some("件"), Exact),
+                m("normative_documents_in_force", 90.0, Some("件"), Exact),
+            ]),
+            ("全年印发3件规范性文件", vec![m("normative_documents_issued", 3.0, Some("件"), Exact)]),
+            ("废止规范性文件2件", vec![]),
             // Fees.
             ("三是本年度政府信息公開事項未收取任何費用", vec![m("disclosure_fees", 0.0, None, Exact)]),
             ("政府信息公開相關費用全部在行政經費中列支,未向申請人收費", vec![m("disclosure_fees", 0.0, None, Exact)]),

@@ -18,7 +18,8 @@ pub mod sections;
 pub mod text;
 
 use crate::doc::{Block, Document};
-use crate::report::{DocKind, Finding, Report, Rule, Severity};
+use crate::map::Evidence;
+use crate::report::{Amount, DocKind, Finding, Qualifier, Report, Rule, Section, Severity};
 use crate::template::Catalog;
 
 /// Adds what the prose says to a report whose tables are already mapped: sections, metrics and prose-derived
@@ -28,11 +29,7 @@ pub fn apply(doc: &Document, report: &mut Report, catalog: &Catalog) -> Vec<Find
     if report.kind != DocKind::AnnualReport {
         return Vec::new();
     }
-    let prose = doc.prose_text();
-    let (sections, heading_spans) = sections::find(&prose, catalog.sections());
-    let cuts: Vec<usize> = heading_spans.iter().flat_map(|&(start, end)| [start, end]).collect();
-    let sentences = text::sentences(&prose, &cuts, &heading_spans);
-    let found = metrics::extract(&sentences);
+    let (sections, found) = read(doc, catalog);
     report.sections = sections;
     report.metrics = found.iter().map(|e| e.metric.clone()).collect();
     links::place_prose_cells(report, &found, catalog);
@@ -42,6 +39,36 @@ pub fn apply(doc: &Document, report: &mut Report, catalog: &Catalog) -> Vec<Find
     let mut findings = if has_paragraphs { missing_sections(report, catalog) } else { Vec::new() };
     findings.extend(links::check_against_tables(report, catalog));
     findings
+}
+
+/// The sections of the document's prose and the figures its sentences state.
+fn read(doc: &Document, catalog: &Catalog) -> (Vec<Section>, Vec<metrics::Extracted>) {
+    let prose = doc.prose_text();
+    let (sections, heading_spans) = sections::find(&prose, catalog.sections());
+    let cuts: Vec<usize> = heading_spans.iter().flat_map(|&(start, end)| [start, end]).collect();
+    let sentences = text::sentences(&prose, &cuts, &heading_spans);
+    (sections, metrics::extract(&sentences))
+}
+
+/// The whole numbers the prose states exactly for template cells (through the tables' `links` in `templates/`):
+/// evidence the mapper may use to choose between placements of a table's values that its rules leave open.
+pub fn stated_figures(doc: &Document, catalog: &Catalog) -> Vec<Evidence> {
+    let (_, found) = read(doc, catalog);
+    let mut out = Vec::new();
+    for e in &found {
+        let (Qualifier::Exact, Amount::Int(value)) = (e.metric.qualifier, e.metric.value) else {
+            continue;
+        };
+        for spec in catalog.all().iter().flat_map(|t| &t.tables) {
+            for link in spec.prose_links().iter().filter(|l| l.metric == e.metric.key) {
+                let evidence = Evidence { table: spec.key.clone(), cells: link.cells.clone(), value };
+                if !out.contains(&evidence) {
+                    out.push(evidence);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// A warning for each required section a report on a national form (2019 on) does not have. Pre-2019 reports
