@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    // Read at run time: a build script compiled once may run for a checkout in another place.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("templates");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<(String, String)> = Vec::new();
     let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
