@@ -181,3 +181,10 @@ fn validate_names_a_word_file_as_such() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("a Word document, not an .xlsx workbook"), "{}", stderr(&out));
 }
+
+/// Every PDF (LibreOffice exports, Chromium prints, WPS- and Word-style files, encrypted ones that open without a
+/// password) reads to exactly the cells of its original.
+#[test]
+fn pdf_fixtures_match_their_originals() {
+    assert_formats_match("pdf", 16);
+}

@@ -197,15 +197,16 @@ impl OpenTable {
             rows.rows.drain(..repeated);
         } else if let Some(first) = rows.rows.first_mut() {
             let aligned: Vec<bool> = first.iter().map(|c| self.above(c.x0, c.x1).is_some()).collect();
-            // A row the page break split: the producer left the cut open, or the part on the new page carries only
-            // the rest of the labels while the part above carries the numbers.
+            // A row the page break split: the part on the new page carries only the rest of its labels, none starting
+            // a new item, while the part above carries the numbers. (Rules drawn or not at the break say nothing:
+            // producers close or leave open a table cut at a row boundary just as at a split row.)
             let last_has_numbers = self.rows.len().checked_sub(1).is_some_and(|last| {
                 self.rows.iter().flatten().any(|c| c.row + c.rowspan - 1 == last && is_number(&c.text))
             });
             let split_row = aligned.iter().all(|a| *a)
+                && last_has_numbers
                 && first.iter().any(|c| !c.text.trim().is_empty())
-                && ((self.open_bottom && rows.open_top)
-                    || (last_has_numbers && !first.iter().any(|c| is_number(&c.text))));
+                && !first.iter().any(|c| is_number(&c.text) || ITEM_MARKER.is_match(c.text.trim()));
             let cells = std::mem::take(first);
             let mut kept = Vec::new();
             for cell in cells {
@@ -257,6 +258,11 @@ impl OpenTable {
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$").expect("valid"));
 
+static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])")
+        .expect("valid")
+});
+
 /// A cell holding a number (`26`, `1,024`, `9.63`, `5%`).
 fn is_number(text: &str) -> bool {
     let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
@@ -299,12 +305,17 @@ pub fn assemble(pages: Vec<PageLayout>, source: &str) -> Document {
                     let text = line.text();
                     let continues = para.as_ref().is_some_and(|p| {
                         let new_page = idx == 0;
+                        let at_left = line.rect.x0 <= left + p.size;
+                        // The rest of a centred title: short, under the middle of the full line above it.
+                        let centred = line.rect.x0 > left + 2.0 * p.size
+                            && line.rect.width() < 0.8 * (right - left)
+                            && (line.rect.cx() - p.last.cx()).abs() < p.size;
                         p.horizontal
                             && line.is_horizontal()
                             && (line.size - p.size).abs() <= 0.2 * p.size
                             && p.last.x1 >= right - 2.0 * p.size
-                            && line.rect.x0 <= left + p.size
-                            && (new_page || line.rect.y0 - p.last.y1 < 1.0 * p.size)
+                            && (at_left || centred)
+                            && (new_page || line.rect.y0 - p.last.y1 < if centred { 1.5 } else { 1.0 } * p.size)
                     });
                     match para.as_mut() {
                         Some(p) if continues => {

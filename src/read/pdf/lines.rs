@@ -19,6 +19,8 @@ pub struct Line {
 const SAME_LINE: f64 = 0.5;
 /// A gap wider than this many ems between Latin letters or digits is a space.
 const SPACE_GAP: f64 = 0.2;
+/// A gap wider than this many ems is a space in any script (`来源：某局　　发布日期`).
+const WIDE_GAP: f64 = 0.8;
 /// A duplicate glyph (drawn twice for a bold effect) lies within this many ems of the first.
 const DUPLICATE: f64 = 0.3;
 
@@ -51,7 +53,8 @@ impl Line {
                 let gap = gaps.get(i - 1).copied().unwrap_or(0.0);
                 let prev = out.chars().last();
                 let next = g.text.chars().next();
-                if gap > SPACE_GAP * self.size && prev.is_some_and(is_latin) && next.is_some_and(is_latin) {
+                let latin = prev.is_some_and(is_latin) && next.is_some_and(is_latin);
+                if gap > WIDE_GAP * self.size || (gap > SPACE_GAP * self.size && latin) {
                     out.push(' ');
                 }
             }

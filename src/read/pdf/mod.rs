@@ -114,10 +114,10 @@ fn inflate(raw: &[u8], limit: usize) -> Option<Vec<u8>> {
 pub fn read_pdf(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     let pdf = Pdf::new(bytes.to_vec()).map_err(|e| match e {
         LoadPdfError::Decryption(DecryptionError::PasswordProtected) => {
-            ReadError::Pdf("encrypted: it needs a password to open".to_string())
+            ReadError::Pdf("it is encrypted and needs a password to open".to_string())
         }
         LoadPdfError::Decryption(e) => ReadError::Pdf(format!("encrypted in a way that cannot be opened ({e:?})")),
-        LoadPdfError::Invalid => ReadError::Pdf("damaged or truncated: no page could be found".to_string()),
+        LoadPdfError::Invalid => ReadError::Pdf("damaged or truncated (no page could be found)".to_string()),
     })?;
     let pages = pdf.pages();
     if pages.is_empty() {
@@ -150,7 +150,7 @@ pub fn read_pdf(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     }
     if unmapped * 2 > glyphs {
         return Err(ReadError::Pdf(format!(
-            "{unmapped} of {glyphs} characters are in fonts without a Unicode map; the text cannot be read without guessing"
+            "its fonts have no Unicode map for {unmapped} of {glyphs} characters, so the text cannot be decoded without guessing"
         )));
     }
     layout::drop_furniture(&mut laid);
