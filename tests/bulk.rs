@@ -232,3 +232,36 @@ fn word_files_of_every_kind_read_in_bulk_like_their_originals() {
         .map(|r| r[10].clone());
     assert_eq!(origin.as_deref(), Some("table 2, row 4, cell 4"));
 }
+
+/// PDFs in a folder: one row each, the scanned one an error row with its reason, the readable ones with their
+/// year and template.
+#[test]
+fn a_folder_of_pdfs_gives_one_row_per_file() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).expect("mkdir");
+    for name in ["official_2021.wps-style.pdf", "gov2019_2020.word-style.pdf", "blank_zeros_2021.chromium.pdf"] {
+        std::fs::copy(root().join("fixtures/formats").join(name), input.join(name)).expect("copy");
+    }
+    std::fs::copy(root().join("fixtures/formats/bad/scanned.pdf"), input.join("scanned.pdf")).expect("copy");
+    let out = run_in(tmp.path(), &["bulk", "in", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let reports = read_csv(&tmp.path().join("out/reports.csv"));
+    let summary: Vec<(&str, &str, &str, &str, &str)> = reports[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str(), r[4].as_str(), r[7].as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("in/blank_zeros_2021.chromium.pdf", "ok", "", "2023", "gov2021"),
+            ("in/gov2019_2020.word-style.pdf", "ok", "", "2020", "gov2019"),
+            ("in/official_2021.wps-style.pdf", "ok", "", "2022", "gov2021"),
+            ("in/scanned.pdf", "error", "no text layer (a scanned PDF); run OCR first", "", ""),
+        ]
+    );
+    // Cells from a PDF name their page, table, row and cell.
+    let cells = read_csv(&tmp.path().join("out/cells.csv"));
+    let origin = cells[0].iter().position(|h| h == "origin").expect("origin column");
+    assert!(cells[1..].iter().filter(|r| r[0].ends_with(".pdf")).all(|r| r[origin].starts_with("page ")), "origins");
+}

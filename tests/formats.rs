@@ -188,3 +188,50 @@ fn validate_names_a_word_file_as_such() {
 fn pdf_fixtures_match_their_originals() {
     assert_formats_match("pdf", 16);
 }
+
+/// The one-line reason each file of `fixtures/formats/bad/` gives (its README says why).
+const BAD_PDFS: [(&str, &str); 5] = [
+    ("empty.pdf", "empty file"),
+    ("needs_password.pdf", "not a readable PDF: it is encrypted and needs a password to open"),
+    ("no_tounicode.pdf", "not a readable PDF: its fonts have no Unicode map for"),
+    ("scanned.pdf", "no text layer (a scanned PDF); run OCR first"),
+    ("truncated.pdf", "not a readable PDF: damaged or truncated"),
+];
+
+#[test]
+fn bad_pdfs_fail_with_exit_2_and_one_line_each() {
+    let dir = root().join("fixtures/formats/bad");
+    let mut present: Vec<String> = std::fs::read_dir(&dir)
+        .expect("bad fixtures")
+        .flatten()
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|n| n.ends_with(".pdf"))
+        .collect();
+    present.sort();
+    assert_eq!(present, BAD_PDFS.map(|(n, _)| n.to_string()), "every bad PDF has its expected reason");
+    for (name, reason) in BAD_PDFS {
+        let path = dir.join(name);
+        for args in
+            [vec!["inspect", path.to_str().expect("utf-8")], vec!["inspect", "--json", path.to_str().expect("utf-8")]]
+        {
+            let out = run_in(&root(), &args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+            assert_eq!(err.trim_end().lines().count(), 1, "{name}: one line: {err}");
+            assert!(err.contains(reason), "{name}: {err}");
+            assert!(stdout(&out).is_empty(), "{name}: nothing read");
+        }
+    }
+}
+
+/// `convert` reports the reason on the file's line and writes nothing for it (its exit code is 1, as for any input
+/// that fails in a batch).
+#[test]
+fn a_scanned_pdf_is_not_converted() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let scan = root().join("fixtures/formats/bad/scanned.pdf");
+    let out = run_in(tmp.path(), &["convert", scan.to_str().expect("utf-8"), "-o", "out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no text layer (a scanned PDF); run OCR first"), "{}", stderr(&out));
+    assert!(!tmp.path().join("out/scanned.xlsx").exists());
+}

@@ -218,7 +218,8 @@ impl OpenTable {
                 match target {
                     Some(up) => {
                         up.text = join_wrapped([up.text.as_str(), cell.text.as_str()]);
-                        up.rowspan += cell.rowspan.saturating_sub(1);
+                        // A split row disappears into the row above; otherwise the cell's rows are new rows.
+                        up.rowspan += if split_row { cell.rowspan.saturating_sub(1) } else { cell.rowspan };
                     }
                     None => kept.push(cell),
                 }
@@ -450,6 +451,75 @@ mod tests {
         let last = &tables[0].rows[2][1];
         assert_eq!((last.pos.page, last.pos.row, last.pos.col), (2, 2, 1));
         assert!(matches!(&doc.blocks[0], Block::Heading { text, line: 1 } if text.starts_with("三、")));
+    }
+
+    fn rows_of(doc: &Document) -> Vec<Vec<(String, u32)>> {
+        let table = doc.tables().next().expect("a table");
+        table.rows.iter().map(|r| r.iter().map(|c| (c.text.clone(), c.rowspan)).collect()).collect()
+    }
+
+    fn part(rows: Vec<Vec<TableCell>>, y: f64) -> Item {
+        Item::Table(TableRows { rect: Rect::new(50.0, y, 350.0, y + 100.0), rows, open_top: false, open_bottom: false })
+    }
+
+    #[test]
+    fn a_row_split_by_the_page_break_joins_back() {
+        // `（四）无法提供` spans rows and is cut after `（`; `1.本机关不掌握相关政府信息` after `不掌握`.
+        let above = vec![
+            vec![cell("（三）不予公开", 0, 1, 1), cell("1.属于国家秘密", 1, 1, 1), cell("0", 2, 1, 1)],
+            vec![cell("（", 0, 1, 1), cell("1.本机关不掌握", 1, 1, 1), cell("8", 2, 1, 1)],
+        ];
+        let below = vec![
+            vec![cell("四）无法提供", 0, 2, 1), cell("相关政府信息", 1, 1, 1), cell("", 2, 1, 1)],
+            vec![cell("2.没有现成信息", 1, 1, 1), cell("1", 2, 1, 1)],
+        ];
+        let pages = vec![
+            PageLayout { page: 1, items: vec![part(above, 600.0)] },
+            PageLayout { page: 2, items: vec![part(below, 50.0)] },
+        ];
+        let rows = rows_of(&assemble(pages, "x"));
+        let s = |t: &str, span: u32| (t.to_string(), span);
+        assert_eq!(
+            rows,
+            vec![
+                vec![s("（三）不予公开", 1), s("1.属于国家秘密", 1), s("0", 1)],
+                vec![s("（四）无法提供", 2), s("1.本机关不掌握相关政府信息", 1), s("8", 1)],
+                vec![s("2.没有现成信息", 1), s("1", 1)],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_new_item_at_the_top_of_a_page_is_not_a_split_row() {
+        let above = vec![vec![cell("二、上年结转", 0, 1, 1), cell("2", 1, 1, 1)]];
+        let below = vec![
+            vec![cell("三、本年度办理结果", 0, 1, 1), cell("", 1, 1, 1)],
+            vec![cell("（一）予以公开", 0, 1, 1), cell("5", 1, 1, 1)],
+        ];
+        let pages = vec![
+            PageLayout { page: 1, items: vec![part(above, 600.0)] },
+            PageLayout { page: 2, items: vec![part(below, 50.0)] },
+        ];
+        assert_eq!(rows_of(&assemble(pages, "x")).len(), 3);
+    }
+
+    #[test]
+    fn a_label_spanning_rows_runs_on_over_the_break() {
+        let above = vec![
+            vec![cell("三、本年度办理结果", 0, 2, 1), cell("（一）予以公开", 1, 1, 1), cell("16", 2, 1, 1)],
+            vec![cell("（二）部分公开", 1, 1, 1), cell("3", 2, 1, 1)],
+        ];
+        let below = vec![
+            vec![cell("", 0, 2, 1), cell("（三）不予公开", 1, 1, 1), cell("0", 2, 1, 1)],
+            vec![cell("（七）总计", 1, 1, 1), cell("19", 2, 1, 1)],
+        ];
+        let pages = vec![
+            PageLayout { page: 1, items: vec![part(above, 600.0)] },
+            PageLayout { page: 2, items: vec![part(below, 50.0)] },
+        ];
+        let rows = rows_of(&assemble(pages, "x"));
+        assert_eq!(rows[0][0], ("三、本年度办理结果".to_string(), 4));
+        assert_eq!(rows[2], vec![("（三）不予公开".to_string(), 1), ("0".to_string(), 1)]);
     }
 
     #[test]

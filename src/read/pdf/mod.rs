@@ -173,3 +173,137 @@ fn page_content(page: &Page<'_>, budget: &mut Budget) -> Option<Vec<u8>> {
     }
     Some(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doc::Block;
+
+    /// A PDF file from numbered objects (object 1 is the catalog), with a correct cross-reference table.
+    fn build_pdf(objects: &[String]) -> Vec<u8> {
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, obj) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n{obj}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        for o in offsets {
+            out.extend(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend(
+            format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        );
+        out
+    }
+
+    fn stream(dict: &str, data: &str) -> String {
+        format!("<< {dict} /Length {} >>\nstream\n{data}\nendstream", data.len())
+    }
+
+    /// A WPS-style page: borders as thin filled rectangles, a label in an Identity-V font down a cell, a number
+    /// wrapped in a narrow cell, `TJ` spacing, a value drawn by a form XObject, a glyph replaced by
+    /// `ActualText`, and a page-number footer.
+    fn wps_style_page() -> Vec<u8> {
+        let to_unicode = "1 begincodespacerange <0000> <FFFF> endcodespacerange
+12 beginbfchar <0001> <4E09> <0002> <3001> <0003> <7ED3> <0004> <679C> <0005> <89C4> <0006> <7AE0>
+<0007> <0032> <0008> <0036> <0009> <0037> <000A> <2014> <000B> <0031> <000C> <2EC4> endbfchar";
+        let content = "
+            100 699.75 200 0.5 re 100 649.75 200 0.5 re 100 599.75 200 0.5 re f
+            99.75 600 0.5 100 re 199.75 600 0.5 100 re 299.75 600 0.5 100 re f
+            BT /F1 12 Tf 100 750 Td <0001000200030004> Tj ET
+            BT /F2 10 Tf 1 0 0 1 150 698 Tm <0001000200030004> Tj ET
+            BT /F1 10 Tf 245 685 Td <0007> Tj 0 -15 Td <0008> Tj ET
+            BT /F1 10 Tf 110 620 Td [<0005> -200 <0006>] TJ ET
+            q 1 0 0 1 240 620 cm /X1 Do Q
+            BT /F1 12 Tf 100 500 Td /Span << /ActualText <FEFF9752> >> BDC <000C> Tj EMC <000300FF> Tj ET
+            BT /F1 10 Tf 280 40 Td <000A000B000A> Tj ET";
+        let cid_font = "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun \
+            /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /DW2 [880 -1000] >>";
+        build_pdf(&[
+            "<< /Type /Catalog /Pages 2 0 R >>".into(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R \
+              /Resources << /Font << /F1 5 0 R /F2 6 0 R >> /XObject << /X1 9 0 R >> >> >>"
+                .into(),
+            stream("", content),
+            "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-H \
+              /DescendantFonts [8 0 R] /ToUnicode 7 0 R >>"
+                .into(),
+            "<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+SimSun /Encoding /Identity-V \
+              /DescendantFonts [8 0 R] /ToUnicode 7 0 R >>"
+                .into(),
+            stream("", to_unicode),
+            cid_font.into(),
+            stream(
+                "/Type /XObject /Subtype /Form /BBox [0 0 50 50] /Resources << /Font << /F1 5 0 R >> >>",
+                "BT /F1 10 Tf 0 0 Td <0009> Tj ET",
+            ),
+        ])
+    }
+
+    #[test]
+    fn a_wps_style_page_reads_into_heading_table_and_paragraph() {
+        let doc = read_pdf(&wps_style_page(), "t.pdf").expect("readable");
+        let kinds: Vec<String> = doc
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading { text, .. } => format!("H:{text}"),
+                Block::Paragraph { text, .. } => format!("P:{text}"),
+                Block::Table(t) => format!(
+                    "T:{}",
+                    t.rows
+                        .iter()
+                        .map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("|"))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                ),
+            })
+            .collect();
+        // The footer `—1—` is gone; the unmapped code 00FF is U+FFFD, not a guess.
+        assert_eq!(kinds, vec!["H:三、结果", "T:三、结果|26/规章|7", "P:青结\u{FFFD}"]);
+        let Some(Block::Table(table)) = doc.blocks.get(1) else { panic!("table") };
+        let seven = &table.rows[1][1];
+        assert_eq!((seven.pos.page, seven.pos.row, seven.pos.col), (1, 1, 1));
+    }
+
+    #[test]
+    fn damaged_files_are_errors_not_panics() {
+        let pdf = wps_style_page();
+        for cut in [0, 9, 100, pdf.len() / 3, pdf.len() / 2, pdf.len() - 40] {
+            let _ = read_pdf(&pdf[..cut], "cut.pdf");
+        }
+        let mut flipped = pdf.clone();
+        for i in (0..flipped.len()).step_by(7) {
+            flipped[i] ^= 0x55;
+        }
+        let _ = read_pdf(&flipped, "flipped.pdf");
+        assert!(matches!(read_pdf(b"%PDF-1.4\nnothing else", "x.pdf"), Err(ReadError::Pdf(_))));
+    }
+
+    #[test]
+    fn a_page_without_text_is_a_scan() {
+        let pdf = build_pdf(&[
+            "<< /Type /Catalog /Pages 2 0 R >>".into(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Contents 4 0 R >>".into(),
+            stream("", "q 600 0 0 800 0 0 cm /Im0 Do Q"),
+        ]);
+        assert!(matches!(read_pdf(&pdf, "scan.pdf"), Err(ReadError::NoTextLayer)));
+    }
+
+    #[test]
+    fn decoding_is_bounded() {
+        let zeros = vec![0u8; 1 << 20];
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut z, &zeros).expect("compress");
+        let packed = z.finish().expect("compress");
+        assert_eq!(inflate(&packed, 2 << 20).map(|d| d.len()), Some(1 << 20));
+        assert_eq!(inflate(&packed, 1000), None);
+        // A damaged stream yields what inflated before the damage.
+        let cut = &packed[..packed.len() / 2];
+        assert!(inflate(cut, 2 << 20).is_some_and(|d| !d.is_empty()));
+    }
+}
