@@ -193,9 +193,8 @@ impl OpenTable {
             .zip(&rows.rows)
             .take_while(|(h, r)| **h == texts(r) && h.iter().any(|t| !t.trim().is_empty()))
             .count();
-        if repeated > 0 {
-            rows.rows.drain(..repeated);
-        } else if let Some(first) = rows.rows.first_mut() {
+        rows.rows.drain(..repeated);
+        if let Some(first) = rows.rows.first_mut() {
             let aligned: Vec<bool> = first.iter().map(|c| self.above(c.x0, c.x1).is_some()).collect();
             // A row the page break split: the part on the new page carries only the rest of its labels, none starting
             // a new item, while the part above carries the numbers. (Rules drawn or not at the break say nothing:
@@ -203,18 +202,15 @@ impl OpenTable {
             let last_has_numbers = self.rows.len().checked_sub(1).is_some_and(|last| {
                 self.rows.iter().flatten().any(|c| c.row + c.rowspan - 1 == last && is_number(&c.text))
             });
-            let split_row = aligned.iter().all(|a| *a)
+            let split_row = repeated == 0
+                && aligned.iter().all(|a| *a)
                 && last_has_numbers
                 && first.iter().any(|c| !c.text.trim().is_empty())
                 && !first.iter().any(|c| is_number(&c.text) || ITEM_MARKER.is_match(c.text.trim()));
             let cells = std::mem::take(first);
             let mut kept = Vec::new();
             for cell in cells {
-                let text = cell.text.trim().is_empty();
-                let target = self.above(cell.x0, cell.x1).filter(|up| {
-                    // A label spanning rows runs on over the empty cell below it.
-                    split_row || (text && up.rowspan > 1 && !up.text.trim().is_empty() && !is_number(&up.text))
-                });
+                let target = self.above(cell.x0, cell.x1).filter(|up| split_row || runs_on(up, &cell));
                 match target {
                     Some(up) => {
                         up.text = join_wrapped([up.text.as_str(), cell.text.as_str()]);
@@ -258,6 +254,15 @@ impl OpenTable {
 }
 
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$").expect("valid"));
+
+/// A merged label cell cut by a page break: its two parts, one of them empty (the label is printed in one part
+/// only), the other a label, not a number.
+fn runs_on(up: &PlacedCell, below: &TableCell) -> bool {
+    let label = |t: &str| !t.trim().is_empty() && !is_number(t);
+    let (up_empty, below_empty) = (up.text.trim().is_empty(), below.text.trim().is_empty());
+    (up.rowspan > 1 || below.rowspan > 1)
+        && ((below_empty && label(&up.text) && up.rowspan > 1) || (up_empty && label(&below.text)))
+}
 
 static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])")
@@ -520,6 +525,20 @@ mod tests {
         let rows = rows_of(&assemble(pages, "x"));
         assert_eq!(rows[0][0], ("三、本年度办理结果".to_string(), 4));
         assert_eq!(rows[2], vec![("（三）不予公开".to_string(), 1), ("0".to_string(), 1)]);
+
+        // The label printed only in the taller part, below the break.
+        let above = vec![vec![cell("", 0, 1, 1), cell("（一）予以公开", 1, 1, 1), cell("16", 2, 1, 1)]];
+        let below = vec![
+            vec![cell("三、本年度办理结果", 0, 2, 1), cell("（二）部分公开", 1, 1, 1), cell("3", 2, 1, 1)],
+            vec![cell("（七）总计", 1, 1, 1), cell("19", 2, 1, 1)],
+        ];
+        let pages = vec![
+            PageLayout { page: 1, items: vec![part(above, 600.0)] },
+            PageLayout { page: 2, items: vec![part(below, 50.0)] },
+        ];
+        let rows = rows_of(&assemble(pages, "x"));
+        assert_eq!(rows[0][0], ("三、本年度办理结果".to_string(), 3));
+        assert_eq!(rows[1].len(), 2);
     }
 
     #[test]
