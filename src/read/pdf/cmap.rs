@@ -226,7 +226,7 @@ fn tokenize(data: &[u8]) -> Vec<Token> {
                 let end = data[i..].iter().position(|&c| c == b'>').map_or(data.len(), |p| i + p);
                 let hex: Vec<u8> = data[i + 1..end].iter().copied().filter(u8::is_ascii_hexdigit).collect();
                 i = end + 1;
-                Token::Hex(hex.chunks(2).map(|p| hex_pair(p)).collect())
+                Token::Hex(hex.chunks(2).map(hex_pair).collect())
             }
             b'(' => {
                 // Literal strings only appear in CMap headers: skip them, with nesting.

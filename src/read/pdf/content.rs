@@ -16,6 +16,8 @@ use super::Budget;
 
 /// Form XObjects nest at most this deep (a form drawing itself would otherwise never end).
 const MAX_FORM_DEPTH: usize = 8;
+/// Graphics states saved at once (`q` nesting); deeper saves are ignored.
+const MAX_SAVED_STATES: usize = 64;
 /// A filled shape at most this thick (points) is a rule, not an area.
 const MAX_RULE_THICKNESS: f64 = 2.5;
 /// Shorter strokes are glyph parts or dots, not rules.
@@ -163,11 +165,7 @@ impl<'c> Interpreter<'c> {
     fn op(&mut self, op: Op<'_, '_>, resources: &Resources<'_>, depth: usize) {
         let n = |x: hayro_syntax::object::Number| x.as_f64();
         match op {
-            Op::SaveState(_) => {
-                if self.stack.len() < 64 {
-                    self.stack.push(self.state.clone());
-                }
-            }
+            Op::SaveState(_) if self.stack.len() < MAX_SAVED_STATES => self.stack.push(self.state.clone()),
             Op::RestoreState(_) => {
                 if let Some(s) = self.stack.pop() {
                     self.state = s;
