@@ -117,6 +117,8 @@ pub struct Interpreter<'c> {
     path: Vec<Subpath>,
     marked: Vec<Option<ActualText>>,
     codes: Vec<Code>,
+    /// Fonts by resource name in the resources being run (some producers select a font before every glyph).
+    by_name: HashMap<Vec<u8>, Rc<Font>>,
 }
 
 impl<'c> Interpreter<'c> {
@@ -144,6 +146,7 @@ impl<'c> Interpreter<'c> {
             path: Vec::new(),
             marked: Vec::new(),
             codes: Vec::new(),
+            by_name: HashMap::new(),
         }
     }
 
@@ -231,10 +234,18 @@ impl<'c> Interpreter<'c> {
             Op::TextRise(v) => self.state.rise = n(v.0),
             Op::TextFont(f) => {
                 self.state.font_size = n(f.1);
-                self.state.font = Some(match resources.get_font(f.0) {
-                    Some(dict) => self.fonts.get(&dict, self.budget),
-                    None => Rc::new(Font::unknown()),
-                });
+                let font = match self.by_name.get(f.0.as_ref()) {
+                    Some(font) => font.clone(),
+                    None => {
+                        let font = match resources.get_font(f.0) {
+                            Some(dict) => self.fonts.get(&dict, self.budget),
+                            None => Rc::new(Font::unknown()),
+                        };
+                        self.by_name.insert(f.0.to_vec(), font.clone());
+                        font
+                    }
+                };
+                self.state.font = Some(font);
             }
             Op::NextLine(t) => self.next_line(n(t.0), n(t.1)),
             Op::NextLineAndSetLeading(t) => {
@@ -433,11 +444,16 @@ impl<'c> Interpreter<'c> {
             .map_or(Matrix::IDENTITY, Matrix::new);
         let own = stream.dict().get::<Dict<'_>>(b"Resources").map(Resources::new);
         let saved = (self.state.clone(), self.stack.len(), std::mem::take(&mut self.path));
+        // A form with its own resources names its own fonts.
+        let names = own.is_some().then(|| std::mem::take(&mut self.by_name));
         self.state.ctm = matrix.then(self.state.ctm);
         self.run(&content, own.as_ref().unwrap_or(resources), depth + 1);
         self.state = saved.0;
         self.stack.truncate(saved.1);
         self.path = saved.2;
+        if let Some(names) = names {
+            self.by_name = names;
+        }
     }
 }
 

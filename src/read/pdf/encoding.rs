@@ -2,6 +2,9 @@
 //! (`/Differences`) to Unicode. Glyph names follow the Adobe Glyph List conventions (`uni4E00`, `u1F600`, and
 //! the names of the Latin characters); other names (`g123`, `cid456`) have no meaning and stay unmapped.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 /// Names of the printable ASCII characters 0x20..=0x7E.
 const ASCII_NAMES: [&str; 95] = [
     "space",
@@ -272,15 +275,19 @@ impl BaseEncoding {
     }
 }
 
+/// The Latin names of [`ASCII_NAMES`] and [`LATIN1_NAMES`], looked up once per glyph of every simple font.
+static LATIN_NAMES: LazyLock<HashMap<&'static str, char>> = LazyLock::new(|| {
+    let ascii = ASCII_NAMES.iter().enumerate().map(|(i, n)| (*n, char::from(0x20 + i as u8)));
+    let latin1 = LATIN1_NAMES.iter().enumerate().map(|(i, n)| (*n, char::from(0xA0 + i as u8)));
+    ascii.chain(latin1).collect()
+});
+
 /// The Unicode text of a glyph name, if the name has one.
 pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
     // `a.sc`, `one.oldstyle`: the part before the dot names the character.
     let base = name.split('.').next().unwrap_or(name);
-    if let Some(i) = ASCII_NAMES.iter().position(|n| *n == base) {
-        return Some(char::from(0x20 + i as u8).to_string());
-    }
-    if let Some(i) = LATIN1_NAMES.iter().position(|n| *n == base) {
-        return Some(char::from(0xA0 + i as u8).to_string());
+    if let Some(c) = LATIN_NAMES.get(base) {
+        return Some(c.to_string());
     }
     let extra = match base {
         "Euro" => '€',
