@@ -365,9 +365,39 @@ pub fn assemble(pages: Vec<PageLayout>, source: &str) -> Document {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::super::lines::tests::run;
     use super::*;
+
+    /// The blocks of a document, one short string each: `H:` heading, `P:` paragraph, `T:` table rows (`|` between
+    /// cells, `/` between rows).
+    pub(crate) fn describe(doc: &Document) -> Vec<String> {
+        doc.blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading { text, .. } => format!("H:{text}"),
+                Block::Paragraph { text, .. } => format!("P:{text}"),
+                Block::Table(t) => {
+                    let rows: Vec<String> = t
+                        .rows
+                        .iter()
+                        .map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("|"))
+                        .collect();
+                    format!("T:{}", rows.join("/"))
+                }
+            })
+            .collect()
+    }
+
+    /// The rows (text and rowspan of each cell) of a table whose parts stand at the bottom of page 1 and the top of
+    /// page 2.
+    fn across_break(above: Vec<Vec<TableCell>>, below: Vec<Vec<TableCell>>) -> Vec<Vec<(String, u32)>> {
+        let pages = vec![
+            PageLayout { page: 1, items: vec![part(above, 600.0)] },
+            PageLayout { page: 2, items: vec![part(below, 50.0)] },
+        ];
+        rows_of(&assemble(pages, "x"))
+    }
 
     fn line(text: &str, x: f64, y: f64) -> Item {
         Item::Line(group_lines(run(text, x, y, 10.0)).remove(0))
@@ -478,11 +508,7 @@ mod tests {
             vec![cell("四）无法提供", 0, 2, 1), cell("相关政府信息", 1, 1, 1), cell("", 2, 1, 1)],
             vec![cell("2.没有现成信息", 1, 1, 1), cell("1", 2, 1, 1)],
         ];
-        let pages = vec![
-            PageLayout { page: 1, items: vec![part(above, 600.0)] },
-            PageLayout { page: 2, items: vec![part(below, 50.0)] },
-        ];
-        let rows = rows_of(&assemble(pages, "x"));
+        let rows = across_break(above, below);
         let s = |t: &str, span: u32| (t.to_string(), span);
         assert_eq!(
             rows,
@@ -501,11 +527,7 @@ mod tests {
             vec![cell("三、本年度办理结果", 0, 1, 1), cell("", 1, 1, 1)],
             vec![cell("（一）予以公开", 0, 1, 1), cell("5", 1, 1, 1)],
         ];
-        let pages = vec![
-            PageLayout { page: 1, items: vec![part(above, 600.0)] },
-            PageLayout { page: 2, items: vec![part(below, 50.0)] },
-        ];
-        assert_eq!(rows_of(&assemble(pages, "x")).len(), 3);
+        assert_eq!(across_break(above, below).len(), 3);
     }
 
     #[test]
@@ -518,11 +540,7 @@ mod tests {
             vec![cell("", 0, 2, 1), cell("（三）不予公开", 1, 1, 1), cell("0", 2, 1, 1)],
             vec![cell("（七）总计", 1, 1, 1), cell("19", 2, 1, 1)],
         ];
-        let pages = vec![
-            PageLayout { page: 1, items: vec![part(above, 600.0)] },
-            PageLayout { page: 2, items: vec![part(below, 50.0)] },
-        ];
-        let rows = rows_of(&assemble(pages, "x"));
+        let rows = across_break(above, below);
         assert_eq!(rows[0][0], ("三、本年度办理结果".to_string(), 4));
         assert_eq!(rows[2], vec![("（三）不予公开".to_string(), 1), ("0".to_string(), 1)]);
 
@@ -532,11 +550,7 @@ mod tests {
             vec![cell("三、本年度办理结果", 0, 2, 1), cell("（二）部分公开", 1, 1, 1), cell("3", 2, 1, 1)],
             vec![cell("（七）总计", 1, 1, 1), cell("19", 2, 1, 1)],
         ];
-        let pages = vec![
-            PageLayout { page: 1, items: vec![part(above, 600.0)] },
-            PageLayout { page: 2, items: vec![part(below, 50.0)] },
-        ];
-        let rows = rows_of(&assemble(pages, "x"));
+        let rows = across_break(above, below);
         assert_eq!(rows[0][0], ("三、本年度办理结果".to_string(), 3));
         assert_eq!(rows[1].len(), 2);
     }
@@ -561,18 +575,8 @@ mod tests {
                 line("二、主动公开政府信息情况", 50.0, 110.0),
             ],
         }];
-        let doc = assemble(pages, "x");
-        let texts: Vec<String> = doc
-            .blocks
-            .iter()
-            .map(|b| match b {
-                Block::Heading { text, .. } => format!("H:{text}"),
-                Block::Paragraph { text, .. } => format!("P:{text}"),
-                Block::Table(_) => "T".into(),
-            })
-            .collect();
         assert_eq!(
-            texts,
+            describe(&assemble(pages, "x")),
             vec![
                 "H:一、总体情况",
                 "P:本机关认真贯彻落实条例要求，全面推进政务公开工作。",

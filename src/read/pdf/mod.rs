@@ -246,22 +246,7 @@ mod tests {
     #[test]
     fn a_wps_style_page_reads_into_heading_table_and_paragraph() {
         let doc = read_pdf(&wps_style_page(), "t.pdf").expect("readable");
-        let kinds: Vec<String> = doc
-            .blocks
-            .iter()
-            .map(|b| match b {
-                Block::Heading { text, .. } => format!("H:{text}"),
-                Block::Paragraph { text, .. } => format!("P:{text}"),
-                Block::Table(t) => format!(
-                    "T:{}",
-                    t.rows
-                        .iter()
-                        .map(|r| r.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join("|"))
-                        .collect::<Vec<_>>()
-                        .join("/")
-                ),
-            })
-            .collect();
+        let kinds = layout::tests::describe(&doc);
         // The footer `—1—` is gone; the unmapped code 00FF is U+FFFD, not a guess.
         assert_eq!(kinds, vec!["H:三、结果", "T:三、结果|26/规章|7", "P:青结\u{FFFD}"]);
         let Some(Block::Table(table)) = doc.blocks.get(1) else { panic!("table") };
