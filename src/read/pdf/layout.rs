@@ -10,7 +10,7 @@ use regex::Regex;
 use super::content::PageContent;
 use super::geom::Rect;
 use super::lines::{group_lines, join_wrapped, Line};
-use super::table::{aligned_tables, ruled_grids, TableCell, TableRows};
+use super::table::{aligned_tables, is_number, ruled_grids, TableCell, TableRows};
 use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
 use crate::read::prose_block;
 
@@ -253,8 +253,6 @@ impl OpenTable {
     }
 }
 
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$").expect("valid"));
-
 /// A merged label cell cut by a page break: its two parts, one of them empty (the label is printed in one part
 /// only), the other a label, not a number.
 fn runs_on(up: &PlacedCell, below: &TableCell) -> bool {
@@ -268,12 +266,6 @@ static ITEM_MARKER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])")
         .expect("valid")
 });
-
-/// A cell holding a number (`26`, `1,024`, `9.63`, `5%`).
-fn is_number(text: &str) -> bool {
-    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    NUMBER.is_match(&t)
-}
 
 /// Column edges: positions closer than 3 points are one edge.
 fn columns(xs: impl Iterator<Item = f64>) -> Vec<f64> {

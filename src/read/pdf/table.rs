@@ -3,6 +3,9 @@
 //! span. Without rules: consecutive lines split at wide gutters into chunks that line up in columns.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::content::{Glyph, Rule};
 use super::geom::Rect;
@@ -20,6 +23,14 @@ const MAX_RULES: usize = 4000;
 const GUTTER: f64 = 1.5;
 /// An unruled table has at least this many lines with two or more cells.
 const MIN_ALIGNED_ROWS: usize = 3;
+
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$").expect("valid"));
+
+/// A cell holding a number (`26`, `1,024`, `9.63`, `5%`).
+pub fn is_number(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    NUMBER.is_match(&t)
+}
 
 /// A table as read from a page: rows of cells, each with its grid column and spans.
 #[derive(Debug, Clone, PartialEq)]
@@ -410,8 +421,12 @@ fn columns_table(rows: &[Vec<Line>]) -> Option<TableRows> {
             cells.push(cell(chunk.text(), first, last - first + 1));
             next_col = last + 1;
         }
-        for col in next_col..bands.len() {
-            cells.push(cell(String::new(), col, 1));
+        // Positions after the last chunk are blank cells of a row that prints values; a line of labels only (a
+        // section label, or the wrapped part of one) printed no cells there: it stays a short row.
+        if row.iter().any(|chunk| is_number(&chunk.text())) {
+            for col in next_col..bands.len() {
+                cells.push(cell(String::new(), col, 1));
+            }
         }
         out_rows.push(cells);
     }
@@ -546,6 +561,33 @@ mod tests {
         let rows = texts(&found[0].1);
         assert_eq!(rows[1], vec![cell("一", 0, 1, 1), cell("1", 1, 1, 1), cell("", 2, 1, 1)]);
         assert_eq!(rows[2], vec![cell("二", 0, 1, 1), cell("", 1, 1, 1), cell("2", 2, 1, 1)]);
+    }
+
+    #[test]
+    fn an_unruled_line_of_labels_claims_no_blank_cells() {
+        // `（二）部分公开（区分处理的，` wraps: its first line holds only label text, its values stand on the next.
+        let mut glyphs = Vec::new();
+        for (i, (labels, values)) in [
+            (vec![("（一）", 0.0), ("予以公开", 60.0)], vec!["16", "2"]),
+            (vec![("（二）部分公开（区分", 60.0)], vec![]),
+            (vec![("处理的）", 60.0)], vec!["3", "0"]),
+            (vec![("（三）", 0.0), ("不予公开", 60.0)], vec!["0", ""]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let y = 16.0 * i as f64;
+            for (label, x) in labels {
+                glyphs.extend(run(label, x, y, 10.0));
+            }
+            for (k, v) in values.iter().enumerate() {
+                glyphs.extend(run(v, 200.0 + 60.0 * k as f64, y, 10.0));
+            }
+        }
+        let found = aligned_tables(&group_lines(glyphs));
+        let rows = texts(&found[0].1);
+        assert_eq!(rows[1], vec![cell("", 0, 1, 1), cell("（二）部分公开（区分", 1, 1, 1)]);
+        assert_eq!(rows[3].last(), Some(&cell("", 3, 1, 1)), "a blank beside a value is a blank cell");
     }
 
     #[test]
