@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod doc;
+pub mod glossary;
 pub mod map;
 pub mod meta;
 pub mod normalize;

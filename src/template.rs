@@ -4,6 +4,8 @@
 //!   labels and label variants, version cues, the printed layout, the arithmetic rules, and the prose figures each
 //!   table holds (`links`).
 //! * `common.toml`: what every version shares, the report's six sections.
+//! * `glossary.toml`: what the keys of the outputs mean ([`Glossary`]): the meaning of every table, row and
+//!   column key, and the label and meaning of the keys the program defines (metrics, checks, statuses).
 //!
 //! Every file of `templates/` is embedded at build time (`build.rs`), so a new revision of the form is one new file
 //! there and nothing else; [`Catalog::with_file`] adds a template file at run time. A file is checked when it is
@@ -20,9 +22,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::glossary::Glossary;
 use crate::normalize::compact;
-use crate::report::CellKey;
-use crate::rules::{self, Equation};
+use crate::report::{CellKey, Severity};
+use crate::rules::{self, CrossEquation, Equation};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_templates.rs"));
@@ -30,6 +33,9 @@ mod embedded {
 
 /// The name of the file in `templates/` that holds what every version of the form shares.
 pub const COMMON_FILE: &str = "common.toml";
+
+/// The name of the file in `templates/` that says what the keys of the outputs mean.
+pub const GLOSSARY_FILE: &str = "glossary.toml";
 
 /// Why a template file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +58,12 @@ pub enum TemplateError {
     Duplicate { file: String, version: String },
     #[error("no `{COMMON_FILE}` among the template files")]
     NoCommonFile,
+    #[error("{file}: not a glossary: {source}")]
+    Glossary {
+        file: String,
+        #[source]
+        source: toml::de::Error,
+    },
 }
 
 static EMBEDDED: LazyLock<Catalog> = LazyLock::new(|| {
@@ -81,6 +93,8 @@ pub struct Catalog {
     /// Oldest first.
     templates: Vec<Template>,
     common: Common,
+    /// What the keys mean; empty when the files have no [`GLOSSARY_FILE`].
+    glossary: Glossary,
     /// Every table key of every version, in form order.
     table_keys: Vec<String>,
     /// Per table key, the compact cues of every version that identify a source row as part of the table.
@@ -93,19 +107,24 @@ impl Catalog {
         &EMBEDDED
     }
 
-    /// A catalog of template files given as `(file name, contents)`: [`COMMON_FILE`] and one file per version.
+    /// A catalog of template files given as `(file name, contents)`: [`COMMON_FILE`], optionally
+    /// [`GLOSSARY_FILE`], and one file per version.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog, TemplateError> {
         let mut common = None;
+        let mut glossary = Glossary::default();
         let mut templates = Vec::new();
         for (name, text) in files {
             if *name == COMMON_FILE {
                 common = Some(Common::parse(name, text)?);
+            } else if *name == GLOSSARY_FILE {
+                glossary = toml::from_str(text)
+                    .map_err(|source| TemplateError::Glossary { file: name.to_string(), source })?;
             } else {
                 templates.push(Template::parse(name, text)?);
             }
         }
         let common = common.ok_or(TemplateError::NoCommonFile)?;
-        let empty = Catalog { templates: Vec::new(), common, table_keys: Vec::new(), table_cues: Vec::new() };
+        let empty = Catalog { templates: Vec::new(), common, glossary, table_keys: Vec::new(), table_cues: Vec::new() };
         templates.into_iter().try_fold(empty, Catalog::adding)
     }
 
@@ -204,6 +223,11 @@ impl Catalog {
     pub fn sections(&self) -> &Common {
         &self.common
     }
+
+    /// What the keys of the outputs mean.
+    pub fn glossary(&self) -> &Glossary {
+        &self.glossary
+    }
 }
 
 /// One version of the official form: its tables.
@@ -287,6 +311,13 @@ pub struct TableSpec {
     /// Figures the prose states that this table holds.
     #[serde(default)]
     pub links: Vec<LinkSpec>,
+    /// Rules between a report and the same agency's report for the year before, checked by `bulk` once every
+    /// report is read. The rules of the later report's version apply.
+    #[serde(default)]
+    pub cross_rules: Vec<CrossRuleSpec>,
+    /// What `bulk`'s summary workbook shows of this table.
+    #[serde(default)]
+    pub summary: SummarySpec,
     /// What loading derived from the data above.
     #[serde(skip)]
     prepared: Prepared,
@@ -298,7 +329,9 @@ struct Prepared {
     cell_keys: Vec<CellKey>,
     matching: Matching,
     equations: Vec<Equation>,
+    cross_equations: Vec<CrossEquation>,
     links: Vec<ProseLink>,
+    mix: Vec<MixPart>,
 }
 
 /// A table's matching data in compact form (see [`compact`]), as the mapper compares it with source labels.
@@ -346,6 +379,16 @@ impl TableSpec {
         &self.prepared.links
     }
 
+    /// The cross-report rules instantiated as equations, in rule order.
+    pub fn cross_equations(&self) -> &[CrossEquation] {
+        &self.prepared.cross_equations
+    }
+
+    /// The parts of the summary's mix chart, each with its label and cells (see [`SummarySpec::mix`]).
+    pub fn mix(&self) -> &[MixPart] {
+        &self.prepared.mix
+    }
+
     /// Columns in the order they first appear across rows: the physical order of value columns.
     pub fn ordered_columns(&self) -> Vec<&ColumnSpec> {
         let mut seen: Vec<&str> = Vec::new();
@@ -375,11 +418,25 @@ impl TableSpec {
             Ok(equations) => self.prepared.equations = equations,
             Err(e) => problems.push(e.to_string()),
         }
+        match rules::cross_equations(self) {
+            Ok(equations) => self.prepared.cross_equations = equations,
+            Err(e) => problems.push(e.to_string()),
+        }
         let keys: HashSet<&CellKey> = self.prepared.cell_keys.iter().collect();
         for eq in &self.prepared.equations {
             for cell in eq.cells().filter(|c| !keys.contains(c)) {
                 problems.push(format!("rule {} names `{cell}`, which is not a cell of the table", eq.rule));
             }
+        }
+        // A term of the year before names a cell of this version too: the rule is written in its keys.
+        for eq in &self.prepared.cross_equations {
+            for term in eq.terms().filter(|t| !keys.contains(&t.cell)) {
+                problems.push(format!("rule {} names `{}`, which is not a cell of the table", eq.rule, term.cell));
+            }
+        }
+        match self.summary.resolve(self) {
+            Ok(mix) => self.prepared.mix = mix,
+            Err(summary_problems) => problems.extend(summary_problems.into_iter().map(|p| format!("summary: {p}"))),
         }
         let mut links = Vec::new();
         for link in &self.links {
@@ -556,6 +613,96 @@ pub struct RuleSpec {
     /// Placeholder bindings: `{ c = ["natural_person", …] }`. Empty: the expression is used once.
     #[serde(default)]
     pub each: BTreeMap<String, Vec<String>>,
+}
+
+/// A rule between two reports of the same agency, a year apart: like [`RuleSpec`], with the terms of the earlier
+/// report prefixed `prior.` and terms that may be subtracted (`in_force = prior.in_force + issued - repealed`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CrossRuleSpec {
+    /// Rule id (`X1` …), distinct from every rule of a single report.
+    pub id: String,
+    /// Chinese name of the rule.
+    pub name: String,
+    /// English gloss.
+    pub gloss: String,
+    pub expr: String,
+    #[serde(default)]
+    pub each: BTreeMap<String, Vec<String>>,
+    /// How serious a difference is: `error` when the two figures count the same things, `warning` when the
+    /// relation is only expected to hold.
+    pub severity: Severity,
+}
+
+/// What the summary workbook of `bulk` shows of a table: its key cells, and the data of its charts.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct SummarySpec {
+    /// The key cells, one column each, in this order.
+    #[serde(default)]
+    pub cells: Vec<String>,
+    /// A cell summed over the reports of each year and charted per year.
+    #[serde(default)]
+    pub per_year: Option<String>,
+    /// Rows or groups whose `mix_column` cells, summed over every report, make a pie chart of the table's mix
+    /// (the outcomes of 表三): a row stands for its cell, a group for the sum of its rows' cells.
+    #[serde(default)]
+    pub mix: Vec<String>,
+    #[serde(default)]
+    pub mix_column: Option<String>,
+}
+
+/// One part of the mix chart: a row or a group of the table, and its cells in the mix column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MixPart {
+    /// The row or group key.
+    pub key: String,
+    /// The printed label of the row or group.
+    pub label: String,
+    pub cells: Vec<CellKey>,
+}
+
+impl SummarySpec {
+    /// The mix parts, and every problem: cells that are not the table's, mix parts that are no row or group.
+    fn resolve(&self, spec: &TableSpec) -> Result<Vec<MixPart>, Vec<String>> {
+        let mut problems = Vec::new();
+        let keys = spec.cell_keys();
+        for cell in self.cells.iter().chain(&self.per_year) {
+            if !CellKey::parse(cell).is_ok_and(|k| keys.contains(&k)) {
+                problems.push(format!("`{cell}` is not a cell of the table"));
+            }
+        }
+        let column = self.mix_column.as_deref().unwrap_or_default();
+        if self.mix.is_empty() != self.mix_column.is_none() {
+            problems.push("give both `mix` and `mix_column`, or neither".to_string());
+        }
+        let mut mix = Vec::new();
+        for part in &self.mix {
+            let (label, rows): (String, Vec<&RowSpec>) =
+                match (spec.row(part), spec.groups.iter().find(|g| g.key == *part)) {
+                    (Some(row), None) => (row.label.clone(), vec![row]),
+                    (None, Some(group)) => {
+                        (group.label.clone(), spec.rows.iter().filter(|r| r.group.as_deref() == Some(part)).collect())
+                    }
+                    _ => {
+                        problems.push(format!("mix part `{part}` is not one row or group of the table"));
+                        continue;
+                    }
+                };
+            let cells: Vec<CellKey> = rows
+                .iter()
+                .filter(|r| r.columns.iter().any(|c| c == column))
+                .map(|r| CellKey::new(&r.key, column))
+                .collect();
+            if cells.is_empty() {
+                problems.push(format!("mix part `{part}` has no cell in column `{column}`"));
+            }
+            mix.push(MixPart { key: part.clone(), label, cells });
+        }
+        if problems.is_empty() {
+            Ok(mix)
+        } else {
+            Err(problems)
+        }
+    }
 }
 
 /// A figure the prose states and the cells of this table whose sum it is: either `cells`, or the `column` of every
@@ -746,6 +893,12 @@ mod tests {
             "match = [\"行政许可\"], columns = [\"decision\"]",
         ));
         assert!(row.contains("row `admin_licensing` names column `decision`"), "{row}");
+        let cross = problems(gov2021_with("prior.carried_forward.{c}", "prior.carried_ahead.{c}"));
+        assert!(cross.contains("rule X1 names `carried_ahead.total`"), "{cross}");
+        let summary = problems(gov2021_with("per_year = \"new_received.total\"", "per_year = \"new_received.sum\""));
+        assert!(summary.contains("summary: `new_received.sum` is not a cell"), "{summary}");
+        let mix = problems(gov2021_with("\"not_processed\", \"other_processing\"]", "\"not_processed\", \"other\"]"));
+        assert!(mix.contains("summary: mix part `other` is not one row or group"), "{mix}");
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum DocKind {
 }
 
 impl DocKind {
+    pub const ALL: [DocKind; 2] = [DocKind::AnnualReport, DocKind::Other];
+
     /// The kind as it appears in the JSON: `annual_report`, `other`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -70,6 +72,8 @@ pub enum TableStatus {
 }
 
 impl TableStatus {
+    pub const ALL: [TableStatus; 3] = [TableStatus::Found, TableStatus::Partial, TableStatus::Absent];
+
     /// The status as it appears in the JSON: `found`, `partial`, `absent`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -106,6 +110,19 @@ pub enum CellState {
     Na,
 }
 
+impl CellState {
+    pub const ALL: [CellState; 3] = [CellState::Value, CellState::Blank, CellState::Na];
+
+    /// The state as it appears in the JSON: `value`, `blank`, `na`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellState::Value => "value",
+            CellState::Blank => "blank",
+            CellState::Na => "na",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CellSource {
@@ -113,6 +130,18 @@ pub enum CellSource {
     Table,
     /// Stated in the prose (pre-2019 reports, or a table the document lacks).
     Prose,
+}
+
+impl CellSource {
+    pub const ALL: [CellSource; 2] = [CellSource::Table, CellSource::Prose];
+
+    /// The source as it appears in the JSON: `table`, `prose`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellSource::Table => "table",
+            CellSource::Prose => "prose",
+        }
+    }
 }
 
 /// A number as reported: whole numbers stay integers, amounts keep their decimals.
@@ -225,13 +254,22 @@ pub enum Severity {
     Error,
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
+    /// The severity as it appears in the JSON: `info`, `warning`, `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Error => "error",
-        })
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -304,6 +342,20 @@ pub enum Qualifier {
     Approx,
     AtLeast,
     AtMost,
+}
+
+impl Qualifier {
+    pub const ALL: [Qualifier; 4] = [Qualifier::Exact, Qualifier::Approx, Qualifier::AtLeast, Qualifier::AtMost];
+
+    /// The qualifier as it appears in the JSON: `exact`, `approx`, `at_least`, `at_most`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::Approx => "approx",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::AtMost => "at_most",
+        }
+    }
 }
 
 /// A figure stated in the prose, with the sentence it came from.

@@ -46,7 +46,7 @@ pub enum DomainRule {
 }
 
 impl DomainRule {
-    const ALL: [DomainRule; 3] = [DomainRule::Count, DomainRule::Money, DomainRule::SignedCount];
+    pub const ALL: [DomainRule; 3] = [DomainRule::Count, DomainRule::Money, DomainRule::SignedCount];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -58,6 +58,20 @@ impl DomainRule {
 }
 
 impl Rule {
+    /// Every check that is not a rule of a template, in the order a dictionary lists them.
+    pub fn built_in() -> Vec<Rule> {
+        let mut out: Vec<Rule> = DomainRule::ALL.into_iter().map(Rule::Domain).collect();
+        out.extend([
+            Rule::ProseVsTable,
+            Rule::Unplaced,
+            Rule::Unreadable,
+            Rule::SplitRun,
+            Rule::Inferred,
+            Rule::SectionMissing,
+        ]);
+        out
+    }
+
     /// Reads a printed rule id back.
     pub fn parse(text: &str) -> Rule {
         if text.contains(',') {
@@ -160,6 +174,13 @@ pub enum FindingStatus {
 }
 
 impl FindingStatus {
+    pub const ALL: [FindingStatus; 4] = [
+        FindingStatus::Failed,
+        FindingStatus::Unverifiable,
+        FindingStatus::HoldsWithBlanks,
+        FindingStatus::NotApplicable,
+    ];
+
     /// The status as it appears in the JSON.
     pub fn as_str(self) -> &'static str {
         match self {

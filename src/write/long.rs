@@ -17,6 +17,11 @@ use crate::template::Catalog;
 /// The four long files, by name.
 pub const FILE_NAMES: [&str; 4] = ["reports.csv", "cells.csv", "metrics.csv", "findings.csv"];
 
+/// `reports.csv`'s status of a file that was read.
+pub const STATUS_OK: &str = "ok";
+/// `reports.csv`'s status of a file that could not be read.
+pub const STATUS_ERROR: &str = "error";
+
 /// The header rows of the four files, in [`FILE_NAMES`] order: `reports.csv` has a status column per table of
 /// `catalog`'s form.
 pub fn headers(catalog: &Catalog) -> [Vec<String>; 4] {
@@ -43,7 +48,7 @@ pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
     let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count().to_string();
     let mut summary = vec![
         source.to_string(),
-        "ok".to_string(),
+        STATUS_OK.to_string(),
         String::new(),
         report.kind.as_str().to_string(),
         report.year.map(|y| y.to_string()).unwrap_or_default(),
@@ -134,13 +139,24 @@ pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
 /// nothing elsewhere.
 pub fn error_rows(catalog: &Catalog, source: &str, reason: &str) -> Rows {
     let [reports, ..] = headers(catalog);
-    let mut summary = vec![source.to_string(), "error".to_string(), reason.to_string()];
+    let mut summary = vec![source.to_string(), STATUS_ERROR.to_string(), reason.to_string()];
     summary.resize(reports.len(), String::new());
     [vec![summary], Vec::new(), Vec::new(), Vec::new()]
 }
 
 fn amount_text(a: Amount) -> String {
     a.to_string()
+}
+
+/// A number in a column of amounts: always with a decimal point (`24380.0`, `25.1`, `-3.0`), the shortest text
+/// that reads back as the same number. A whole number printed without one would let a reader that guesses column
+/// types from the first rows (DuckDB, for one) type the column as integers and round a later `25.1` to 25.
+pub fn real_text(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.1}")
+    } else {
+        x.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -170,5 +186,15 @@ mod tests {
         let errors = error_rows(catalog, "b.txt", "empty file");
         assert_eq!(errors[0][0].len(), headers[0].len());
         assert_eq!(errors[0][0][1..3], ["error", "empty file"]);
+    }
+
+    #[test]
+    fn amounts_always_print_a_decimal_point() {
+        assert_eq!(real_text(24380.0), "24380.0");
+        assert_eq!(real_text(-3.0), "-3.0");
+        assert_eq!(real_text(0.0), "0.0");
+        assert_eq!(real_text(25.1), "25.1");
+        assert_eq!(real_text(9.63211), "9.63211");
+        assert_eq!(real_text(1e16), "10000000000000000.0");
     }
 }

@@ -10,16 +10,20 @@
 //! * [`csv`] — one CSV per table;
 //! * [`json`] — the `inspect --json` object;
 //! * [`long`] — the four long CSV files of `bulk`, rows for many reports;
+//! * [`wide`] — `bulk`'s wide tables, one row per report and one column per template cell;
+//! * [`dictionary`] — `bulk`'s dictionary of every key with its label and meaning;
 //! * [`output`] — where files go and how they are put on disk (temporary files, then renames).
 //!
 //! Writers never parse and never look at label-matching data: they take the report as mapped. Absent stays
 //! absent, blank stays blank, `na` keeps its mark; nothing is zero-filled.
 
 pub mod csv;
+pub mod dictionary;
 pub mod form;
 pub mod json;
 pub mod long;
 pub mod output;
+pub mod wide;
 pub mod xlsx;
 
 use sha2::{Digest, Sha256};
