@@ -94,9 +94,13 @@ pub fn read<'r>(spec: &TableSpec, records: &[&'r Record]) -> Events<'r> {
             }
         }
         for label in record.labels.iter().rev() {
-            // A group label (`（六）其他处理`) is context, never the item it introduces (`3.其他`).
-            let context = if group_for(spec, &label.compact).is_some() { None } else { group.as_deref() };
-            if let Some(r) = row_for(spec, &label.compact, context) {
+            // A group label (`（六）其他处理`) is context, never the item it introduces (`3.其他`); an item printed in
+            // the same cell after it (`（六）其他处理 3.其他`) is read in that context.
+            let found = match group_for(spec, &label.compact) {
+                Some(g) => item_after_group(spec, &label.compact, g).or_else(|| row_for(spec, &label.compact, None)),
+                None => row_for(spec, &label.compact, group.as_deref()),
+            };
+            if let Some(r) = found {
                 row = Some(r);
                 break;
             }
@@ -128,6 +132,14 @@ enum Raw<'r> {
     Named(usize, &'r Record),
     Label(usize),
     Loose(&'r Record, LooseLabel),
+}
+
+/// The row an item printed after its group's label in one cell names (`（六）其他处理 3.其他`), in that group.
+fn item_after_group(spec: &TableSpec, label: &str, group: &str) -> Option<usize> {
+    let patterns = spec.matching().groups.iter().find(|(key, _)| key == group)?;
+    let end = patterns.1.iter().filter_map(|p| label.find(p.as_str()).map(|i| i + p.len())).max()?;
+    let rest = label.get(end..)?;
+    (!rest.is_empty()).then(|| row_for(spec, rest, Some(group))).flatten()
 }
 
 /// The rows a record's labels name one after the other, when they are several, in the template's order, and the

@@ -170,15 +170,28 @@ fn table_of<'c>(record: &Record, catalog: &'c Catalog) -> Option<&'c str> {
 fn segment<'a, 'c>(items: &'a [Item], catalog: &'c Catalog) -> IndexMap<&'c str, Vec<&'a Record>> {
     let mut segments: IndexMap<&str, Vec<&Record>> = IndexMap::new();
     let mut current: Option<&str> = None;
+    // Rows of bare values printed before the first label of a table (an OCR copy that puts a row's numbers before
+    // its label): they join the table whose cue follows them.
+    let mut orphans: Vec<&Record> = Vec::new();
     for item in items {
         match item {
-            Item::Break => current = None,
+            Item::Break => {
+                current = None;
+                orphans.clear();
+            }
             Item::Record(record) => {
                 if let Some(key) = table_of(record, catalog) {
+                    if current.is_none() {
+                        segments.entry(key).or_default().append(&mut orphans);
+                    }
                     current = Some(key);
                 }
-                if let Some(key) = current {
-                    segments.entry(key).or_default().push(record);
+                match current {
+                    Some(key) => segments.entry(key).or_default().push(record),
+                    None if record.labels.is_empty() && record.values.iter().any(|v| v.token != Token::Blank) => {
+                        orphans.push(record)
+                    }
+                    None => orphans.clear(),
                 }
             }
         }
@@ -221,22 +234,25 @@ fn without_parentheticals(text: &str) -> String {
 }
 
 /// The best-matching row for one label: the longest pattern wins. Patterns without parentheses are looked for
-/// outside parenthesised notes, so a note that mentions another row's words does not count.
+/// outside parenthesised notes, so a note that mentions another row's words does not count. A label that names
+/// two rows, neither pattern part of the other (`行政许可1,268行政处罚`, text run together), names none.
 fn row_for(spec: &TableSpec, label: &str, group: Option<&str>) -> Option<usize> {
     let bare = without_parentheticals(label);
-    let mut best: Option<(usize, usize)> = None;
+    let mut matches: Vec<(usize, &str)> = Vec::new();
     for (index, (row, patterns)) in spec.rows.iter().zip(&spec.matching().rows).enumerate() {
         if row.needs_group && row.group.as_deref() != group {
             continue;
         }
         for p in patterns {
             let haystack = if p.contains('(') { label } else { bare.as_str() };
-            if haystack.contains(p.as_str()) && best.is_none_or(|(_, len)| p.len() > len) {
-                best = Some((index, p.len()));
+            if haystack.contains(p.as_str()) {
+                matches.push((index, p.as_str()));
             }
         }
     }
-    best.map(|(i, _)| i)
+    let &(best, pattern) = matches.iter().max_by_key(|(_, p)| p.len())?;
+    let rival = matches.iter().any(|&(r, p)| r != best && !pattern.contains(p));
+    (!rival).then_some(best)
 }
 
 /// The group whose label this is.

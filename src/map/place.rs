@@ -80,8 +80,11 @@ pub enum Verdict {
     TooLarge,
 }
 
-/// Most search nodes per group of connected units.
-pub const MAX_NODES: usize = 200_000;
+/// Most search nodes to find one placement.
+pub const MAX_NODES: usize = 20_000;
+
+/// Most search nodes for all the searches over one group of connected units.
+pub const MAX_NODES_TOTAL: usize = 200_000;
 
 /// Decides every unit of `problem`.
 pub fn solve(problem: &Problem) -> Vec<Verdict> {
@@ -124,8 +127,9 @@ fn verdicts_of(outcome: &Outcome, by_prose: bool) -> Vec<Verdict> {
     outcome
         .seen
         .iter()
-        .map(|seen| {
-            if outcome.too_large {
+        .zip(&outcome.too_large)
+        .map(|(seen, &too_large)| {
+            if too_large {
                 Verdict::TooLarge
             } else if outcome.solutions == 0 {
                 Verdict::Inconsistent
@@ -199,12 +203,13 @@ fn components(problem: &Problem, equations: &[Eq]) -> Vec<Vec<usize>> {
     out
 }
 
-/// The result of one search.
+/// The result of the searches over one group of units.
 struct Outcome {
-    /// Per unit of the component, the distinct choices seen in consistent placements (at most two kept).
+    /// Per unit of the group, the distinct choices seen in consistent placements.
     seen: Vec<Vec<usize>>,
+    /// Per unit: its search ran out of bounds before deciding it.
+    too_large: Vec<bool>,
     solutions: usize,
-    too_large: bool,
 }
 
 /// A cell's state during the search.
@@ -233,7 +238,9 @@ struct Search<'a> {
     last_row: HashMap<usize, usize>,
     used_rows: Vec<usize>,
     choice_of: Vec<usize>,
-    outcome: Outcome,
+    /// A unit and the choice the current search may not give it.
+    forbid: Option<(usize, usize)>,
+    found: Option<Vec<usize>>,
     nodes: usize,
 }
 
@@ -311,44 +318,78 @@ impl<'a> Search<'a> {
             last_row: HashMap::new(),
             used_rows: Vec::new(),
             choice_of: vec![0; units.len()],
-            outcome: Outcome { seen: vec![Vec::new(); units.len()], solutions: 0, too_large: false },
+            forbid: None,
+            found: None,
             nodes: 0,
         }
     }
 
+    /// Finds one consistent placement, then, for each unit, one where it takes another choice (the unit is
+    /// decided when there is none). Each search stops at its first placement or at [`MAX_NODES`].
     fn run(mut self) -> Outcome {
-        self.walk(0);
-        self.outcome
+        let n = self.units.len();
+        let mut outcome = Outcome { seen: vec![Vec::new(); n], too_large: vec![false; n], solutions: 0 };
+        let mut spent = 0;
+        let Some(first) = self.first_solution(None, &mut spent) else {
+            if self.nodes > MAX_NODES {
+                outcome.too_large = vec![true; n];
+            }
+            return outcome;
+        };
+        outcome.solutions = 1;
+        for (u, &c) in first.iter().enumerate() {
+            outcome.seen[u].push(c);
+        }
+        for u in 0..n {
+            if outcome.seen[u].len() >= 2 {
+                continue;
+            }
+            if spent > MAX_NODES_TOTAL {
+                outcome.too_large[u] = true;
+                continue;
+            }
+            match self.first_solution(Some((u, outcome.seen[u][0])), &mut spent) {
+                Some(other) => {
+                    outcome.solutions += 1;
+                    for (v, &c) in other.iter().enumerate() {
+                        if !outcome.seen[v].contains(&c) {
+                            outcome.seen[v].push(c);
+                        }
+                    }
+                }
+                None if self.nodes > MAX_NODES => outcome.too_large[u] = true,
+                None => {}
+            }
+        }
+        outcome
     }
 
-    /// Every unit has shown two different choices: nothing more can be decided.
-    fn nothing_left_to_decide(&self) -> bool {
-        self.outcome.solutions > 0 && self.outcome.seen.iter().all(|s| s.len() >= 2)
+    /// The first consistent placement in which unit `forbid.0` does not take choice `forbid.1`.
+    fn first_solution(&mut self, forbid: Option<(usize, usize)>, spent: &mut usize) -> Option<Vec<usize>> {
+        self.forbid = forbid;
+        self.found = None;
+        self.nodes = 0;
+        self.walk(0);
+        *spent += self.nodes;
+        self.found.take()
     }
 
     fn walk(&mut self, depth: usize) {
-        if self.outcome.too_large || self.nothing_left_to_decide() {
+        if self.found.is_some() {
             return;
         }
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            self.outcome.too_large = true;
             return;
         }
         if depth == self.units.len() {
-            self.outcome.solutions += 1;
-            for (u, &c) in self.choice_of.iter().enumerate() {
-                let seen = &mut self.outcome.seen[u];
-                if !seen.contains(&c) && seen.len() < 2 {
-                    seen.push(c);
-                }
-            }
+            self.found = Some(self.choice_of.clone());
             return;
         }
         let unit = self.units[depth];
         for c in 0..unit.choices.len() {
             let choice = &unit.choices[c];
-            if !self.fits_order(depth, choice) {
+            if self.forbid == Some((depth, c)) || !self.fits_order(depth, choice) {
                 continue;
             }
             let block = unit.block;
@@ -380,7 +421,7 @@ impl<'a> Search<'a> {
             for (&(cell, _), state) in self.cells[depth][c].iter().zip(before) {
                 self.state[cell] = state;
             }
-            if self.outcome.too_large || self.nothing_left_to_decide() {
+            if self.found.is_some() || self.nodes > MAX_NODES {
                 return;
             }
         }

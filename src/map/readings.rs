@@ -171,9 +171,18 @@ pub fn readings(
         [run] if shape.counts && digit_groups && run.raw.trim().len() >= n => {
             split_digits(run, n, rules, &mut out)?;
         }
-        _ if numbers.len() > n && shape.counts && digit_groups => join_digits(&numbers, n, rules, &mut out)?,
+        // Joining assumes no cell was lost: only where the row prints no blank cell.
+        _ if numbers.len() > n && shape.counts && digit_groups && numbers.len() == values.len() => {
+            join_digits(&numbers, n, rules, &mut out)?
+        }
         _ if numbers.len() < n && numbers.len() == printed.len() && numbers.iter().all(|v| v.token.is_value_like()) => {
-            drop_blanks(&numbers, n, rules, &mut out)?
+            drop_blanks(&numbers, n, rules, &mut out)?;
+            // Where blanks could vanish, a number could also have been split by spacing: join and drop together.
+            if shape.counts && digit_groups {
+                for k in 1..numbers.len() {
+                    join_then_drop(&numbers, k, n, rules, &mut out)?;
+                }
+            }
         }
         _ => {}
     }
@@ -356,6 +365,27 @@ impl Join<'_> {
     }
 }
 
+/// Joins the digit groups into `k` numbers, then puts them in `n` columns with the other cells blank.
+fn join_then_drop(
+    groups: &[&SourceCell],
+    k: usize,
+    n: usize,
+    rules: &LocalRules,
+    out: &mut Vec<Reading>,
+) -> Result<(), TooMany> {
+    let mut joined: Vec<Reading> = Vec::new();
+    join_digits(groups, k, &LocalRules::none(), &mut joined)?;
+    for reading in joined {
+        let cells: Vec<&SourceCell> = reading.cells.iter().collect();
+        let before = out.len();
+        drop_blanks(&cells, n, rules, out)?;
+        for r in &mut out[before..] {
+            r.how = How::JoinedDigits;
+        }
+    }
+    Ok(())
+}
+
 /// Puts the `numbers` in `n` columns, in printed order, every other cell blank.
 fn drop_blanks(numbers: &[&SourceCell], n: usize, rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
     let m = numbers.len();
@@ -494,11 +524,13 @@ mod tests {
 
     #[test]
     fn dropped_blanks_keep_the_printed_order_and_leave_unverifiable_rules_open() {
-        // Two numbers for seven columns: 21 choices of columns; R3 involves a blank in every one of them.
+        // Two numbers for seven columns: 21 choices of columns, and 7 more for `33` (one number split by spacing);
+        // R3 involves a blank in every one of them.
         let got = all(&["3", "3"], &seven(), &r3(), false);
-        assert_eq!(got.len(), 21);
-        assert!(got.iter().all(|r| r.iter().flatten().count() == 2));
-        assert_eq!(all(&["5", "1", "2", "8"], &seven(), &r3(), false).len(), 35);
+        assert_eq!(got.len(), 28);
+        assert_eq!(got.iter().filter(|r| r.iter().flatten().count() == 2).count(), 21);
+        assert!(got.iter().any(|r| r.contains(&Some(33))));
+        assert!(all(&["5", "1", "2", "8"], &seven(), &r3(), false).len() > 35);
     }
 
     #[test]

@@ -341,8 +341,12 @@ fn read_run(chars: &[char], start: usize, end: usize, items: &ItemCounter) -> Op
     let digit_at = |k: usize| k < end && chars.get(k).is_some_and(char::is_ascii_digit);
     while i < end {
         let c = chars[i];
+        let thousands = c == ',' && token.is_some() && !decimal && (1..=3).all(|k| digit_at(i + k)) && !digit_at(i + 4);
         if c.is_ascii_digit() {
             token.get_or_insert(i);
+            i += 1;
+        } else if thousands {
+            // A thousands separator inside a number (`1,268`).
             i += 1;
         } else if c == '.' && token.is_some() && !decimal && digit_at(i + 1) {
             decimal = true;
