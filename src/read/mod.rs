@@ -21,6 +21,7 @@ use crate::normalize;
 pub mod docx;
 mod flow;
 pub mod html;
+mod numbering;
 pub mod pdf;
 pub mod rtf;
 pub mod text;

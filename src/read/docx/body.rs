@@ -14,8 +14,9 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-use super::styles::{attr, is_outline_heading, Counters, NumRef, Numbering, Styles};
+use super::styles::{attr, is_outline_heading, NumRef, Styles};
 use crate::read::flow::{symbol_char, Flow, FlowCell, FlowTable, Paragraph, VMerge};
+use crate::read::numbering::{Counters, Numbering};
 
 const W_TRANSITIONAL: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const W_STRICT: &str = "http://purl.oclc.org/ooxml/wordprocessingml/main";

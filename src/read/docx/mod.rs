@@ -46,7 +46,7 @@ pub fn read_docx(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
         .map(|x| styles::Styles::parse(&x))
         .unwrap_or_default();
     let numbering = read_part(&mut zip, &part("/numbering", "word/numbering.xml"))?
-        .map(|x| styles::Numbering::parse(&x))
+        .map(|x| styles::parse_numbering(&x))
         .unwrap_or_default();
     let flow = body::read_body(&xml, &styles, &numbering).map_err(|e| error(format!("{main}: {e}")))?;
     Ok(flow::into_document(&flow, source))

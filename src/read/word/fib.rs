@@ -25,12 +25,17 @@ pub struct Fib {
     pub clx: Span,
     pub papx_bins: Span,
     pub stsh: Span,
+    /// The lists (`PlfLst`) and list instances (`PlfLfo`).
+    pub lists: Span,
+    pub list_instances: Span,
 }
 
 /// Index of each `fc`/`lcb` pair in `FibRgFcLcb97`.
 const STSHF: usize = 1;
 const PLCF_BTE_PAPX: usize = 13;
 const CLX: usize = 33;
+const PLF_LST: usize = 73;
+const PLF_LFO: usize = 74;
 
 impl Fib {
     pub fn parse(word: &[u8]) -> Result<Fib, ReadError> {
@@ -69,6 +74,8 @@ impl Fib {
             clx,
             papx_bins: span(PLCF_BTE_PAPX),
             stsh: span(STSHF),
+            lists: span(PLF_LST),
+            list_instances: span(PLF_LFO),
         })
     }
 }

@@ -7,6 +7,7 @@
 //!   file is encrypted.
 //! * `pieces.rs` — the piece table (CLX): compressed 8-bit pieces (cp1252) and UTF-16 pieces, character position
 //!   → file offset.
+//! * `lists.rs` — the list tables, for the label (`一、`, `（二）`) Word draws before a numbered paragraph.
 //! * `props.rs` — paragraph properties (PAPX in FKP pages or, when too large, in the `Data` stream, and piece
 //!   modifiers): table depth, cell and row ends,
 //!   the row's cell edges and merges (`sprmTDefTable`, `sprmTVertMerge`), outline level; heading styles from the
@@ -19,6 +20,7 @@
 //! boxes are other stories of the same text and are left out.
 
 mod fib;
+mod lists;
 mod pieces;
 mod props;
 
@@ -26,6 +28,7 @@ use std::io::{Cursor, Read};
 
 use crate::doc::Document;
 use crate::read::flow::{self, Paragraph, RowDef, TableStack};
+use crate::read::numbering::{Counters, Numbering};
 use crate::read::ReadError;
 
 use fib::Fib;
@@ -50,9 +53,10 @@ pub fn read_doc(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     let pieces = PieceTable::parse(&table, fib.clx)?;
     let text = pieces.text(&word, fib.ccp_text)?;
     let styles = Styles::parse(&table, fib.stsh);
+    let numbering = lists::parse(&table, fib.lists, fib.list_instances);
     let data = read_stream(&mut file, "/Data")?.unwrap_or_default();
     let properties = PropertyReader::new(&word, &table, &data, fib.papx_bins, &pieces);
-    let flow = build_flow(&text, &properties, &styles);
+    let flow = build_flow(&text, &properties, &Lists { styles: &styles, numbering: &numbering });
     Ok(flow::into_document(&flow, source))
 }
 
@@ -97,8 +101,30 @@ enum FieldPart {
     Result,
 }
 
+/// The styles and list definitions, which say how paragraphs are numbered.
+struct Lists<'a> {
+    styles: &'a Styles,
+    numbering: &'a Numbering,
+}
+
+impl Lists<'_> {
+    /// The label of a numbered paragraph (empty for others), counting it.
+    fn label(&self, props: &ParagraphProps, counters: &mut Counters) -> String {
+        let (style_list, style_level) = self.styles.list(props.style);
+        match props.list.or(style_list) {
+            Some(list) if list > 0 => {
+                let level = props.list_level.or(style_level).unwrap_or(0);
+                counters.label(self.numbering, i64::from(list), usize::from(level))
+            }
+            _ => String::new(),
+        }
+    }
+}
+
 /// Walks the main text into paragraphs and tables.
-fn build_flow(text: &[u16], properties: &PropertyReader<'_>, styles: &Styles) -> Vec<flow::Flow> {
+fn build_flow(text: &[u16], properties: &PropertyReader<'_>, lists: &Lists<'_>) -> Vec<flow::Flow> {
+    let styles = lists.styles;
+    let mut counters = Counters::default();
     let mut tables = TableStack::new(EDGE_TOLERANCE);
     let mut fields: Vec<FieldPart> = Vec::new();
     let mut ignored_fields = 0usize;
@@ -120,8 +146,11 @@ fn build_flow(text: &[u16], properties: &PropertyReader<'_>, styles: &Styles) ->
             }
             0x0D | 0x07 => {
                 let props = properties.at(cp as u32);
-                let paragraph = String::from_utf16_lossy(&units);
+                let mut paragraph = String::from_utf16_lossy(&units);
                 units.clear();
+                if let Some(p) = props.as_ref().filter(|p| !p.row_end && !p.inner_row_end) {
+                    paragraph.insert_str(0, &lists.label(p, &mut counters));
+                }
                 after_cell_mark = mark(&mut tables, unit, props, paragraph, styles, after_cell_mark);
             }
             _ if fields.contains(&FieldPart::Code) => {}

@@ -1,6 +1,6 @@
 //! Paragraph properties of a legacy Word document, as far as reading needs them: whether a paragraph is in a
 //! table and at which depth, whether its mark ends a cell or a row, the row's cell edges and merges, its outline
-//! level and style; and which styles are headings.
+//! level, style and list; and what the styles say of headings and lists.
 //!
 //! A paragraph's properties are found at its mark: the bin table (`PlcBtePapx`) names the FKP page of the stream
 //! offset, the page holds the paragraph's `grpprl` ([MS-DOC] 2.9.175 PapxFkp), and the piece's complex modifier
@@ -14,6 +14,8 @@ use crate::read::flow::{CellDef, RowDef, VMerge};
 const PAGE: usize = 512;
 
 const SPRM_P_OUT_LVL: u16 = 0x2640;
+const SPRM_P_ILFO: u16 = 0x460B;
+const SPRM_P_ILVL: u16 = 0x260A;
 const SPRM_P_F_IN_TABLE: u16 = 0x2416;
 const SPRM_P_F_TTP: u16 = 0x2417;
 const SPRM_P_ITAP: u16 = 0x6649;
@@ -39,6 +41,9 @@ pub struct ParagraphProps {
     pub inner_cell_end: bool,
     pub inner_row_end: bool,
     pub outline_level: Option<u8>,
+    /// The list instance (`ilfo`, 1-based; 0 is no list) and level the paragraph is numbered with.
+    pub list: Option<i16>,
+    pub list_level: Option<u8>,
     /// The row definition carried by a row-end paragraph.
     pub row: Option<RowDef>,
 }
@@ -80,6 +85,8 @@ impl ParagraphProps {
                     self.itap = (self.itap + u32_at(operand, 0).map_or(0, |v| v as i32).clamp(-64, 64)).clamp(0, 64)
                 }
                 SPRM_P_OUT_LVL => self.outline_level = Some(byte()),
+                SPRM_P_ILFO => self.list = u16_at(operand, 0).map(|v| v as i16),
+                SPRM_P_ILVL => self.list_level = Some(byte()),
                 SPRM_T_DEF_TABLE => self.row = row_definition(operand),
                 SPRM_T_VERT_MERGE => {
                     // cb, itc, vertMerge
@@ -221,18 +228,31 @@ impl<'a> PropertyReader<'a> {
     }
 }
 
-/// Which styles are headings: the built-in heading styles (style identifiers 1–9, `heading 1`…`heading 9`,
-/// whatever their displayed name).
-#[derive(Debug, Default)]
-pub struct Styles {
-    headings: Vec<bool>,
+/// What reading needs of a paragraph style: whether it is a built-in heading style (style identifiers 1–9,
+/// `heading 1`…`heading 9`, whatever their displayed name), the list it numbers, and the style it is based on.
+#[derive(Debug, Clone, Default)]
+struct StyleDef {
+    heading: bool,
+    base: Option<u16>,
+    list: Option<i16>,
+    list_level: Option<u8>,
 }
 
-/// Bound on the styles read.
+#[derive(Debug, Default)]
+pub struct Styles {
+    styles: Vec<StyleDef>,
+}
+
+/// Bound on the styles read, and on the `istdBase` links followed.
 const MAX_STYLES: usize = 4096;
+const MAX_STYLE_CHAIN: usize = 16;
+/// `stk` of a paragraph style.
+const PARAGRAPH_STYLE: u16 = 1;
+/// `istdBase` of a style based on none.
+const NO_BASE: u16 = 0x0FFF;
 
 impl Styles {
-    /// The style sheet (`STSH`) in the table stream; an unreadable one yields no heading styles.
+    /// The style sheet (`STSH`) in the table stream; an unreadable one yields no styles.
     pub fn parse(table: &[u8], stsh: Span) -> Styles {
         let start = stsh.offset as usize;
         let Some(stsh) = start.checked_add(stsh.len as usize).and_then(|end| table.get(start..end)) else {
@@ -242,22 +262,65 @@ impl Styles {
             return Styles::default();
         };
         let count = usize::from(u16_at(stsh, 2).unwrap_or(0)).min(MAX_STYLES);
+        let base_len = usize::from(u16_at(stsh, 4).unwrap_or(10));
         let mut at = 2 + usize::from(header_len);
-        let mut headings = Vec::with_capacity(count);
+        let mut styles = Vec::with_capacity(count);
         for _ in 0..count {
             let Some(len) = u16_at(stsh, at) else {
                 break;
             };
-            let sti = if len >= 2 { u16_at(stsh, at + 2).map_or(0, |v| v & 0x0FFF) } else { 0 };
-            headings.push((1..=9).contains(&sti));
+            let std = stsh.get(at + 2..at + 2 + usize::from(len)).unwrap_or_default();
+            styles.push(style_definition(std, base_len));
             at += 2 + usize::from(len);
         }
-        Styles { headings }
+        Styles { styles }
+    }
+
+    fn chain(&self, istd: u16) -> impl Iterator<Item = &StyleDef> {
+        let mut next = Some(istd);
+        std::iter::from_fn(move || {
+            let style = self.styles.get(usize::from(next?))?;
+            next = style.base;
+            Some(style)
+        })
+        .take(MAX_STYLE_CHAIN)
     }
 
     pub fn is_heading(&self, istd: u16) -> bool {
-        self.headings.get(usize::from(istd)).copied().unwrap_or(false)
+        self.styles.get(usize::from(istd)).is_some_and(|s| s.heading)
     }
+
+    /// The list (`ilfo`) and level a style numbers its paragraphs with, directly or through its base styles.
+    pub fn list(&self, istd: u16) -> (Option<i16>, Option<u8>) {
+        (self.chain(istd).find_map(|s| s.list), self.chain(istd).find_map(|s| s.list_level))
+    }
+}
+
+/// One `STD`: `STDBase` (identifier, kind, base style), the name, then for a paragraph style its paragraph
+/// properties (`UpxPapx`: size, style index, `grpprl`).
+fn style_definition(std: &[u8], base_len: usize) -> StyleDef {
+    let Some(sti) = u16_at(std, 0).map(|v| v & 0x0FFF) else {
+        return StyleDef::default();
+    };
+    let kind_and_base = u16_at(std, 2).unwrap_or(0);
+    let base = kind_and_base >> 4;
+    let mut def =
+        StyleDef { heading: (1..=9).contains(&sti), base: (base != NO_BASE).then_some(base), ..StyleDef::default() };
+    if kind_and_base & 0x000F != PARAGRAPH_STYLE {
+        return def;
+    }
+    let name_len = u16_at(std, base_len).map_or(0, usize::from);
+    let mut upx = base_len + 2 + 2 * name_len + 2;
+    upx += upx % 2;
+    let Some(size) = u16_at(std, upx).map(usize::from) else {
+        return def;
+    };
+    let grpprl = std.get(upx + 4..upx + 2 + size).unwrap_or_default();
+    let mut props = ParagraphProps::default();
+    props.apply(grpprl, &[]);
+    def.list = props.list;
+    def.list_level = props.list_level;
+    def
 }
 
 #[cfg(test)]

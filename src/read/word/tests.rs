@@ -370,7 +370,8 @@ fn paragraph_texts(built: &Built) -> Vec<String> {
     let pieces = super::pieces::PieceTable::parse(&table, fib.clx).expect("pieces");
     let text = pieces.text(&word, fib.ccp_text).expect("text");
     let properties = super::props::PropertyReader::new(&word, &table, &data, fib.papx_bins, &pieces);
-    super::build_flow(&text, &properties, &super::props::Styles::default())
+    let (styles, numbering) = (super::props::Styles::default(), Default::default());
+    super::build_flow(&text, &properties, &super::Lists { styles: &styles, numbering: &numbering })
         .into_iter()
         .filter_map(|f| match f {
             crate::read::flow::Flow::Paragraph(p) => Some(p.text),
@@ -558,4 +559,61 @@ fn corrupt_compound_files_are_errors() {
     // A compound file without a WordDocument stream.
     let other = compound_file(&[("Workbook", b"x")]);
     assert!(read_doc(&other, "t").expect_err("no stream").to_string().contains("WordDocument"));
+}
+
+/// `testdata/numbered.doc` (made by `testdata/numbered.py`): headings and paragraphs numbered by list definitions,
+/// none of the labels in the text. The expected labels are those LibreOffice shows for the same file.
+const NUMBERED: &[u8] = include_bytes!("testdata/numbered.doc");
+
+#[test]
+fn list_labels_are_rendered_from_the_list_tables() {
+    let doc = read_doc(NUMBERED, "t").expect("reads");
+    assert_eq!(
+        prose(&doc),
+        vec![
+            "测试局2022年政府信息公开工作年度报告",
+            "# 一、总体情况",
+            "# （一）主动公开",
+            "# （二）依申请公开",
+            "1.细项甲",
+            "2.细项乙",
+            "# （三）政府信息管理",
+            "# 二、主动公开政府信息情况",
+            "③圈号一",
+            "④圈号二",
+            "# 三、收到和处理政府信息公开申请情况",
+            "# （一）重新开始的二级",
+            "# （一）接着的二级",
+            "# 四、行政复议",
+        ]
+    );
+    let cells: Vec<String> = tables(&doc)[0].iter().map(|row| row[0].0.clone()).collect();
+    assert_eq!(cells, vec!["（一）予以公开", "（二）部分公开"]);
+}
+
+#[test]
+fn damaged_list_tables_never_panic() {
+    let mut file = cfb::CompoundFile::open(Cursor::new(NUMBERED)).expect("opens");
+    let mut stream = |name: &str| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut file.open_stream(name).expect("stream"), &mut bytes).expect("read");
+        bytes
+    };
+    let (word, table) = (stream("/WordDocument"), stream("/1Table"));
+    let fib = super::fib::Fib::parse(&word).expect("fib");
+    let start = fib.lists.offset as usize;
+    let end = (fib.list_instances.offset + fib.list_instances.len) as usize;
+    assert!(start < end && end <= table.len());
+    let mut state = 0x9E37_79B9_u32;
+    for _ in 0..400 {
+        let mut t = table.clone();
+        for _ in 0..4 {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let at = start + state as usize % (end - start);
+            t[at] = (state >> 11) as u8;
+        }
+        let _ = read_doc(&compound_file(&[("WordDocument", &word), ("1Table", &t)]), "t");
+    }
 }
