@@ -2,9 +2,12 @@
 //!
 //! * `xlsx` — spreadsheets (zip container), through calamine; merged regions become spans.
 //! * `pdf` — PDF files with a text layer: positioned text and drawn rules rebuilt into blocks and tables.
-//! * `docx` — Word documents (zip container with `word/document.xml`).
+//! * `docx` — Word documents (zip container with parts under `word/`).
 //! * `word` — legacy binary Word (`.doc`, and `.wps` in the same format) from the compound file.
 //! * `rtf` — RTF, which many sites publish under a `.doc` name.
+//! * `flow` and `numbering` — shared by the three Word readers: their paragraph-and-table flow into the model,
+//!   and the labels of numbered paragraphs.
+//! * `mhtml` — single-file web pages (MIME), also published as `.doc`: their HTML part goes to the HTML reader.
 //! * `html` — web pages: real `<table>` grids, site chrome kept out of the prose.
 //! * `text` — everything else: prose, cell-per-line flattened tables, Markdown pipe tables, and rows copied
 //!   out of PDF or Word.
@@ -21,6 +24,7 @@ use crate::normalize;
 pub mod docx;
 mod flow;
 pub mod html;
+mod mhtml;
 mod numbering;
 pub mod pdf;
 pub mod rtf;
@@ -130,7 +134,10 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
         Format::Doc => word::read_doc(bytes, source),
         Format::Rtf => rtf::read_rtf(bytes, source),
         Format::Html | Format::Text => {
-            let text = normalize::decode(bytes)?;
+            let text = match mhtml::html_page(bytes) {
+                Some(page) => page,
+                None => normalize::decode(bytes)?,
+            };
             let text = normalize::strip_glosses(&text);
             if looks_like_html(&text) {
                 Ok(html::read_html(&text, source))
