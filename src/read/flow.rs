@@ -493,17 +493,10 @@ pub fn symbol_char(font: &str, code: u32) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::read::testing::shape as texts;
 
     fn cell(text: &str, col: usize, colspan: u32, vmerge: VMerge) -> FlowCell {
         FlowCell { content: vec![Flow::Paragraph(Paragraph::new(text))], col, colspan, vmerge }
-    }
-
-    fn texts(table: &Table) -> Vec<Vec<(String, u32, u32, usize)>> {
-        table
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| (c.text.clone(), c.rowspan, c.colspan, c.pos.col)).collect())
-            .collect()
     }
 
     #[test]

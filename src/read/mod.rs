@@ -28,6 +28,8 @@ mod mhtml;
 mod numbering;
 pub mod pdf;
 pub mod rtf;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod word;
 pub mod xlsx;

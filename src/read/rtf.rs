@@ -575,31 +575,11 @@ fn charset_encoding(charset: i32, document: &'static Encoding) -> Option<&'stati
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::{Block, Table};
+    use crate::doc::Block;
+    use crate::read::testing::{prose, shape as cells, tables, Shape};
 
     fn read(rtf: &str) -> Document {
         read_rtf(rtf.as_bytes(), "t").expect("reads")
-    }
-
-    fn prose(doc: &Document) -> Vec<String> {
-        doc.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Heading { text, .. } => Some(format!("# {text}")),
-                Block::Paragraph { text, .. } => Some(text.clone()),
-                Block::Table(_) => None,
-            })
-            .collect()
-    }
-
-    type Shape = Vec<Vec<(String, u32, u32, usize)>>;
-
-    fn cells(table: &Table) -> Shape {
-        table
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| (c.text.clone(), c.rowspan, c.colspan, c.pos.col)).collect())
-            .collect()
     }
 
     #[test]
@@ -675,7 +655,7 @@ mod tests {
             \pard\intbl{\trowd\cellx1000\cellx3000\row}
             \pard 后文\par}";
         let doc = read(rtf);
-        let tables: Vec<Shape> = doc.tables().map(cells).collect();
+        let tables: Vec<Shape> = tables(&doc);
         assert_eq!(
             tables,
             vec![

@@ -309,17 +309,17 @@ impl<'i> Walker<'i, '_> {
         }
     }
 
-    /// `w:pPr`: style, outline level, numbering and a deleted paragraph mark; earlier properties of a tracked
-    /// change (`w:pPrChange`) are not the document's.
-    fn paragraph_props(&mut self) -> Result<ParagraphProps> {
-        let mut props = ParagraphProps::default();
+    /// Walks the properties element just opened (`w:pPr`, `w:trPr`, `w:tcPr`) up to its end, calling `visit` on
+    /// each element of the Word namespace in it. The subtrees named in `skip` (the earlier properties a tracked
+    /// change records, which are not the document's) and elements of other namespaces are passed over.
+    fn properties(&mut self, skip: &[&str], mut visit: impl FnMut(&BytesStart<'_>)) -> Result<()> {
         let mut level = 0usize;
         loop {
             let (ns, event) = self.next()?;
             let (e, opened) = match event {
                 Event::Start(e) => (e, true),
                 Event::Empty(e) => (e, false),
-                Event::End(_) if level == 0 => return Ok(props),
+                Event::End(_) if level == 0 => return Ok(()),
                 Event::End(_) => {
                     level -= 1;
                     continue;
@@ -327,28 +327,32 @@ impl<'i> Walker<'i, '_> {
                 Event::Eof => return Err(BodyError::Truncated),
                 _ => continue,
             };
-            if ns != Ns::W {
+            if ns != Ns::W || skip.contains(&local(&e)) {
                 if opened {
                     self.skip(&e)?;
                 }
                 continue;
             }
-            match local(&e) {
-                "pPrChange" | "rPrChange" | "sectPr" if opened => {
-                    self.skip(&e)?;
-                    continue;
-                }
-                "pStyle" => props.style = attr(&e, "val"),
-                "outlineLvl" => props.outline_level = attr(&e, "val").and_then(|v| v.trim().parse().ok()),
-                "numId" => props.num.num_id = attr(&e, "val").and_then(|v| v.trim().parse().ok()),
-                "ilvl" => props.num.level = attr(&e, "val").and_then(|v| v.trim().parse().ok()),
-                "del" | "moveFrom" => props.mark_deleted = true,
-                _ => {}
-            }
+            visit(&e);
             if opened {
                 level += 1;
             }
         }
+    }
+
+    /// `w:pPr`: style, outline level, numbering and a deleted paragraph mark.
+    fn paragraph_props(&mut self) -> Result<ParagraphProps> {
+        let mut props = ParagraphProps::default();
+        let number = |e: &BytesStart<'_>| attr(e, "val").and_then(|v| v.trim().parse().ok());
+        self.properties(&["pPrChange", "rPrChange", "sectPr"], |e| match local(e) {
+            "pStyle" => props.style = attr(e, "val"),
+            "outlineLvl" => props.outline_level = number(e),
+            "numId" => props.num.num_id = number(e),
+            "ilvl" => props.num.level = attr(e, "val").and_then(|v| v.trim().parse().ok()),
+            "del" | "moveFrom" => props.mark_deleted = true,
+            _ => {}
+        })?;
+        Ok(props)
     }
 
     fn table(&mut self) -> Result<FlowTable> {
@@ -422,33 +426,12 @@ impl<'i> Walker<'i, '_> {
     /// `w:trPr`: grid columns skipped before the first cell, and whether the row is a tracked deletion.
     fn row_props(&mut self) -> Result<(usize, bool)> {
         let (mut before, mut deleted) = (0usize, false);
-        let mut level = 0usize;
-        loop {
-            let (ns, event) = self.next()?;
-            let (e, opened) = match event {
-                Event::Start(e) => (e, true),
-                Event::Empty(e) => (e, false),
-                Event::End(_) if level == 0 => return Ok((before, deleted)),
-                Event::End(_) => {
-                    level -= 1;
-                    continue;
-                }
-                Event::Eof => return Err(BodyError::Truncated),
-                _ => continue,
-            };
-            match (ns, local(&e)) {
-                (Ns::W, "trPrChange") if opened => {
-                    self.skip(&e)?;
-                    continue;
-                }
-                (Ns::W, "gridBefore") => before = grid_count(&e),
-                (Ns::W, "del") => deleted = true,
-                _ => {}
-            }
-            if opened {
-                level += 1;
-            }
-        }
+        self.properties(&["trPrChange"], |e| match local(e) {
+            "gridBefore" => before = grid_count(e),
+            "del" => deleted = true,
+            _ => {}
+        })?;
+        Ok((before, deleted))
     }
 
     /// A table cell at grid column `col`, and whether it continues the cell to its left (`w:hMerge`).
@@ -473,39 +456,18 @@ impl<'i> Walker<'i, '_> {
 
     fn cell_props(&mut self) -> Result<CellProps> {
         let mut props = CellProps { colspan: 1, ..CellProps::default() };
-        let mut level = 0usize;
-        loop {
-            let (ns, event) = self.next()?;
-            let (e, opened) = match event {
-                Event::Start(e) => (e, true),
-                Event::Empty(e) => (e, false),
-                Event::End(_) if level == 0 => return Ok(props),
-                Event::End(_) => {
-                    level -= 1;
-                    continue;
+        self.properties(&["tcPrChange"], |e| match local(e) {
+            "gridSpan" => props.colspan = grid_count(e) as i64,
+            "vMerge" => {
+                props.vmerge = match attr(e, "val").as_deref() {
+                    Some("restart") => VMerge::Restart,
+                    _ => VMerge::Continue,
                 }
-                Event::Eof => return Err(BodyError::Truncated),
-                _ => continue,
-            };
-            match (ns, local(&e)) {
-                (Ns::W, "tcPrChange") if opened => {
-                    self.skip(&e)?;
-                    continue;
-                }
-                (Ns::W, "gridSpan") => props.colspan = grid_count(&e) as i64,
-                (Ns::W, "vMerge") => {
-                    props.vmerge = match attr(&e, "val").as_deref() {
-                        Some("restart") => VMerge::Restart,
-                        _ => VMerge::Continue,
-                    }
-                }
-                (Ns::W, "hMerge") => props.hmerge_continue = attr(&e, "val").as_deref() != Some("restart"),
-                _ => {}
             }
-            if opened {
-                level += 1;
-            }
-        }
+            "hMerge" => props.hmerge_continue = attr(e, "val").as_deref() != Some("restart"),
+            _ => {}
+        })?;
+        Ok(props)
     }
 }
 
@@ -519,20 +481,10 @@ mod tests {
     use super::super::read_docx;
     use super::super::tests::package;
     use crate::doc::{Block, Document};
+    use crate::read::testing::{prose, shape};
 
     fn read(body: &str) -> Document {
         read_docx(&package(body, None, None), "t").expect("reads")
-    }
-
-    fn prose(doc: &Document) -> Vec<String> {
-        doc.blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Heading { text, .. } => Some(format!("# {text}")),
-                Block::Paragraph { text, .. } => Some(text.clone()),
-                Block::Table(_) => None,
-            })
-            .collect()
     }
 
     /// The paragraphs of a body as the walker reads them, before they are read like text.
@@ -573,17 +525,16 @@ mod tests {
         );
         let doc = read(&body);
         let Some(Block::Table(t)) = doc.blocks.first() else { panic!("a table") };
-        let shape: Vec<Vec<(&str, u32, u32, usize)>> = t
-            .rows
-            .iter()
-            .map(|r| r.iter().map(|c| (c.text.as_str(), c.rowspan, c.colspan, c.pos.col)).collect())
-            .collect();
         assert_eq!(
-            shape,
+            shape(t),
             vec![
-                vec![("三、本年度办理结果", 2, 1, 0), ("（一）予以公开", 1, 2, 1), ("19", 1, 1, 3)],
-                vec![("（二）部分公开", 1, 2, 1), ("1", 1, 1, 3)],
-                vec![("四、结转下年度继续办理", 1, 3, 0), ("0", 1, 1, 3)],
+                vec![
+                    ("三、本年度办理结果".into(), 2, 1, 0),
+                    ("（一）予以公开".into(), 1, 2, 1),
+                    ("19".into(), 1, 1, 3)
+                ],
+                vec![("（二）部分公开".into(), 1, 2, 1), ("1".into(), 1, 1, 3)],
+                vec![("四、结转下年度继续办理".into(), 1, 3, 0), ("0".into(), 1, 1, 3)],
             ]
         );
         assert_eq!((t.rows[1][1].pos.row, t.rows[1][1].pos.col), (1, 3));

@@ -5,7 +5,8 @@
 use std::io::{Cursor, Write};
 
 use super::read_doc;
-use crate::doc::{Block, Document, Table};
+use crate::doc::Document;
+use crate::read::testing::{prose, tables};
 
 /// One paragraph of a built document: its text and the mark that ends it, with its properties.
 #[derive(Clone)]
@@ -250,27 +251,6 @@ pub fn compound_file(streams: &[(&str, &[u8])]) -> Vec<u8> {
 
 fn read(built: &Built) -> Document {
     read_doc(&built.bytes(), "t").expect("reads")
-}
-
-fn prose(doc: &Document) -> Vec<String> {
-    doc.blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Heading { text, .. } => Some(format!("# {text}")),
-            Block::Paragraph { text, .. } => Some(text.clone()),
-            Block::Table(_) => None,
-        })
-        .collect()
-}
-
-type Shape = Vec<Vec<(String, u32, u32, usize)>>;
-
-fn shape(table: &Table) -> Shape {
-    table.rows.iter().map(|r| r.iter().map(|c| (c.text.clone(), c.rowspan, c.colspan, c.pos.col)).collect()).collect()
-}
-
-fn tables(doc: &Document) -> Vec<Shape> {
-    doc.tables().map(shape).collect()
 }
 
 #[test]
