@@ -80,16 +80,16 @@ fn read_part(zip: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<S
     if bytes.len() as u64 > MAX_PART_BYTES {
         return Err(error(format!("{name} is larger than {} MB decompressed", MAX_PART_BYTES >> 20)));
     }
-    Ok(Some(decode_xml(&bytes)))
+    Ok(Some(decode_xml(bytes)))
 }
 
 /// XML parts are UTF-8, or UTF-16 with a byte-order mark.
-fn decode_xml(bytes: &[u8]) -> String {
-    match encoding_rs::Encoding::for_bom(bytes) {
+fn decode_xml(bytes: Vec<u8>) -> String {
+    match encoding_rs::Encoding::for_bom(&bytes) {
         Some((encoding, bom)) => {
             encoding.decode_without_bom_handling(bytes.get(bom..).unwrap_or_default()).0.into_owned()
         }
-        None => String::from_utf8_lossy(bytes).into_owned(),
+        None => String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     }
 }
 

@@ -55,11 +55,24 @@ impl Styles {
         let mut reader = Reader::from_str(xml);
         loop {
             match reader.read_event() {
-                Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
-                    "style" => {
-                        let is_paragraph = attr(&e, "type").is_none_or(|t| t == "paragraph");
-                        current = attr(&e, "styleId").filter(|_| is_paragraph).map(|id| (id, Style::default()));
+                // Most of a styles part is character formatting and the latent style list; only paragraph styles'
+                // names, bases, outline levels and numbering matter here.
+                Ok(Event::Start(e))
+                    if matches!(e.local_name().as_ref(), "latentStyles" | "docDefaults" | "rPr" | "tblPr") =>
+                {
+                    if reader.read_to_end(e.name()).is_err() {
+                        break;
                     }
+                }
+                Ok(Event::Start(e))
+                    if e.local_name().as_ref() == "style" && attr(&e, "type").is_some_and(|t| t != "paragraph") =>
+                {
+                    if reader.read_to_end(e.name()).is_err() {
+                        break;
+                    }
+                }
+                Ok(Event::Start(e) | Event::Empty(e)) => match e.local_name().as_ref() {
+                    "style" => current = attr(&e, "styleId").map(|id| (id, Style::default())),
                     "name" => set(&mut current, |s| s.name = val(&e).unwrap_or_default()),
                     "basedOn" => set(&mut current, |s| s.based_on = val(&e)),
                     "outlineLvl" => set(&mut current, |s| s.outline_level = number(&e)),
