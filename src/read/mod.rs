@@ -49,6 +49,9 @@ pub enum ReadError {
     Word(String),
     #[error("not a readable RTF document: {0}")]
     Rtf(String),
+    /// Office encrypts a password-protected DOCX or XLSX into a compound file; what it holds cannot be told.
+    #[error("an encrypted (password-protected) Office file; save it without a password to read it")]
+    EncryptedOffice,
     /// A compound file (legacy Office) so damaged that not even its stream names can be read.
     #[error("a damaged or truncated Office file ({0})")]
     DamagedCompoundFile(String),
@@ -107,6 +110,13 @@ fn zip_entry_names(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
+/// A compound file holding an encrypted Office package (`EncryptionInfo` and `EncryptedPackage` streams).
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    bytes.starts_with(&xlsx::CFB_SIGNATURE)
+        && contains(bytes, &utf16le("EncryptedPackage"))
+        && contains(bytes, &utf16le("EncryptionInfo"))
+}
+
 /// Why a compound file does not open, if it does not: its directory is damaged or cut off, so what kind of
 /// document it held (Word or a workbook) cannot be told.
 fn damaged_compound_file(bytes: &[u8]) -> Option<String> {
@@ -129,6 +139,7 @@ pub fn read(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     match sniff(bytes) {
         // A compound file without a Word stream name is taken for a workbook; if it cannot be read and its
         // directory is broken, it is no more a workbook than a Word file: say what is known.
+        Format::Xlsx if is_encrypted_package(bytes) => Err(ReadError::EncryptedOffice),
         Format::Xlsx => xlsx::read_xlsx(bytes, source)
             .map_err(|e| damaged_compound_file(bytes).map_or(e, ReadError::DamagedCompoundFile)),
         Format::Pdf => pdf::read_pdf(bytes, source),
@@ -212,6 +223,21 @@ mod tests {
         let mut doc = xlsx::CFB_SIGNATURE.to_vec();
         doc.extend(utf16le("WordDocument"));
         assert_eq!(sniff(&doc), Format::Doc);
+    }
+
+    #[test]
+    fn encrypted_and_damaged_office_files_say_so() {
+        use std::io::Write;
+        let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("create");
+        for name in ["/EncryptionInfo", "/EncryptedPackage"] {
+            file.create_stream(name).expect("stream").write_all(&[7; 600]).expect("write");
+        }
+        file.flush().expect("flush");
+        let encrypted = file.into_inner().into_inner();
+        assert!(matches!(read(&encrypted, "t"), Err(ReadError::EncryptedOffice)));
+        let mut damaged = xlsx::CFB_SIGNATURE.to_vec();
+        damaged.resize(2048, 0xAB);
+        assert!(matches!(read(&damaged, "t"), Err(ReadError::DamagedCompoundFile(_))));
     }
 
     #[test]
