@@ -174,3 +174,83 @@ fn human_output_summarises_tables() {
     assert!(text.contains("t2: partial"), "{text}");
     assert!(text.contains("鄂州市行政审批局"), "{text}");
 }
+
+/// nianbao's own workbook read back with `inspect` and `bulk`: its narrative and findings sheets (whatever they are
+/// called) and the live checks beside the forms are not data, so no number goes unplaced, and the workbook's
+/// title keeps the agency and the year.
+#[test]
+fn nianbaos_own_workbook_reads_back_without_unplaced_numbers() {
+    // Saved as .xls by LibreOffice: the check results came back as numbers (0), the sheets as written.
+    let xls = inspect_json("fixtures/xls/official_2021.xls");
+    assert_eq!(xls["unplaced"], serde_json::json!([]), "{:#}", xls["unplaced"]);
+    assert_eq!(xls["agency"], "青禾市自然资源和规划局");
+    assert_eq!(xls["year"], 2022);
+    for table in ["t2", "t3", "t4"] {
+        assert_eq!(xls["tables"][table]["status"], "found", "{table}");
+    }
+
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let seeds: Vec<String> = (0..=3)
+        .map(|i| common::fixtures::reports().into_iter().find(|f| f.stem.starts_with(&format!("00{i}_"))))
+        .map(|f| f.expect("seed").path().display().to_string())
+        .collect();
+    let mut args = vec!["convert", "--format", "xlsx", "-o"];
+    let out_dir = tmp.path().join("out");
+    let out_str = out_dir.display().to_string();
+    args.push(&out_str);
+    args.extend(seeds.iter().map(String::as_str));
+    let out = run(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for seed in &seeds {
+        let source = inspect_json(seed);
+        let stem = PathBuf::from(seed).file_stem().expect("stem").to_string_lossy().to_string();
+        // Renamed sheets are recognised by what they hold, not by their names.
+        let workbook = out_dir.join(format!("{stem}.xlsx"));
+        let renamed =
+            rename_sheets(&std::fs::read(&workbook).expect("written"), &[("叙述与指标", "说明"), ("校验", "Sheet5")]);
+        std::fs::write(&workbook, renamed).expect("rewrite");
+        let read = inspect_json(workbook.to_str().expect("utf-8"));
+        assert_eq!(read["unplaced"], serde_json::json!([]), "{stem}: {:#}", read["unplaced"]);
+        assert_eq!(read["agency"], source["agency"], "{stem}");
+        assert_eq!(read["year"], source["year"], "{stem}");
+        for table in ["t2", "t3", "t4"] {
+            assert_eq!(read["tables"][table]["status"], source["tables"][table]["status"], "{stem} {table}");
+        }
+    }
+    let long = tmp.path().join("long");
+    let out = run(&["bulk", &out_str, "-o", long.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let reports = std::fs::read_to_string(long.join("reports.csv")).expect("written");
+    let mut rows = csv::Reader::from_reader(reports.trim_start_matches('\u{feff}').as_bytes());
+    let header = rows.headers().expect("header").clone();
+    let unplaced = header.iter().position(|h| h == "unplaced").expect("unplaced column");
+    for row in rows.records() {
+        let row = row.expect("row");
+        assert_eq!(row.get(unplaced), Some("0"), "{row:?}");
+    }
+}
+
+/// A workbook with sheets renamed in `xl/workbook.xml`, as a spreadsheet program saves a renamed sheet.
+fn rename_sheets(bytes: &[u8], names: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).expect("entry");
+        let name = file.name().expect("name").to_string();
+        let mut data = Vec::new();
+        file.read_to_end(&mut data).expect("read");
+        if name == "xl/workbook.xml" {
+            let mut text = String::from_utf8(data).expect("utf-8");
+            for (old, new) in names {
+                let (old, new) = (format!("name=\"{old}\""), format!("name=\"{new}\""));
+                assert!(text.contains(&old), "{old}");
+                text = text.replace(&old, &new);
+            }
+            data = text.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
+        out.write_all(&data).expect("write");
+    }
+    out.finish().expect("zip").into_inner()
+}

@@ -1,6 +1,7 @@
 //! Readers: bytes in, [`Document`] out. The format is chosen by sniffing the content, not the file name.
 //!
-//! * `xlsx` — spreadsheets (zip container), through calamine; merged regions become spans.
+//! * `xlsx` — spreadsheets (XLSX and OpenDocument in a zip container, legacy XLS and WPS `.et` in a compound
+//!   file), through calamine; read by labels and values, merged regions as spans where they still fit the data.
 //! * `pdf` — PDF files with a text layer: positioned text and drawn rules rebuilt into blocks and tables.
 //! * `docx` — Word documents (zip container with parts under `word/`).
 //! * `word` — legacy binary Word (`.doc`, and `.wps` in the same format) from the compound file.
@@ -55,12 +56,49 @@ pub enum ReadError {
     /// A compound file (legacy Office) so damaged that not even its stream names can be read.
     #[error("a damaged or truncated Office file ({0})")]
     DamagedCompoundFile(String),
+    /// A file of a kind nianbao does not read (an image, an archive, a presentation).
+    #[error("{}, not a document nianbao reads: {}", .0.what, .0.advice)]
+    Unsupported(FileKind),
 }
 
-/// The input formats nianbao reads.
+/// A kind of file nianbao does not read: what it is, and what to do instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileKind {
+    /// `a PNG image`, `a ZIP archive`.
+    pub what: &'static str,
+    pub advice: &'static str,
+}
+
+const OCR: &str = "run OCR on it first and give nianbao the text";
+const UNPACK: &str = "unpack it and give nianbao the reports inside (`nianbao bulk DIR` reads a whole directory)";
+
+/// Signatures of files that are no report: the bytes they start with, and what they are.
+const NOT_DOCUMENTS: &[(&[u8], FileKind)] = &[
+    (b"\x89PNG\r\n\x1a\n", FileKind { what: "a PNG image", advice: OCR }),
+    (b"\xFF\xD8\xFF", FileKind { what: "a JPEG image", advice: OCR }),
+    (b"GIF87a", FileKind { what: "a GIF image", advice: OCR }),
+    (b"GIF89a", FileKind { what: "a GIF image", advice: OCR }),
+    (b"II*\x00", FileKind { what: "a TIFF image", advice: OCR }),
+    (b"MM\x00*", FileKind { what: "a TIFF image", advice: OCR }),
+    (b"Rar!\x1a\x07", FileKind { what: "a RAR archive", advice: UNPACK }),
+    (b"7z\xBC\xAF\x27\x1C", FileKind { what: "a 7-Zip archive", advice: UNPACK }),
+    (b"\x1F\x8B", FileKind { what: "a gzip-compressed file", advice: UNPACK }),
+    (b"\xFD7zXZ\x00", FileKind { what: "an xz-compressed file", advice: UNPACK }),
+    (b"\x7FELF", FileKind { what: "a program (ELF executable)", advice: "give nianbao a report" }),
+];
+
+/// A zip archive that is no document nianbao reads.
+const ZIP_ARCHIVE: FileKind = FileKind { what: "a ZIP archive", advice: UNPACK };
+/// An OpenDocument text (`.odt`).
+const OPENDOCUMENT_TEXT: FileKind =
+    FileKind { what: "an OpenDocument text (.odt)", advice: "save it as .docx or PDF in LibreOffice or WPS" };
+/// A presentation.
+const PRESENTATION: FileKind = FileKind { what: "a presentation", advice: "save it as PDF" };
+
+/// The input formats nianbao reads, and the files it recognises but does not read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// A spreadsheet: XLSX (zip) or legacy XLS (compound file).
+    /// A spreadsheet: XLSX or OpenDocument (zip), or legacy XLS (compound file; WPS `.et` files too).
     Xlsx,
     Pdf,
     /// Word 2007+ (zip with `word/document.xml`).
@@ -70,6 +108,8 @@ pub enum Format {
     Rtf,
     Html,
     Text,
+    /// A file nianbao recognises and does not read.
+    Unsupported(FileKind),
 }
 
 /// How far into a file the `%PDF-` marker may stand (some producers put junk before it).
@@ -82,18 +122,90 @@ pub fn sniff(bytes: &[u8]) -> Format {
         return Format::Pdf;
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        // The zip's file names are stored uncompressed: a Word package has its parts under `word/` (a truncated
-        // one too, whose central directory is lost).
-        return if zip_entry_names(bytes).any(|name| name.starts_with(b"word/")) { Format::Docx } else { Format::Xlsx };
+        return match zip_kind(bytes) {
+            ZipKind::Word => Format::Docx,
+            ZipKind::Workbook | ZipKind::OpenDocumentSpreadsheet => Format::Xlsx,
+            ZipKind::OpenDocumentText => Format::Unsupported(OPENDOCUMENT_TEXT),
+            ZipKind::Presentation => Format::Unsupported(PRESENTATION),
+            ZipKind::Archive => Format::Unsupported(ZIP_ARCHIVE),
+        };
     }
     if bytes.starts_with(&xlsx::CFB_SIGNATURE) {
         // Directory entries of a compound file hold their names in UTF-16LE.
-        return if contains(bytes, &utf16le("WordDocument")) { Format::Doc } else { Format::Xlsx };
+        if contains(bytes, &utf16le("WordDocument")) {
+            return Format::Doc;
+        }
+        if contains(bytes, &utf16le("PowerPoint Document")) {
+            return Format::Unsupported(PRESENTATION);
+        }
+        return Format::Xlsx;
     }
     if bytes.trim_ascii_start().starts_with(b"{\\rtf") {
         return Format::Rtf;
     }
+    if let Some((_, kind)) = NOT_DOCUMENTS.iter().find(|(signature, _)| bytes.starts_with(signature)) {
+        return Format::Unsupported(*kind);
+    }
+    if bytes.len() > 12 && bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        return Format::Unsupported(FileKind { what: "a WebP image", advice: OCR });
+    }
     Format::Text
+}
+
+/// What a zip container holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ZipKind {
+    /// Word 2007+ (`word/`).
+    Word,
+    /// An XLSX workbook, or a zip whose entries cannot be told (a truncated one): read as a workbook.
+    Workbook,
+    /// An OpenDocument spreadsheet: its `mimetype` entry says so, or it has the `content.xml` of one.
+    OpenDocumentSpreadsheet,
+    OpenDocumentText,
+    /// PowerPoint (`ppt/`) or an OpenDocument presentation.
+    Presentation,
+    /// Any other zip archive.
+    Archive,
+}
+
+/// The OpenDocument media types, as the first (stored) entry `mimetype` of the package holds them.
+const ODF_SPREADSHEET: &[u8] = b"application/vnd.oasis.opendocument.spreadsheet";
+const ODF_TEXT: &[u8] = b"application/vnd.oasis.opendocument.text";
+const ODF_PRESENTATION: &[u8] = b"application/vnd.oasis.opendocument.presentation";
+
+/// What a zip holds, from the names of its entries (stored uncompressed, so a truncated package, whose central
+/// directory is lost, still tells) and its OpenDocument `mimetype`.
+pub(crate) fn zip_kind(bytes: &[u8]) -> ZipKind {
+    // The mimetype entry comes first, uncompressed, by the OpenDocument specification.
+    let head = &bytes[..bytes.len().min(256)];
+    if contains(head, ODF_SPREADSHEET) {
+        return ZipKind::OpenDocumentSpreadsheet;
+    }
+    if contains(head, ODF_TEXT) {
+        return ZipKind::OpenDocumentText;
+    }
+    if contains(head, ODF_PRESENTATION) {
+        return ZipKind::Presentation;
+    }
+    let (mut any, mut content_xml, mut office) = (false, false, false);
+    for name in zip_entry_names(bytes) {
+        any = true;
+        if name.starts_with(b"word/") {
+            return ZipKind::Word;
+        }
+        if name.starts_with(b"ppt/") {
+            return ZipKind::Presentation;
+        }
+        content_xml |= name == b"content.xml";
+        office |= name.starts_with(b"xl/") || name == b"[Content_Types].xml";
+    }
+    if office || !any {
+        ZipKind::Workbook
+    } else if content_xml {
+        ZipKind::OpenDocumentSpreadsheet
+    } else {
+        ZipKind::Archive
+    }
 }
 
 /// The names of the zip's local file headers (`PK\x03\x04`, name length at 26, name at 30).
@@ -134,18 +246,24 @@ fn utf16le(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(u16::to_le_bytes).collect()
 }
 
+/// A spreadsheet's reading error, or what is known instead when the bytes are a compound file too damaged to
+/// tell what it held.
+pub fn refine_error(bytes: &[u8], error: ReadError) -> ReadError {
+    damaged_compound_file(bytes).map_or(error, ReadError::DamagedCompoundFile)
+}
+
 /// Reads a document of any supported format.
 pub fn read(bytes: &[u8], source: &str) -> Result<Document, ReadError> {
     match sniff(bytes) {
         // A compound file without a Word stream name is taken for a workbook; if it cannot be read and its
         // directory is broken, it is no more a workbook than a Word file: say what is known.
         Format::Xlsx if is_encrypted_package(bytes) => Err(ReadError::EncryptedOffice),
-        Format::Xlsx => xlsx::read_xlsx(bytes, source)
-            .map_err(|e| damaged_compound_file(bytes).map_or(e, ReadError::DamagedCompoundFile)),
+        Format::Xlsx => xlsx::read_xlsx(bytes, source).map_err(|e| refine_error(bytes, e)),
         Format::Pdf => pdf::read_pdf(bytes, source),
         Format::Docx => docx::read_docx(bytes, source),
         Format::Doc => word::read_doc(bytes, source),
         Format::Rtf => rtf::read_rtf(bytes, source),
+        Format::Unsupported(kind) => Err(ReadError::Unsupported(kind)),
         Format::Html | Format::Text => {
             let text = match mhtml::html_page(bytes) {
                 Some(page) => page,
@@ -238,6 +356,37 @@ mod tests {
         let mut damaged = xlsx::CFB_SIGNATURE.to_vec();
         damaged.resize(2048, 0xAB);
         assert!(matches!(read(&damaged, "t"), Err(ReadError::DamagedCompoundFile(_))));
+    }
+
+    #[test]
+    fn files_nianbao_does_not_read_say_what_they_are() {
+        let zip = |names: &[&str], first: &[u8]| -> Vec<u8> {
+            use std::io::Write;
+            let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+            for name in names {
+                z.start_file(*name, stored).expect("entry");
+                z.write_all(if *name == "mimetype" { first } else { b"x" }).expect("write");
+            }
+            z.finish().expect("zip").into_inner()
+        };
+        let what = |bytes: &[u8]| match sniff(bytes) {
+            Format::Unsupported(kind) => kind.what,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(what(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "a PNG image");
+        assert_eq!(what(b"\xFF\xD8\xFF\xE0\0\x10JFIF"), "a JPEG image");
+        assert_eq!(what(b"RIFF\0\0\0\0WEBPVP8 "), "a WebP image");
+        assert_eq!(what(&zip(&["photos/a.jpg", "notes.txt"], b"")), "a ZIP archive");
+        assert_eq!(what(&zip(&["mimetype", "content.xml"], ODF_TEXT)), "an OpenDocument text (.odt)");
+        assert_eq!(what(&zip(&["[Content_Types].xml", "ppt/presentation.xml"], b"")), "a presentation");
+        assert_eq!(sniff(&zip(&["mimetype", "content.xml"], ODF_SPREADSHEET)), Format::Xlsx);
+        assert_eq!(sniff(&zip(&["content.xml", "styles.xml"], b"")), Format::Xlsx);
+        assert_eq!(sniff(&zip(&["[Content_Types].xml", "xl/workbook.xml"], b"")), Format::Xlsx);
+        let message = read(b"GIF89a\x01\0\x01\0", "x.gif").expect_err("an image").to_string();
+        assert_eq!(message, "a GIF image, not a document nianbao reads: run OCR on it first and give nianbao the text");
+        // Text that happens to start like nothing of these stays text.
+        assert_eq!(sniff("一、总体情况".as_bytes()), Format::Text);
     }
 
     #[test]
