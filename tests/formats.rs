@@ -179,7 +179,7 @@ fn damaged_word_files_are_one_line_errors() {
 fn validate_names_a_word_file_as_such() {
     let out = run_in(&root(), &["validate", "fixtures/formats/official_2021.libreoffice.docx"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("a Word document, not an .xlsx workbook"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a Word document, not a spreadsheet"), "{}", stderr(&out));
 }
 
 /// Every PDF (LibreOffice exports, Chromium prints, WPS- and Word-style files, encrypted ones that open without a

@@ -322,28 +322,40 @@ fn one_changed_value_reports_exactly_its_consequences_with_sheet_references() {
 }
 
 #[test]
-fn unreadable_cells_are_reported_with_their_sheet_references() {
+fn unreadable_cells_fail_naming_their_sheet_references() {
     let (_, mut values) = consistent();
     values.insert("t3.granted.natural_person".into(), Put::Text("十二".into()));
     values.insert("t4.cases.review_other".into(), Put::Formula("=#REF!".into(), "#REF!".into()));
     let (bytes, refs) = one_sheet_form(&values);
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "form.xlsx", &bytes);
-    let (code, report, _) = validate_json(dir.path(), "form.xlsx");
-    assert_eq!(code, 0, "warnings only: {:?}", report.findings);
-    let unreadable: Vec<(String, Vec<String>, Vec<String>)> = report
+    let (code, report, summary) = validate_json(dir.path(), "form.xlsx");
+    assert_eq!(code, 1, "what could not be read was not checked: {:?}", report.findings);
+    assert_eq!((summary["complete"].as_bool(), summary["passed"].as_bool()), (Some(false), Some(false)));
+    let unreadable: Vec<(Severity, String, Vec<String>, Vec<String>)> = report
         .findings
         .iter()
         .filter(|f| f.rule == "unreadable")
         .map(|f| {
-            (f.table.clone().unwrap_or_default(), f.cells.iter().map(ToString::to_string).collect(), f.refs.clone())
+            let cells = f.cells.iter().map(ToString::to_string).collect();
+            (f.severity, f.table.clone().unwrap_or_default(), cells, f.refs.clone())
         })
         .collect();
     assert_eq!(
         unreadable,
         vec![
-            ("t3".into(), strings(&["granted.natural_person"]), vec![refs["t3.granted.natural_person"].clone()]),
-            ("t4".into(), strings(&["cases.review_other"]), vec![refs["t4.cases.review_other"].clone()]),
+            (
+                Severity::Error,
+                "t3".into(),
+                strings(&["granted.natural_person"]),
+                vec![refs["t3.granted.natural_person"].clone()]
+            ),
+            (
+                Severity::Error,
+                "t4".into(),
+                strings(&["cases.review_other"]),
+                vec![refs["t4.cases.review_other"].clone()]
+            ),
         ]
     );
     assert_eq!(refs["t3.granted.natural_person"], "年报表格!D26");
@@ -367,8 +379,14 @@ fn unreadable_cells_are_reported_with_their_sheet_references() {
     );
     assert_eq!(report.tables["t3"].cells.len(), 174);
     let out = run_in(dir.path(), &["validate", "form.xlsx"]);
-    assert!(stdout(&out).contains("[warning] unreadable 年报表格!D26"), "{}", stdout(&out));
-    assert!(stdout(&out).contains("“十二”"), "{}", stdout(&out));
+    assert_eq!(exit_code(&out), 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains("年报表格!D26：表三「（一）予以公开」行「自然人」列的内容“十二”不是数值。请改用阿拉伯数字填写"),
+        "{text}"
+    );
+    assert!(text.contains("年报表格!C55：表四「行政复议/其他结果」的内容“#REF!”不是数值。公式出错"), "{text}");
+    assert!(text.contains("NOT PASSED"), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -395,14 +413,15 @@ fn unreadable_files_exit_2_with_a_one_line_reason() {
     let mut cfb = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     cfb.resize(4096, 0);
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("renamed.xlsx", "一、总体情况\n本年新收申请 5 件。".as_bytes().to_vec(), "not an .xlsx workbook"),
-        ("empty.xlsx", Vec::new(), "not an .xlsx workbook"),
+        ("renamed.xlsx", "一、总体情况\n本年新收申请 5 件。".as_bytes().to_vec(), "not a spreadsheet (XLSX, XLS, ODS)"),
+        ("empty.xlsx", Vec::new(), "not a spreadsheet (XLSX, XLS, ODS)"),
+        ("picture.xlsx", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), "a PNG image, not a document nianbao reads"),
         (
             "truncated.xlsx",
             workbook[..workbook.len() / 2].to_vec(),
             "not a readable spreadsheet: not a valid xlsx zip archive",
         ),
-        ("plain.zip.xlsx", plain_zip, "not a readable spreadsheet: not a valid xlsx workbook"),
+        ("plain.zip.xlsx", plain_zip, "a ZIP archive, not a document nianbao reads: unpack it"),
         // A compound-file signature and nothing readable after it: not even its directory says what it held.
         ("damaged.xlsx", cfb, "a damaged or truncated Office file"),
         ("unrelated.xlsx", workbook.clone(), "no table of the official form found (sheets: Sheet1)"),
@@ -465,36 +484,53 @@ fn a_hundred_thousand_rows_are_read_or_refused_cleanly() {
 // ---------------------------------------------------------------------------------------------------------------
 // nianbao's own output: `template` filled by a script, `convert` edited by hand.
 
-/// Sets cells of a workbook in place, in the sheet XML (`<c r="D6" s="4"/>` → `<c r="D6" s="4"><v>30</v></c>`),
-/// as a spreadsheet program would store a typed value. `sheet_file` is `xl/worksheets/sheet2.xml`.
-fn set_cells(bytes: &[u8], sheet_file: &str, cells: &[(String, Put)]) -> Vec<u8> {
+/// A workbook with the XML of one entry (`xl/worksheets/sheet2.xml`) edited, as a program that rewrites the file
+/// would leave it.
+fn edit_zip(bytes: &[u8], entry: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).expect("zip");
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut found = false;
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).expect("entry");
-        let name = entry.name().expect("entry name").to_string();
+        let mut file = archive.by_index(i).expect("entry");
+        let name = file.name().expect("entry name").to_string();
         let mut data = Vec::new();
-        entry.read_to_end(&mut data).expect("read entry");
-        if name == sheet_file {
-            let mut text = String::from_utf8(data).expect("utf-8 sheet");
-            for (reference, value) in cells {
-                let pattern = regex::Regex::new(&format!(r#"<c r="{reference}"( s="\d+")?/>"#)).expect("regex");
-                let body = match value {
-                    Put::Number(x) => format!("><v>{x}</v></c>"),
-                    Put::Text(t) => format!(r#" t="inlineStr"><is><t>{t}</t></is></c>"#),
-                    Put::Formula(f, v) => format!("><f>{}</f><v>{v}</v></c>", f.trim_start_matches('=')),
-                    Put::Blank => "/>".to_string(),
-                };
-                assert_eq!(pattern.find_iter(&text).count(), 1, "{reference} in {sheet_file}");
-                text = pattern.replace(&text, format!(r#"<c r="{reference}"${{1}}{body}"#)).into_owned();
-            }
-            data = text.into_bytes();
+        file.read_to_end(&mut data).expect("read entry");
+        if name == entry {
+            found = true;
+            data = edit(String::from_utf8(data).expect("utf-8 XML")).into_bytes();
         }
         out.start_file(name, options).expect("start entry");
         out.write_all(&data).expect("write entry");
     }
+    assert!(found, "{entry} in the workbook");
     out.finish().expect("zip written").into_inner()
+}
+
+/// Sets cells of a workbook in place, in the sheet XML (`<c r="D6" s="4"/>` → `<c r="D6" s="4"><v>30</v></c>`),
+/// as a spreadsheet program would store a typed value. `sheet_file` is `xl/worksheets/sheet2.xml`.
+fn set_cells(bytes: &[u8], sheet_file: &str, cells: &[(String, Put)]) -> Vec<u8> {
+    edit_zip(bytes, sheet_file, |mut text| {
+        for (reference, value) in cells {
+            let pattern = regex::Regex::new(&format!(r#"<c r="{reference}"( s="\d+")?/>"#)).expect("regex");
+            let body = match value {
+                Put::Number(x) => format!("><v>{x}</v></c>"),
+                Put::Text(t) => format!(r#" t="inlineStr"><is><t>{t}</t></is></c>"#),
+                Put::Formula(f, v) => format!("><f>{}</f><v>{v}</v></c>", f.trim_start_matches('=')),
+                Put::Blank => "/>".to_string(),
+            };
+            assert_eq!(pattern.find_iter(&text).count(), 1, "{reference} in {sheet_file}");
+            text = pattern.replace(&text, format!(r#"<c r="{reference}"${{1}}{body}"#)).into_owned();
+        }
+        text
+    })
+}
+
+/// Replaces a whole cell element of a sheet (`<c r="D9" …>…</c>` or `<c r="D9" …/>`) by `element`.
+fn replace_cell(xml: &str, reference: &str, element: &str) -> String {
+    let pattern = regex::Regex::new(&format!(r#"<c r="{reference}"[^>]*?(?:/>|>.*?</c>)"#)).expect("regex");
+    assert_eq!(pattern.find_iter(xml).count(), 1, "{reference}");
+    pattern.replace(xml, regex::NoExpand(element)).into_owned()
 }
 
 /// The sheet file of each table in nianbao's workbooks (sheets are written in table order).
@@ -530,17 +566,22 @@ fn template_filled_by_a_script_passes_and_an_inconsistent_value_fails() {
     assert!(out.status.success(), "{}", stderr(&out));
     let blank = std::fs::read(dir.path().join("blank.xlsx")).expect("template");
 
-    // The blank form itself: every cell of 表二 and 表三 blank, no error. 表四's only row has no label, so with
-    // no value in it nothing in the sheet says it is there: its cells read as absent, not as blank.
-    let (code, report, _) = validate_json(dir.path(), "blank.xlsx");
+    // The blank form itself: every cell of the three tables blank (表四's unlabelled row too: its cells are drawn
+    // on the sheet), no error, one line of information.
+    let (code, report, summary) = validate_json(dir.path(), "blank.xlsx");
     assert_eq!(code, 0);
-    for key in ["t2", "t3"] {
+    for key in ["t2", "t3", "t4"] {
         let t = &report.tables[key];
         assert_eq!(t.status, TableStatus::Found, "{key}");
         assert!(t.cells.values().all(|c| c.state == CellState::Blank), "{key}");
     }
-    assert!(report.tables["t4"].cells.is_empty());
-    assert!(report.findings.iter().all(|f| f.severity != Severity::Error));
+    assert_eq!(report.tables["t4"].cells.len(), 15);
+    let findings: Vec<(Severity, String)> = report.findings.iter().map(|f| (f.severity, f.rule.to_string())).collect();
+    assert_eq!(findings, vec![(Severity::Info, "blank_form".to_string())]);
+    assert_eq!(summary["passed"].as_bool(), Some(true));
+    let out = run_in(dir.path(), &["validate", "blank.xlsx"]);
+    assert_eq!(stdout(&out).lines().filter(|l| l.contains("[info]")).count(), 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("t4: found (all blank) gov2021  15 of 15 cells"), "{}", stdout(&out));
 
     let (expected, mut values) = consistent();
     write(dir.path(), "filled.xlsx", &fill_template(&blank, "gov2021", &values));
@@ -677,6 +718,183 @@ fn a_converted_workbook_edited_by_hand_reports_exactly_the_edit() {
     assert_eq!(granted.origin.as_ref().map(ToString::to_string), Some(moved("granted.natural_person")));
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Workbooks edited so that a reader going by merged regions could not place their cells, and cells that hold no
+// value: validation must fail, naming the cells, never pass what it could not read.
+
+/// nianbao's workbook of the consistent fixture, and the fixture's report.
+fn converted_consistent(dir: &Path) -> (Vec<u8>, Report) {
+    let fixture = root().join("fixtures/rules/consistent_2021.md");
+    let out = run_in(dir, &["convert", fixture.to_str().expect("path"), "-o", "converted", "--format", "xlsx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(dir.join("converted/consistent_2021.xlsx")).expect("converted");
+    (bytes, fixture_report("rules/consistent_2021.md"))
+}
+
+/// The A1 reference of a 表三 cell in nianbao's workbook (`D9`).
+fn t3_a1(key: &str) -> String {
+    let reference = cell_ref("gov2021", "t3", key).expect("drawn");
+    reference.split_once('!').expect("sheet!cell").1.to_string()
+}
+
+/// Sets a number cell of the sheet XML to another number.
+fn set_number(xml: &str, reference: &str, value: f64) -> String {
+    let pattern = regex::Regex::new(&format!(r#"(<c r="{reference}"[^>]*>)<v>[^<]*</v>"#)).expect("regex");
+    assert_eq!(pattern.find_iter(xml).count(), 1, "{reference}");
+    pattern.replace(xml, format!("${{1}}<v>{value}</v>")).into_owned()
+}
+
+/// Every sheet row from `from` (1-based) on moved down by `by`, as a program inserting rows writes them, with the
+/// merged regions left where they were (openpyxl's `insert_rows` does not move them).
+fn insert_rows_keeping_merges(xml: &str, from: u32, by: u32) -> String {
+    let rows = regex::Regex::new(r#"<row r="(\d+)""#).expect("regex");
+    let cells = regex::Regex::new(r#"<c r="([A-Z]+)(\d+)""#).expect("regex");
+    let moved = |n: u32| if n >= from { n + by } else { n };
+    let xml = rows.replace_all(xml, |c: &regex::Captures| format!(r#"<row r="{}""#, moved(c[1].parse().expect("row"))));
+    cells
+        .replace_all(&xml, |c: &regex::Captures| format!(r#"<c r="{}{}""#, &c[1], moved(c[2].parse().expect("row"))))
+        .into_owned()
+}
+
+/// (rule, status) of the findings about rules, in order.
+fn rule_outcomes(report: &Report) -> Vec<(String, String)> {
+    report
+        .findings
+        .iter()
+        .filter(|f| f.status.is_some())
+        .map(|f| (f.rule.to_string(), f.status.map(|s| s.to_string()).unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn rows_inserted_without_moving_merged_regions_are_read_by_their_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (converted, expected) = converted_consistent(dir.path());
+    // Two rows inserted above 「（三）不予公开」, and one value changed so that the sheet is wrong: its error must be
+    // found, not lost with cells the stale merged regions would hide or misplace.
+    let edited = edit_zip(&converted, &sheet_file("t3"), |xml| {
+        let xml = set_number(&xml, &t3_a1("partially_granted.natural_person"), 13.0);
+        insert_rows_keeping_merges(&xml, 10, 2)
+    });
+    write(dir.path(), "inserted.xlsx", &edited);
+    let (code, report, summary) = validate_json(dir.path(), "inserted.xlsx");
+    assert_eq!(code, 1);
+    assert_eq!(summary["complete"].as_bool(), Some(true), "{:?}", report.findings);
+    assert_eq!(report.tables["t3"].status, TableStatus::Found);
+    assert!(report.unplaced.is_empty(), "{:?}", report.unplaced);
+    for (key, cell) in &expected.tables["t3"].cells {
+        let got = report.cell("t3", key.as_str()).expect("read");
+        let origin = got.origin.as_ref().map(ToString::to_string).unwrap_or_default();
+        let a1 = t3_a1(key.as_str());
+        // 表三's value columns are D to J: one letter.
+        let (letters, row) = a1.split_at(1);
+        let row: u32 = row.parse().expect("row");
+        let moved = if row >= 10 { row + 2 } else { row };
+        assert_eq!(origin, format!("依申请公开!{letters}{moved}"), "{key}");
+        if key.as_str() != "partially_granted.natural_person" {
+            assert_eq!(got.value, cell.value, "{key}");
+        }
+    }
+    assert_eq!(rule_outcomes(&report), vec![("R2".into(), "failed".into()), ("R3".into(), "failed".into())]);
+    let r3 = report.findings.iter().find(|f| f.rule == "R3").expect("R3");
+    assert!(r3.refs.contains(&"依申请公开!D9".to_string()), "{:?}", r3.refs);
+}
+
+#[test]
+fn forms_whose_merged_regions_were_removed_are_read_by_their_labels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (converted, expected) = converted_consistent(dir.path());
+    let unmerge =
+        |xml: String| regex::Regex::new(r"<mergeCells.*?</mergeCells>").expect("regex").replace(&xml, "").into_owned();
+    let mut edited = converted.clone();
+    for table in table_keys() {
+        edited = edit_zip(&edited, &sheet_file(table), unmerge);
+    }
+    edited =
+        edit_zip(&edited, &sheet_file("t3"), |xml| set_number(&xml, &t3_a1("partially_granted.natural_person"), 13.0));
+    write(dir.path(), "unmerged.xlsx", &edited);
+    let (code, report, summary) = validate_json(dir.path(), "unmerged.xlsx");
+    assert_eq!(code, 1);
+    assert_eq!(summary["complete"].as_bool(), Some(true), "{:?}", report.findings);
+    for key in table_keys() {
+        assert_eq!(report.tables[key].status, TableStatus::Found, "{key}");
+    }
+    assert!(report.unplaced.is_empty(), "{:?}", report.unplaced);
+    assert_eq!(
+        report.cell("t3", "carried_forward.total").and_then(|c| c.origin.as_ref()).map(ToString::to_string),
+        Some("依申请公开!J30".into())
+    );
+    assert_eq!(
+        report.cell("t3", "new_received.total").map(|c| c.value),
+        expected.cell("t3", "new_received.total").map(|c| c.value)
+    );
+    assert_eq!(rule_outcomes(&report), vec![("R2".into(), "failed".into()), ("R3".into(), "failed".into())]);
+}
+
+#[test]
+fn a_cleared_row_label_fails_naming_the_cells_it_leaves_unread() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (converted, _) = converted_consistent(dir.path());
+    // The label 「3.危及“三安全一稳定”」 (C12) cleared: its row's numbers belong nowhere.
+    let edited = edit_zip(&converted, &sheet_file("t3"), |xml| replace_cell(&xml, "C12", r#"<c r="C12"/>"#));
+    write(dir.path(), "cleared.xlsx", &edited);
+    let (code, report, summary) = validate_json(dir.path(), "cleared.xlsx");
+    assert_eq!(code, 1);
+    assert_eq!(summary["complete"].as_bool(), Some(false));
+    let row: Vec<String> = ["D", "E", "F", "G", "H", "I", "J"].iter().map(|c| format!("依申请公开!{c}12")).collect();
+    let errors: Vec<(String, Vec<String>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| (f.rule.to_string(), f.refs.clone()))
+        .collect();
+    assert_eq!(errors, vec![("unplaced".into(), row.clone()), ("unread".into(), row.clone())]);
+    let unread = report.findings.iter().find(|f| f.rule == "unread").expect("unread");
+    assert_eq!(unread.cells.len(), 7);
+    assert!(unread.cells.iter().all(|k| k.row() == "withheld_three_security_one_stability"), "{:?}", unread.cells);
+    let out = run_in(dir.path(), &["validate", "cleared.xlsx"]);
+    assert_eq!(exit_code(&out), 1);
+    assert!(
+        stdout(&out).contains("表三「（三）不予公开 3.危及“三安全一稳定”」行（7 格）未能读取：工作表上没有找到这一行（应在 依申请公开!D12:J12）"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn cells_holding_no_value_fail_naming_the_cell_and_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (converted, _) = converted_consistent(dir.path());
+    let edited = edit_zip(&converted, &sheet_file("t3"), |xml| {
+        let xml = replace_cell(&xml, "D9", r#"<c r="D9" t="inlineStr"><is><t>三十六</t></is></c>"#);
+        let xml = replace_cell(&xml, "E9", r#"<c r="E9" t="e"><f>#REF!+1</f><v>#REF!</v></c>"#);
+        let xml = replace_cell(&xml, "F9", r#"<c r="F9" t="e"><f>1/0</f><v>#DIV/0!</v></c>"#);
+        // A formula as openpyxl writes it: no computed value.
+        replace_cell(&xml, "G9", r#"<c r="G9"><f>SUM(G6:G7)</f><v></v></c>"#)
+    });
+    write(dir.path(), "unreadable.xlsx", &edited);
+    let (code, report, _) = validate_json(dir.path(), "unreadable.xlsx");
+    assert_eq!(code, 1);
+    let errors: Vec<(String, Vec<String>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| (f.rule.to_string(), f.refs.clone()))
+        .collect();
+    let expected: Vec<(String, Vec<String>)> =
+        ["D9", "E9", "F9", "G9"].iter().map(|c| ("unreadable".to_string(), vec![format!("依申请公开!{c}")])).collect();
+    assert_eq!(errors, expected);
+    let out = run_in(dir.path(), &["validate", "unreadable.xlsx"]);
+    let text = stdout(&out);
+    for said in [
+        "依申请公开!D9：表三「（二）部分公开（区分处理的，只计这一情形，不计其他情形）」行「自然人」列的内容“三十六”不是数值。请改用阿拉伯数字填写",
+        "依申请公开!F9：表三「（二）部分公开（区分处理的，只计这一情形，不计其他情形）」行「法人或其他组织/科研机构」列的内容“#DIV/0!”不是数值。公式出错",
+        "的内容“=SUM(G6:G7)”不是数值。公式没有计算结果",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+}
+
 /// The prose ↔ table checks (`P…`) compare the report's sentences with its tables; a workbook's tables alone cannot
 /// repeat them.
 fn is_prose_check(finding: &Finding) -> bool {
@@ -772,7 +990,7 @@ fn out_writes_the_values_as_csv_and_json() {
     }
     // Existing outputs are kept unless --force.
     let again = run_in(dir.path(), &["validate", "form.xlsx", "--out", "checked"]);
-    assert_eq!(exit_code(&again), 2);
+    assert_eq!(exit_code(&again), 3, "an output not written");
     assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
     let forced = run_in(dir.path(), &["validate", "form.xlsx", "--out", "checked", "--force"]);
     assert_eq!(exit_code(&forced), 0, "{}", stderr(&forced));

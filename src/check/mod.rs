@@ -13,7 +13,9 @@
 //! | holds when the blank/n.a. cells count as 0 | info | `holds_with_blanks` | the blank/n.a. cells |
 //! | fails only because of unknown cells, or involves absent/unreadable cells | warning | `unverifiable` | the unknown cells |
 //!
-//! A table that is absent gets one info finding (`not_applicable`) instead of one per equation.
+//! A table that is absent gets one info finding (`not_applicable`) instead of one per equation. A table whose
+//! every cell is blank (a blank form) gets one info finding (`blank_form`) instead of one `holds_with_blanks` per
+//! equation, and a form blank throughout one for all its tables.
 //!
 //! `found` and `expected` of a failure: when one side of `lhs = rhs` is a single cell (a total), `found` is that
 //! cell and `expected` the sum of the other side; when both sides are sums (R1), `found` is the left side and
@@ -23,6 +25,7 @@
 //! [`attach_refs`] from the cells' origins.
 
 pub mod labels;
+pub mod reading;
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -72,7 +75,74 @@ pub fn check(report: &Report, catalog: &Catalog) -> Vec<Finding> {
         }
         out.extend(domain(spec, &labels, table));
     }
+    collapse_blank_tables(report, catalog, &mut out);
     out
+}
+
+/// Present tables in which nothing but blanks (or not-applicable marks) was printed.
+fn blank_tables<'r>(report: &'r Report, catalog: &Catalog) -> (Vec<&'r str>, bool) {
+    let present: Vec<(&str, &TableResult)> = catalog
+        .table_keys()
+        .iter()
+        .filter_map(|k| report.tables.get_key_value(k.as_str()))
+        .filter(|(_, t)| t.status != TableStatus::Absent && !t.cells.is_empty())
+        .map(|(k, t)| (k.as_str(), t))
+        .collect();
+    let blank: Vec<&str> = present
+        .iter()
+        .filter(|(_, t)| t.cells.values().all(|c| c.state != CellState::Value))
+        .map(|(k, _)| *k)
+        .collect();
+    let all = !blank.is_empty() && blank.len() == present.len();
+    (blank, all)
+}
+
+/// Replaces the `holds_with_blanks` findings of blank tables by one finding per table, or one for the whole form
+/// when every table is blank: forty findings that each say "blank" say less than one.
+fn collapse_blank_tables(report: &Report, catalog: &Catalog, out: &mut Vec<Finding>) {
+    let (blank, all) = blank_tables(report, catalog);
+    let name = |key: &str| {
+        let spec = report.tables.get(key).and_then(|t| t.template.as_deref()).and_then(|v| catalog.by_version(v));
+        spec.and_then(|t| t.table(key)).map_or(key.to_string(), |s| s.name.clone())
+    };
+    let groups: Vec<Vec<&str>> = if all { vec![blank.clone()] } else { blank.iter().map(|k| vec![*k]).collect() };
+    for group in groups {
+        let collapsed = |f: &Finding| {
+            f.status == Some(FindingStatus::HoldsWithBlanks) && f.table.as_deref().is_some_and(|t| group.contains(&t))
+        };
+        let Some(at) = out.iter().position(collapsed) else { continue };
+        let mut rules: Vec<String> = Vec::new();
+        for f in out.iter().filter(|f| collapsed(f)) {
+            if !rules.contains(&f.rule.to_string()) {
+                rules.push(f.rule.to_string());
+            }
+        }
+        out.retain(|f| !collapsed(f));
+        let cells: usize = group.iter().filter_map(|k| report.tables.get(*k)).map(|t| t.cells.len()).sum();
+        let names: Vec<String> = group.iter().map(|k| name(k)).collect();
+        let (subject, gloss) = if all {
+            (
+                format!("表格全部空白（{}共 {cells} 格）", names.join("、")),
+                "every cell of the form is blank".to_string(),
+            )
+        } else {
+            (
+                format!("{}全部空白（{cells} 格）", names.join("、")),
+                format!("every cell of table {} is blank", group.join(", ")),
+            )
+        };
+        let message = format!(
+            "{subject}：{} 只在空白按 0 计时成立，填写后再校验 ({gloss}; {} hold only with the blanks as 0)",
+            rules.join("、"),
+            rules.join(", ")
+        );
+        let mut finding =
+            Finding::new(Severity::Info, Rule::BlankForm, message).with_status(FindingStatus::HoldsWithBlanks);
+        if let [only] = group.as_slice() {
+            finding.table = Some(only.to_string());
+        }
+        out.insert(at.min(out.len()), finding);
+    }
 }
 
 /// Fills each finding's `refs` with the origins of its cells (`依申请公开!J12` for cells read from a

@@ -1,13 +1,18 @@
-//! `nianbao validate FILE.xlsx [--json] [--out DIR] [--force]`: check a filled or hand-corrected workbook against
-//! the template's rules.
+//! `nianbao validate FILE [--json] [--out DIR] [--force]`: check a filled or hand-corrected workbook (XLSX, XLS,
+//! ODS, WPS `.et`) against the template's rules.
 //!
 //! The workbook goes through the same pipeline as any report (spreadsheet reader → label mapper → rules), so a
 //! sheet is found by its labels, not by fixed cell positions. The findings' cells are resolved to the sheet
 //! cells they were read from (`依申请公开!D6`). The sheets nianbao writes as derived output of a conversion (the
 //! narrative and findings sheets) are not read: they describe the data, they are not the data.
 //!
-//! Exit code: 0 no finding of severity error, 1 at least one, 2 the file could not be read as a workbook or holds
-//! no table of the official form (one line on stderr: `FILE: reason`).
+//! Validation never passes what it could not read: a template cell of a table present in the workbook that was
+//! not read, a number that could not be placed and a cell whose text is no value are errors, as a broken rule is
+//! ([`nianbao::check::reading`]).
+//!
+//! Exit code: 0 every table present was read completely and no rule fails; 1 errors; 2 the file could not be read
+//! as a workbook or holds no table of the official form (one line on stderr: `FILE: reason`); 3 `--out` files
+//! exist.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,23 +22,30 @@ use anyhow::Context;
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use nianbao::doc::{Block, Document};
+use nianbao::check::reading::reading_problems;
 use nianbao::read::{self, Format};
-use nianbao::report::{CellState, Report, Severity, TableStatus};
+use nianbao::report::{CellState, Report, Rule, Severity, TableStatus};
 use nianbao::template::Catalog;
 use nianbao::write::csv::CsvOptions;
 use nianbao::write::output::Destination;
-use nianbao::write::{xlsx, OutputFile, OutputFormat, SourceInfo};
+use nianbao::write::{OutputFile, OutputFormat, SourceInfo};
+
+use super::Exit;
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  nianbao validate 2024年报表.xlsx\n  \
+#[command(after_help = concat!(
+    "Examples:\n  nianbao validate 2024年报表.xlsx\n  nianbao validate 年报.ods\n  \
 nianbao validate out/report.xlsx --json | jq '.findings[] | select(.severity == \"error\")'\n  \
 nianbao validate corrected.xlsx --out checked/\n\n\
-Exit codes: 0 no errors, 1 findings of severity error, 2 the file is not a readable .xlsx workbook or holds no \
-table of the official form.")]
+A workbook passes (exit 0) only when every table present in it was read completely — every cell of the form a \
+number, a blank or a not-applicable mark (/) — and no rule fails. A cell that could not be read (#REF!, 三十六, \
+a formula saved without its value), a number that could not be placed on the form (a row whose label was \
+changed) and a cell of the form that was not found are errors, named by sheet and cell, as a broken rule is.\n\n",
+    exit_codes_help!()
+))]
 pub struct Args {
-    /// The workbook to check (.xlsx), or `-` for standard input.
-    #[arg(value_name = "FILE.xlsx")]
+    /// The workbook to check (.xlsx, .xls, .ods, .et), or `-` for standard input.
+    #[arg(value_name = "FILE")]
     pub file: String,
     /// Print the result as JSON: the `inspect --json` object plus a `validation` summary.
     #[arg(long)]
@@ -46,9 +58,6 @@ pub struct Args {
     pub force: bool,
 }
 
-/// Sheets of nianbao's own workbooks that are derived output, not data.
-const DERIVED_SHEETS: [&str; 2] = [xlsx::NARRATIVE_SHEET, xlsx::FINDINGS_SHEET];
-
 /// What validation adds to the report: which sheets were read, the version found per table, the counts.
 #[derive(Debug, Serialize)]
 struct Summary {
@@ -58,6 +67,11 @@ struct Summary {
     skipped_sheets: Vec<String>,
     /// Template version found per table (null when the table is absent).
     templates: IndexMap<String, Option<String>>,
+    /// Every cell of every table present was read (a number, a blank, a not-applicable mark, or declared absent
+    /// by the workbook): nothing went unchecked.
+    complete: bool,
+    /// The workbook passes: read completely and no finding of severity error.
+    passed: bool,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -71,12 +85,13 @@ struct JsonOutput<'a> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let bytes = super::read_input(&args.file).with_context(|| args.file.clone())?;
+    let bytes = super::read_named(&args.file)?;
+    let name = super::display_name(&args.file);
     let (report, summary) = match validate(&bytes, &args.file) {
         Ok(result) => result,
         Err(reason) => {
-            eprintln!("{}: {reason}", args.file);
-            return Ok(ExitCode::from(2));
+            eprintln!("{name}: {reason}");
+            return Ok(Exit::Input.into());
         }
     };
     {
@@ -93,15 +108,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if let Some(dir) = &args.out {
         write_values(dir, &SourceInfo::new(&args.file, &bytes), &report, args.force)?;
     }
-    Ok(if summary.errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if summary.passed { Exit::Ok } else { Exit::Problems }.into())
 }
 
 /// Why a file cannot be validated.
 #[derive(Debug, thiserror::Error)]
 enum ValidateError {
-    #[error("not an .xlsx workbook (no zip container)")]
+    #[error("not a spreadsheet (XLSX, XLS, ODS): `nianbao inspect` or `convert` read reports in other formats")]
     NotAWorkbook,
-    #[error("a Word document, not an .xlsx workbook: `nianbao inspect` or `convert` read reports")]
+    #[error("a PDF, not a spreadsheet: `nianbao inspect` or `convert` read reports")]
+    Pdf,
+    #[error("a Word document, not a spreadsheet: `nianbao inspect` or `convert` read reports")]
     WordDocument,
     #[error(transparent)]
     Unreadable(#[from] read::ReadError),
@@ -123,61 +140,47 @@ fn validate(bytes: &[u8], source: &str) -> Result<(Report, Summary), ValidateErr
     match read::sniff(bytes) {
         Format::Xlsx => {}
         Format::Docx | Format::Doc | Format::Rtf => return Err(ValidateError::WordDocument),
-        _ => return Err(ValidateError::NotAWorkbook),
+        Format::Pdf => return Err(ValidateError::Pdf),
+        Format::Unsupported(kind) => return Err(read::ReadError::Unsupported(kind).into()),
+        Format::Html | Format::Text => return Err(ValidateError::NotAWorkbook),
     }
-    let doc = read::read(bytes, source)?;
-    let (doc, sheets, skipped_sheets) = without_derived_sheets(doc);
+    let workbook = read::xlsx::read_spreadsheet(bytes, source).map_err(|e| read::refine_error(bytes, e))?;
+    let doc = workbook.document;
+    let mut sheets: Vec<String> = Vec::new();
+    for table in doc.tables() {
+        // A sheet may hold several tables side by side; list it once.
+        let name = table.name.clone().unwrap_or_default();
+        if !sheets.contains(&name) {
+            sheets.push(name);
+        }
+    }
     let mut report = nianbao::analyse(&doc);
     if report.tables.values().all(|t| t.status == TableStatus::Absent) {
         return Err(ValidateError::NoTable { sheets });
     }
     nianbao::check::attach_refs(&mut report);
+    // What could not be read replaces the mapper's warnings about it, as errors, first.
+    let problems = reading_problems(&report, &doc, Catalog::embedded());
+    let complete = problems.is_empty();
+    report.findings.retain(|f| !matches!(f.rule, Rule::Unplaced | Rule::Unreadable));
+    report.findings.splice(0..0, problems);
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let errors = count(Severity::Error);
     let summary = Summary {
         sheets,
-        skipped_sheets,
+        skipped_sheets: workbook.derived_sheets,
         templates: Catalog::embedded()
             .table_keys()
             .iter()
             .map(|k| (k.clone(), report.tables.get(k).and_then(|t| t.template.clone())))
             .collect(),
-        errors: count(Severity::Error),
+        complete,
+        passed: complete && errors == 0,
+        errors,
         warnings: count(Severity::Warning),
         infos: count(Severity::Info),
     };
     Ok((report, summary))
-}
-
-/// The document without nianbao's derived sheets, with the names of the sheets kept and left out.
-fn without_derived_sheets(doc: Document) -> (Document, Vec<String>, Vec<String>) {
-    let mut kept = Vec::new();
-    let mut skipped = Vec::new();
-    let mut blocks = Vec::with_capacity(doc.blocks.len());
-    for block in doc.blocks {
-        let name = match &block {
-            Block::Table(t) => t.name.clone(),
-            Block::Heading { text, .. } => Some(text.clone()),
-            Block::Paragraph { .. } => None,
-        };
-        match name {
-            Some(name) if DERIVED_SHEETS.contains(&name.as_str()) => {
-                if matches!(block, Block::Table(_)) && !skipped.contains(&name) {
-                    skipped.push(name);
-                }
-            }
-            _ => {
-                if let Block::Table(t) = &block {
-                    // A sheet may hold several tables side by side; list it once.
-                    let name = t.name.clone().unwrap_or_default();
-                    if !kept.contains(&name) {
-                        kept.push(name);
-                    }
-                }
-                blocks.push(block);
-            }
-        }
-    }
-    (Document { source: doc.source, blocks }, kept, skipped)
 }
 
 fn write_human(out: &mut impl Write, r: &Report, s: &Summary) -> std::io::Result<()> {
@@ -197,7 +200,11 @@ fn write_human(out: &mut impl Write, r: &Report, s: &Summary) -> std::io::Result
             .map(|spec| spec.cell_count());
         let blank = table.cells.values().filter(|c| c.state == CellState::Blank).count();
         let na = table.cells.values().filter(|c| c.state == CellState::Na).count();
+        let all_blank = !table.cells.is_empty() && blank == table.cells.len();
         match (&table.template, total) {
+            (Some(version), Some(total)) if all_blank => {
+                writeln!(out, "  {key}: {status} (all blank) {version}  {} of {total} cells", table.cells.len())?
+            }
             (Some(version), Some(total)) => writeln!(
                 out,
                 "  {key}: {status:<7} {version}  {} of {total} cells ({blank} blank, {na} n/a)",
@@ -207,18 +214,19 @@ fn write_human(out: &mut impl Write, r: &Report, s: &Summary) -> std::io::Result
         }
     }
     let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+    let verdict = match (s.passed, s.complete) {
+        (true, _) => "passed: every table present was read completely and no rule fails",
+        (false, false) => "NOT PASSED: cells of the form could not be read; what was not read was not checked",
+        (false, true) => "NOT PASSED: rules fail",
+    };
     writeln!(out, "  result: {}, {}, {} info", plural(s.errors, "error"), plural(s.warnings, "warning"), s.infos)?;
     for f in &r.findings {
-        let place = if f.refs.is_empty() { String::new() } else { format!(" {}", f.refs.join(", ")) };
+        // Messages about what could not be read name their cells themselves.
+        let named = f.refs.first().is_some_and(|r| f.message.starts_with(r.as_str()) || f.message.contains("（应在 "));
+        let place = if f.refs.is_empty() || named { String::new() } else { format!(" {}", f.refs.join(", ")) };
         writeln!(out, "    [{}] {}{place}  {}", f.severity, f.rule, f.message)?;
     }
-    if !r.unplaced.is_empty() {
-        writeln!(out, "  cells not placed on the template: {}", r.unplaced.len())?;
-        for u in &r.unplaced {
-            let origin = u.origin.as_ref().map_or_else(|| "?".to_string(), ToString::to_string);
-            writeln!(out, "    {} {origin} “{}”  {}", u.table, u.raw, u.context)?;
-        }
-    }
+    writeln!(out, "  {verdict}")?;
     Ok(())
 }
 
@@ -235,6 +243,6 @@ fn write_values(dir: &Path, source: &SourceInfo, report: &Report, force: bool) -
     }
     let written = Destination::for_input(dir, &source.path, force).write_all(&files)?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    eprintln!("{}: wrote {}", source.path, names.join(", "));
+    eprintln!("{}: wrote {}", super::display_name(&source.path), names.join(", "));
     Ok(())
 }

@@ -364,6 +364,8 @@ struct TableState<'a> {
     notes: Vec<Note>,
     /// Some values were left unplaced with several placements consistent with the rules.
     undecided: bool,
+    /// Cells the source declares not provided.
+    declared_absent: Vec<CellKey>,
 }
 
 impl<'a> TableState<'a> {
@@ -380,6 +382,7 @@ impl<'a> TableState<'a> {
             extra_column: false,
             notes: Vec::new(),
             undecided: false,
+            declared_absent: Vec::new(),
         }
     }
 
@@ -513,7 +516,7 @@ impl<'a> TableState<'a> {
                 Ok(options) if options.is_empty() => {
                     let reason = match p.row {
                         Some(_) => NO_READING,
-                        None => "no row of the template matches this label",
+                        None => "模板中没有与此标签对应的行 (no row of the template matches this label)",
                     };
                     self.unplace(p.record, reason);
                 }
@@ -691,10 +694,11 @@ impl<'a> TableState<'a> {
         let Some(column) = self.spec.column(col_key) else {
             return;
         };
+        let key = CellKey::new(&row.key, col_key);
         if cell.absent {
+            self.declared_absent.push(key);
             return;
         }
-        let key = CellKey::new(&row.key, col_key);
         let header_unit = self.units_in_header.iter().any(|k| k == col_key);
         match make_cell(column, cell, header_unit) {
             Some(value) => {
@@ -705,7 +709,7 @@ impl<'a> TableState<'a> {
                     Severity::Warning,
                     Rule::Unreadable,
                     format!(
-                        "{}「{}」的内容“{}”不是数值，未采用 (cell text is not a number; not used) at {}",
+                        "{}「{}」的内容“{}”不是数值，未采用（{}） (cell text is not a number; not used)",
                         self.table_name(),
                         key,
                         cell.raw,
@@ -802,7 +806,7 @@ impl<'a> TableState<'a> {
         Outcome {
             version: self.template.version.clone(),
             cue_hits,
-            result: TableResult { status, template, cells: ordered },
+            result: TableResult { status, template, cells: ordered, declared_absent: self.declared_absent },
             unplaced: self.unplaced,
             findings: self.findings,
             undecided: self.undecided,

@@ -91,11 +91,15 @@ pub struct TableResult {
     pub template: Option<String>,
     /// Cells present in the source, keyed `<row>.<col>`, in template order. Absent cells are omitted.
     pub cells: IndexMap<CellKey, CellValue>,
+    /// Absent cells the source itself declares not provided (the names nianbao writes into a workbook for a
+    /// partial table): known to be absent, as opposed to cells that could not be read. Not part of the JSON.
+    #[serde(skip)]
+    pub declared_absent: Vec<CellKey>,
 }
 
 impl TableResult {
     pub fn absent() -> Self {
-        TableResult { status: TableStatus::Absent, template: None, cells: IndexMap::new() }
+        TableResult { status: TableStatus::Absent, template: None, cells: IndexMap::new(), declared_absent: Vec::new() }
     }
 }
 
@@ -323,6 +327,38 @@ impl Finding {
         self.status = Some(status);
         self
     }
+
+    /// The Chinese message alone: without the English gloss in parentheses that ends it
+    /// (`…不成立：… (R1 fails for …)` → `…不成立：…`).
+    pub fn message_zh(&self) -> &str {
+        without_gloss(&self.message)
+    }
+}
+
+/// A message without the English gloss that ends it: the last parenthesised group, opened after a space by an
+/// ASCII character. Parentheses inside the gloss are balanced; full-width ones belong to the Chinese text.
+pub fn without_gloss(message: &str) -> &str {
+    let trimmed = message.trim_end();
+    if !trimmed.ends_with(')') {
+        return trimmed;
+    }
+    let mut depth = 0usize;
+    for (i, c) in trimmed.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let gloss = &trimmed[i + 1..];
+                    let opened_by_ascii = gloss.chars().next().is_some_and(|c| c.is_ascii() && c != ' ');
+                    let before = &trimmed[..i];
+                    return if before.ends_with(' ') && opened_by_ascii { before.trim_end() } else { trimmed };
+                }
+            }
+            _ => {}
+        }
+    }
+    trimmed
 }
 
 /// One of the report's sections (一 … 六), with its printed heading and text.
@@ -374,5 +410,23 @@ impl Report {
     /// The cell `<row>.<col>` of table `table`, if present.
     pub fn cell(&self, table: &str, key: &str) -> Option<&CellValue> {
         self.tables.get(table).and_then(|t| t.cells.get(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chinese_message_leaves_the_english_gloss_out() {
+        assert_eq!(
+            without_gloss("表三「勾稽关系」（R1）不成立：相差 6 (R1 fails for column total (left side))"),
+            "表三「勾稽关系」（R1）不成立：相差 6"
+        );
+        assert_eq!(without_gloss("「(二)部分公开」行有 9 个数值 (row has 9 values)"), "「(二)部分公开」行有 9 个数值");
+        // Parentheses that are part of the Chinese text stay.
+        assert_eq!(without_gloss("「(二)部分公开」"), "「(二)部分公开」");
+        assert_eq!(without_gloss("申请人（自然人）"), "申请人（自然人）");
+        assert_eq!(without_gloss("表三未找到 (表三)"), "表三未找到 (表三)");
     }
 }

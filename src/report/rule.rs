@@ -30,6 +30,11 @@ pub enum Rule {
     Inferred,
     /// A section the form requires is not in the report (`section_missing`).
     SectionMissing,
+    /// Cells of a table present in a workbook brought for validation that could not be read: their row or column
+    /// was not found (`unread`).
+    Unread,
+    /// Every cell of the form, or of a table, is blank: the rules hold only with the blanks as 0 (`blank_form`).
+    BlankForm,
     /// The rules of a table the report lacks, none of which could be applied (`R1,R2,R3,D1`).
     AbsentTable(Vec<Rule>),
 }
@@ -87,6 +92,8 @@ impl Rule {
             "split_run" => Rule::SplitRun,
             "inferred" => Rule::Inferred,
             "section_missing" => Rule::SectionMissing,
+            "unread" => Rule::Unread,
+            "blank_form" => Rule::BlankForm,
             _ => Rule::Template(text.to_string()),
         }
     }
@@ -102,6 +109,8 @@ impl Rule {
             Rule::SplitRun => "split_run",
             Rule::Inferred => "inferred",
             Rule::SectionMissing => "section_missing",
+            Rule::Unread => "unread",
+            Rule::BlankForm => "blank_form",
             Rule::AbsentTable(_) => return None,
         })
     }
@@ -218,6 +227,8 @@ mod tests {
             (Rule::SplitRun, "split_run"),
             (Rule::Inferred, "inferred"),
             (Rule::SectionMissing, "section_missing"),
+            (Rule::Unread, "unread"),
+            (Rule::BlankForm, "blank_form"),
             (absent, "R1,R2,D1"),
         ] {
             assert_eq!(rule.to_string(), printed);

@@ -171,7 +171,12 @@ mod tests {
         let mut tables = IndexMap::new();
         tables.insert(
             "t2".to_string(),
-            TableResult { status: TableStatus::Partial, template: Some("gov2021".into()), cells },
+            TableResult {
+                status: TableStatus::Partial,
+                template: Some("gov2021".into()),
+                cells,
+                declared_absent: Vec::new(),
+            },
         );
         tables.insert("t3".to_string(), TableResult::absent());
         Report {
