@@ -4,6 +4,18 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The exit codes, as the `--help` of every command ends: one code per situation, the same for every command
+/// (see [`cmd::Exit`]).
+macro_rules! exit_codes_help {
+    () => {
+        "Exit codes (the same for every command):\n  \
+         0  done; validate: every table present was read completely and no rule fails\n  \
+         1  validate: the workbook has errors, or cells that could not be read or placed\n  \
+         2  usage error, or an input could not be read (in a batch: at least one; the others are done)\n  \
+         3  an output was not written: it exists (use --force) or cannot be written"
+    };
+}
+
 mod cmd;
 
 #[derive(Parser)]
@@ -11,12 +23,15 @@ mod cmd;
     name = "nianbao",
     version,
     about = "Read Chinese government information-disclosure annual reports (政府信息公开工作年度报告) and fill the official tables",
-    long_about = "nianbao reads a 政府信息公开工作年度报告 (HTML page, flattened text, Markdown, text copied from PDF/Word, or \
-XLSX), finds the three standard tables (表二 主动公开, 表三 依申请公开, 表四 复议诉讼), maps them onto the official \
+    long_about = "nianbao reads a 政府信息公开工作年度报告 (an HTML page, text, Markdown, a PDF, a Word \
+file, or an Excel, WPS or LibreOffice spreadsheet), finds the three standard tables (表二 主动公开, 表三 依申请公开, 表四 复议诉讼), maps them onto the official \
 template (gov2019 or gov2021, decided per table) and reports every cell with the text it came from.\n\n\
 A table that is not in the document is reported as absent, never as zeros; a number that cannot be placed is \
 listed under `unplaced`.",
-    after_help = "Examples:\n  nianbao inspect fixtures/002_bc2901b205bfb866.txt\n  nianbao inspect --json report.html | jq .tables.t3\n  cat report.txt | nianbao inspect --json -\n  nianbao convert fixtures/003_f86e26e747344a50.txt -o out\n  nianbao bulk reports/ -o export\n  nianbao validate corrected.xlsx\n\nExit codes: 0 success, 1 some inputs failed or findings of severity error, 2 unreadable input or usage error."
+    after_help = concat!(
+        "Examples:\n  nianbao inspect fixtures/002_bc2901b205bfb866.txt\n  nianbao inspect --json report.html | jq .tables.t3\n  cat report.txt | nianbao inspect --json -\n  nianbao convert fixtures/003_f86e26e747344a50.txt -o out\n  nianbao bulk reports/ -o export\n  nianbao validate corrected.xlsx\n\n",
+        exit_codes_help!()
+    )
 )]
 struct Cli {
     #[command(subcommand)]
@@ -53,7 +68,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("nianbao: {err:#}");
-            ExitCode::from(2)
+            cmd::exit_for(&err).into()
         }
     }
 }

@@ -30,7 +30,7 @@ fn a_directory_becomes_long_csvs_with_an_error_row_per_bad_input() {
     let tmp = tempfile::tempdir().expect("tempdir");
     corpus(tmp.path());
     let out = run_in(tmp.path(), &["bulk", "in", "missing.html", "-o", "out"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "inputs that could not be read: {}", stderr(&out));
     assert!(stderr(&out).contains("4 of 6 inputs read, 2 failed"), "{}", stderr(&out));
 
     let reports = read_csv(&tmp.path().join("out/reports.csv"));
@@ -88,7 +88,7 @@ fn output_is_the_same_bytes_whatever_the_number_of_jobs() {
     corpus(tmp.path());
     for (dir, jobs) in [("one", "1"), ("four", "4")] {
         let out = run_in(tmp.path(), &["bulk", "in", "-o", dir, "-j", jobs]);
-        assert_eq!(out.status.code(), Some(1), "-j {jobs}: the empty file fails: {}", stderr(&out));
+        assert_eq!(out.status.code(), Some(2), "-j {jobs}: the empty file fails: {}", stderr(&out));
         assert!(stderr(&out).contains("4 of 5 inputs read, 1 failed"), "-j {jobs}: {}", stderr(&out));
     }
     for name in ["reports.csv", "cells.csv", "metrics.csv", "findings.csv"] {
@@ -105,13 +105,13 @@ fn existing_outputs_are_kept_without_force_and_bom_is_optional() {
     std::fs::create_dir(tmp.path().join("out")).expect("mkdir");
     std::fs::write(tmp.path().join("out/cells.csv"), b"keep me").expect("write");
     let out = run_in(tmp.path(), &["bulk", "in", "-o", "out"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(3), "an output not written: {}", stderr(&out));
     assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
     assert_eq!(std::fs::read(tmp.path().join("out/cells.csv")).expect("kept"), b"keep me");
     assert!(!tmp.path().join("out/reports.csv").exists(), "nothing written when a target exists");
 
     let out = run_in(tmp.path(), &["bulk", "in", "-o", "out", "--force", "--no-bom"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let cells = std::fs::read(tmp.path().join("out/cells.csv")).expect("rewritten");
     assert!(cells.starts_with(b"source,table,template"), "{}", String::from_utf8_lossy(&cells[..40]));
     let leftovers = std::fs::read_dir(tmp.path().join("out"))
@@ -201,7 +201,7 @@ fn word_files_of_every_kind_read_in_bulk_like_their_originals() {
         std::fs::copy(root().join("fixtures/html").join(original), input.join(original)).expect("copy");
     }
     let out = run_in(tmp.path(), &["bulk", "in", "-o", "out"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 
     let reports = read_csv(&tmp.path().join("out/reports.csv"));
     assert_eq!(reports.len(), 1 + copies.len() + 1 + 3, "one row per file");

@@ -20,12 +20,13 @@ use nianbao::write::long::{self, Rows, FILE_NAMES};
 use nianbao::write::output::Destination;
 
 #[derive(clap::Args)]
-#[command(
-    after_help = "Examples:\n  nianbao bulk reports/ -o export\n  nianbao bulk 2023/*.html 2024/ -o export --force\n\n\
+#[command(after_help = concat!(
+    "Examples:\n  nianbao bulk reports/ -o export\n  nianbao bulk 2023/*.html 2024/ -o export --force\n\n\
 Writes DIR/reports.csv (one row per input, `error` rows for files that could not be read), DIR/cells.csv (one row \
 per table cell: source, table, template, row_key, col_key, value, raw, state, unit, from, origin), DIR/metrics.csv \
-and DIR/findings.csv. Exit code 1 if any input could not be read."
-)]
+and DIR/findings.csv.\n\n",
+    exit_codes_help!()
+))]
 pub struct Args {
     /// Report files, or directories to walk for them (hidden files are skipped).
     #[arg(required = true, value_name = "INPUT")]
@@ -94,7 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.output.display(),
         names.join(", ")
     );
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 { super::Exit::Input } else { super::Exit::Ok }.into())
 }
 
 /// The rows of one input, and whether it could be read.
@@ -102,7 +103,16 @@ fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
     let source = input.display().to_string();
     let bytes = match std::fs::read(input) {
         Ok(bytes) => bytes,
-        Err(e) => return (long::error_rows(catalog, &source, &format!("cannot read: {e}")), false),
+        Err(e) => {
+            let reason = match std::fs::read_link(input) {
+                Ok(target) if !input.exists() => {
+                    format!("a symbolic link to {}, which does not exist", target.display())
+                }
+                _ if input.is_dir() => "is a directory that cannot be read".to_string(),
+                _ => format!("cannot read: {e}"),
+            };
+            return (long::error_rows(catalog, &source, &reason), false);
+        }
     };
     match nianbao::inspect_bytes_with(&bytes, &source, catalog) {
         Ok(report) => (long::report_rows(catalog, &source, &report), true),
@@ -112,7 +122,7 @@ fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
 
 /// Files named on the command line, and the files under directories named there (recursively, sorted by name,
 /// hidden entries skipped, symbolic links followed). A name that does not exist is kept, to get its own error
-/// row, and so is a directory that cannot be read.
+/// row, and so is a directory that cannot be read and a symbolic link whose target is missing.
 ///
 /// Every real directory is walked once, however many links lead to it, so a link back to a parent (a loop) or a
 /// second link to a directory never counts its files twice.
@@ -132,6 +142,8 @@ fn collect_inputs(names: &[PathBuf]) -> Vec<PathBuf> {
         for entry in walk {
             match entry {
                 Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
+                // A link that leads nowhere: it was meant as an input, and gets its error row.
+                Ok(e) if e.path_is_symlink() && !e.file_type().is_dir() => out.push(e.into_path()),
                 Ok(_) => {}
                 // A loop back to a directory being walked: its files are listed already.
                 Err(e) if e.loop_ancestor().is_some() => {}

@@ -2,7 +2,8 @@
 //! one CSV per table and/or the JSON of `inspect`.
 //!
 //! Every input is read, analysed and written on its own, on as many threads as there are cores: a failure is
-//! reported as `path: reason` and the run goes on; the exit code is 1 if any input failed. The formats are the
+//! reported as `path: reason` and the run goes on; the exit code says what failed (2 an input could not be read,
+//! 3 an output was not written; the larger when both happened). The formats are the
 //! writers of [`nianbao::write::OutputFormat`]; an input's files are written all or nothing through temporary
 //! files and renames, never over an existing file without `--force`, never over the input.
 
@@ -20,12 +21,16 @@ use nianbao::write::output::Destination;
 use nianbao::write::{csv, OutputFile, OutputFormat, SourceInfo};
 
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  nianbao convert fixtures/002_bc2901b205bfb866.txt -o out\n  \
+#[command(after_help = concat!(
+    "Examples:\n  nianbao convert fixtures/002_bc2901b205bfb866.txt -o out\n  \
 nianbao convert reports/*.html -o out --format xlsx,csv,json\n\n\
 Writes <stem>.xlsx (sheets 主动公开, 依申请公开, 复议诉讼, 叙述与指标, 校验), <stem>_t2.csv, <stem>_t3.csv, \
-<stem>_t4.csv and <stem>.json. A table the report lacks gets a note in the workbook and no CSV.")]
+<stem>_t4.csv and <stem>.json. A table the report lacks gets a note in the workbook and no CSV.\n\n",
+    exit_codes_help!()
+))]
 pub struct Args {
-    /// Reports to convert (HTML, text, Markdown, XLSX); `-` reads standard input (output stem `stdin`).
+    /// Reports to convert (HTML, text, Markdown, PDF, Word, XLSX/XLS/ODS); `-` reads standard input (output stem
+    /// `stdin`).
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
     /// Output directory, created if missing.
@@ -70,6 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 
     let inputs = &args.inputs;
     let mut failed = 0usize;
+    let mut exit = super::Exit::Ok;
     // Each worker reads, analyses and writes one report at a time, so memory stays flat however many inputs
     // there are; the results are printed in input order.
     super::parallel::for_each_ordered(
@@ -87,7 +93,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 Ok(summary) => eprintln!("{summary}"),
                 Err(err) => {
                     failed += 1;
-                    eprintln!("{}: {err:#}", inputs[index]);
+                    // A clash of output names is an output not written.
+                    let clash = clashes.get(index).copied().unwrap_or(false);
+                    exit = exit.max(if clash { super::Exit::Output } else { super::exit_for(&err) });
+                    match err.downcast_ref::<super::InputError>() {
+                        // Standard input's own messages name it.
+                        Some(super::InputError::Stdin(_) | super::InputError::EmptyStdin) => eprintln!("{err:#}"),
+                        _ => eprintln!("{}: {err:#}", super::display_name(&inputs[index])),
+                    }
                 }
             }
             Ok(())
@@ -96,7 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if inputs.len() > 1 {
         eprintln!("{} of {} inputs converted", inputs.len() - failed, inputs.len());
     }
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(exit.into())
 }
 
 /// Converts one input; returns the summary line.

@@ -8,8 +8,13 @@ use anyhow::Context;
 use nianbao::report::{CellSource, CellState, Report};
 
 #[derive(clap::Args)]
+#[command(after_help = concat!(
+    "Examples:\n  nianbao inspect report.html\n  nianbao inspect --json report.pdf | jq .tables.t3\n  \
+cat report.txt | nianbao inspect -\n\n",
+    exit_codes_help!()
+))]
 pub struct Args {
-    /// The report to read (HTML, text, Markdown, XLSX), or `-` for standard input.
+    /// The report to read (HTML, text, Markdown, PDF, Word, XLSX/XLS/ODS), or `-` for standard input.
     pub file: String,
     /// Print the full result as JSON (the documented contract) instead of a summary.
     #[arg(long)]
@@ -20,15 +25,16 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let bytes = super::read_input(&args.file).with_context(|| args.file.clone())?;
+    let bytes = super::read_named(&args.file)?;
+    let name = super::display_name(&args.file);
     if args.doc {
-        let doc = nianbao::read::read(&bytes, &args.file).with_context(|| args.file.clone())?;
+        let doc = nianbao::read::read(&bytes, &args.file).with_context(|| name.to_string())?;
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let report = nianbao::inspect_bytes(&bytes, &args.file).with_context(|| args.file.clone())?;
+    let report = nianbao::inspect_bytes(&bytes, &args.file).with_context(|| name.to_string())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {

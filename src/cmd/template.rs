@@ -13,9 +13,10 @@ use nianbao::template::Catalog;
 use nianbao::write::{output, xlsx};
 
 #[derive(clap::Args)]
-#[command(
-    after_help = "Examples:\n  nianbao template -o 2024年报表.xlsx\n  nianbao template --version gov2019 -o form2019.xlsx"
-)]
+#[command(after_help = concat!(
+    "Examples:\n  nianbao template -o 2024年报表.xlsx\n  nianbao template --version gov2019 -o form2019.xlsx\n\n",
+    exit_codes_help!()
+))]
 pub struct Args {
     /// Template version of the form (default: the newest).
     #[arg(long, value_parser = versions())]
