@@ -245,7 +245,7 @@ fn a_folder_of_pdfs_gives_one_row_per_file() {
     }
     std::fs::copy(root().join("fixtures/formats/bad/scanned.pdf"), input.join("scanned.pdf")).expect("copy");
     let out = run_in(tmp.path(), &["bulk", "in", "-o", "out"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let reports = read_csv(&tmp.path().join("out/reports.csv"));
     let summary: Vec<(&str, &str, &str, &str, &str)> = reports[1..]
         .iter()

@@ -224,14 +224,14 @@ fn bad_pdfs_fail_with_exit_2_and_one_line_each() {
     }
 }
 
-/// `convert` reports the reason on the file's line and writes nothing for it (its exit code is 1, as for any input
-/// that fails in a batch).
+/// `convert` reports the reason on the file's line and writes nothing for it (its exit code is 2, as for any input
+/// that cannot be read).
 #[test]
 fn a_scanned_pdf_is_not_converted() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let scan = root().join("fixtures/formats/bad/scanned.pdf");
     let out = run_in(tmp.path(), &["convert", scan.to_str().expect("utf-8"), "-o", "out"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("no text layer (a scanned PDF); run OCR first"), "{}", stderr(&out));
     assert!(!tmp.path().join("out/scanned.xlsx").exists());
 }

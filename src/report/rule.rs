@@ -73,6 +73,8 @@ impl Rule {
             Rule::SplitRun,
             Rule::Inferred,
             Rule::SectionMissing,
+            Rule::Unread,
+            Rule::BlankForm,
         ]);
         out
     }
