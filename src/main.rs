@@ -36,6 +36,9 @@ listed under `unplaced`.",
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Refuse inputs larger than this (bytes, or with K, M, G): a guard against files that are not reports.
+    #[arg(long, global = true, value_name = "SIZE", default_value = "200M", value_parser = cmd::parse_size)]
+    max_input_size: u64,
 }
 
 #[derive(Subcommand)]
@@ -53,7 +56,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    cmd::signals::install();
     let cli = Cli::parse();
+    cmd::set_max_input_size(cli.max_input_size);
     let result = match cli.command {
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Convert(args) => cmd::convert::run(args),

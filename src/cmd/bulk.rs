@@ -46,20 +46,23 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let inputs = collect_inputs(&args.inputs);
     std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("{}: cannot create output directory", args.output.display()))?;
+        .with_context(|| format!("{}: cannot create output directory", super::display_name(&args.output)))?;
+    // What an earlier run killed part-way left in the output directory is undone before anything is written.
+    nianbao::write::output::clean_stale(&args.output);
+    let inputs = collect_inputs(&args.inputs, &args.output);
     let catalog = Catalog::embedded();
-    // The four files are written to temporary files and renamed into place once the batch is done.
+    // The four files are written to temporary files and put in place together once the batch is done.
     let mut staged = Destination::new(&args.output, "", args.force).stage(&FILE_NAMES)?;
+    let targets: Vec<PathBuf> = staged.targets().map(Path::to_path_buf).collect();
     let mut writers = Vec::with_capacity(FILE_NAMES.len());
-    for (header, file) in long::headers(catalog).iter().zip(staged.files_mut()) {
+    for ((header, file), target) in long::headers(catalog).iter().zip(staged.files_mut()).zip(&targets) {
         let mut file = BufWriter::new(file);
         if !args.no_bom {
-            file.write_all("\u{feff}".as_bytes())?;
+            file.write_all("\u{feff}".as_bytes()).with_context(|| super::display_name(target))?;
         }
         let mut w = csv::Writer::from_writer(file);
-        w.write_record(header)?;
+        w.write_record(header).with_context(|| super::display_name(target))?;
         writers.push(w);
     }
 
@@ -70,9 +73,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         jobs,
         |_, input| rows_for(catalog, input),
         |index, (rows, ok)| {
-            for (writer, file_rows) in writers.iter_mut().zip(rows) {
+            for ((writer, file_rows), target) in writers.iter_mut().zip(rows).zip(&targets) {
                 for row in file_rows {
-                    writer.write_record(&row)?;
+                    // A write error (a full disk) names the file the user asked for, not its temporary file.
+                    writer.write_record(&row).with_context(|| super::display_name(target))?;
                 }
             }
             progress.done(ok, inputs.get(index));
@@ -80,36 +84,34 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
     )?;
 
-    for (writer, name) in writers.into_iter().zip(FILE_NAMES) {
-        let target = args.output.join(name);
-        let file = writer.into_inner().map_err(|e| anyhow::anyhow!("{}: {}", target.display(), e.error()))?;
-        file.into_inner().map_err(|e| anyhow::anyhow!("{}: {}", target.display(), e.error()))?;
+    for (writer, target) in writers.into_iter().zip(&targets) {
+        let name = super::display_name(target);
+        let file = writer.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+        file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
     }
     staged.commit()?;
     let failed = progress.finish();
-    let names = FILE_NAMES;
     eprintln!(
         "bulk: {} of {} inputs read, {failed} failed → {}: {}",
         inputs.len() - failed,
         inputs.len(),
-        args.output.display(),
-        names.join(", ")
+        super::display_name(&args.output),
+        FILE_NAMES.join(", ")
     );
     Ok(if failed > 0 { super::Exit::Input } else { super::Exit::Ok }.into())
 }
 
 /// The rows of one input, and whether it could be read.
 fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
-    let source = input.display().to_string();
-    let bytes = match std::fs::read(input) {
+    let source = super::display_name(input);
+    let bytes = match super::read_path(input) {
         Ok(bytes) => bytes,
         Err(e) => {
             let reason = match std::fs::read_link(input) {
                 Ok(target) if !input.exists() => {
-                    format!("a symbolic link to {}, which does not exist", target.display())
+                    format!("a symbolic link to {}, which does not exist", super::display_name(target))
                 }
-                _ if input.is_dir() => "is a directory that cannot be read".to_string(),
-                _ => format!("cannot read: {e}"),
+                _ => error_chain(&e),
             };
             return (long::error_rows(catalog, &source, &reason), false);
         }
@@ -120,13 +122,32 @@ fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
     }
 }
 
-/// Files named on the command line, and the files under directories named there (recursively, sorted by name,
-/// hidden entries skipped, symbolic links followed). A name that does not exist is kept, to get its own error
-/// row, and so is a directory that cannot be read and a symbolic link whose target is missing.
+/// `cannot read: Permission denied (os error 13)`: an error and its causes on one line.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+/// Files named on the command line, and every entry under directories named there that is not a directory
+/// (recursively, sorted by name, hidden entries skipped, symbolic links followed). A name that does not exist is
+/// kept, and so is every entry under a directory that is no regular file — a dangling link, a named pipe, a
+/// device, an entry that cannot be read — each to get its own error row: nothing is skipped silently.
 ///
 /// Every real directory is walked once, however many links lead to it, so a link back to a parent (a loop) or a
-/// second link to a directory never counts its files twice.
-fn collect_inputs(names: &[PathBuf]) -> Vec<PathBuf> {
+/// second link to a directory never counts its files twice. The output directory is never walked, nor bulk's own
+/// files in it, so an earlier run's CSV files are never read as reports.
+fn collect_inputs(names: &[PathBuf], output: &Path) -> Vec<PathBuf> {
+    let output = output.canonicalize().ok();
+    let is_own_output = |path: &Path| {
+        let in_output = path.parent().and_then(|p| p.canonicalize().ok()).is_some_and(|p| Some(p) == output);
+        in_output && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| FILE_NAMES.contains(&n))
+    };
     let mut out = Vec::new();
     let mut walked: HashSet<PathBuf> = HashSet::new();
     for name in names {
@@ -135,16 +156,21 @@ fn collect_inputs(names: &[PathBuf]) -> Vec<PathBuf> {
             continue;
         }
         let walk = WalkDir::new(name).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            let hidden = e.depth() > 0 && e.file_name().as_encoded_bytes().starts_with(b".");
+            if hidden || !e.file_type().is_dir() {
+                return !hidden;
+            }
+            let real = e.path().canonicalize().ok();
+            // The output directory below an input directory holds what bulk writes, not reports.
+            let is_output = e.depth() > 0 && real.is_some() && real == output;
             // A directory already walked (through another link) is not entered again.
-            !hidden && (!e.file_type().is_dir() || e.path().canonicalize().map_or(true, |real| walked.insert(real)))
+            !is_output && real.is_none_or(|real| walked.insert(real))
         });
         for entry in walk {
             match entry {
-                Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
-                // A link that leads nowhere: it was meant as an input, and gets its error row.
-                Ok(e) if e.path_is_symlink() && !e.file_type().is_dir() => out.push(e.into_path()),
-                Ok(_) => {}
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(e) if is_own_output(e.path()) => {}
+                Ok(e) => out.push(e.into_path()),
                 // A loop back to a directory being walked: its files are listed already.
                 Err(e) if e.loop_ancestor().is_some() => {}
                 Err(e) => out.extend(e.path().map(Path::to_path_buf)),
@@ -176,7 +202,7 @@ impl Progress {
                 if self.live {
                     eprint!("\r\x1b[K");
                 }
-                eprintln!("{}: could not be read (see reports.csv)", input.display());
+                eprintln!("{}: could not be read (see reports.csv)", super::display_name(input));
             }
         }
         if self.live && (self.last.elapsed() >= Duration::from_millis(200) || self.done == self.total) {
@@ -209,12 +235,12 @@ mod tests {
         std::fs::write(root.join("a/.hidden.txt"), "h").expect("write");
         symlink(&root, root.join("a/b/loop")).expect("link to an ancestor");
         symlink(root.join("a/b"), root.join("again")).expect("second link to a directory");
-        let found: Vec<String> = collect_inputs(std::slice::from_ref(&root))
+        let found: Vec<String> = collect_inputs(std::slice::from_ref(&root), &dir.path().join("out"))
             .iter()
             .map(|p| p.strip_prefix(&root).expect("under root").display().to_string())
             .collect();
         assert_eq!(found, ["a/b/two.txt", "a/one.txt"]);
         let missing = root.join("missing.txt");
-        assert_eq!(collect_inputs(std::slice::from_ref(&missing)), [missing]);
+        assert_eq!(collect_inputs(std::slice::from_ref(&missing), dir.path()), [missing]);
     }
 }

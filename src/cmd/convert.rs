@@ -8,6 +8,7 @@
 //! files and renames, never over an existing file without `--force`, never over the input.
 
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,7 +33,7 @@ pub struct Args {
     /// Reports to convert (HTML, text, Markdown, PDF, Word, XLSX/XLS/ODS); `-` reads standard input (output stem
     /// `stdin`).
     #[arg(required = true, value_name = "INPUT")]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<OsString>,
     /// Output directory, created if missing.
     #[arg(short = 'o', long = "output", value_name = "DIR", default_value = ".")]
     pub output: PathBuf,
@@ -64,13 +65,15 @@ pub enum CsvHeader {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("{}: cannot create output directory", args.output.display()))?;
+        .with_context(|| format!("{}: cannot create output directory", super::display_name(&args.output)))?;
+    // What an earlier run killed part-way left in the output directory is undone before anything is written.
+    nianbao::write::output::clean_stale(&args.output);
     // Two inputs with the same file stem would write the same outputs: the later ones fail up front.
     let mut stems = HashSet::new();
     let clashes: Vec<bool> = args
         .inputs
         .iter()
-        .map(|input| !stems.insert(Destination::for_input(&args.output, input, args.force).stem().to_string()))
+        .map(|input| !stems.insert(Destination::for_input(&args.output, input, args.force).stem().to_os_string()))
         .collect();
 
     let inputs = &args.inputs;
@@ -99,7 +102,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     match err.downcast_ref::<super::InputError>() {
                         // Standard input's own messages name it.
                         Some(super::InputError::Stdin(_) | super::InputError::EmptyStdin) => eprintln!("{err:#}"),
-                        _ => eprintln!("{}: {err:#}", super::display_name(&inputs[index])),
+                        _ => eprintln!("{}: {err:#}", super::message_name(&inputs[index])),
                     }
                 }
             }
@@ -113,12 +116,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Converts one input; returns the summary line.
-fn convert_one(input: &str, args: &Args) -> anyhow::Result<String> {
+fn convert_one(input: &OsString, args: &Args) -> anyhow::Result<String> {
+    let name = super::display_name(input);
     let bytes = super::read_input(input)?;
-    let report = nianbao::inspect_bytes(&bytes, input)?;
-    let source = SourceInfo::new(input, &bytes);
+    let report = nianbao::inspect_bytes(&bytes, &name)?;
+    let source = SourceInfo::new(&name, &bytes);
+    drop(bytes);
     let destination = Destination::for_input(&args.output, input, args.force);
-    let stem = destination.stem();
+    let stem = super::display_name(destination.stem());
     let options = csv::CsvOptions {
         header: match args.csv_header {
             CsvHeader::Labels => csv::Header::Labels,
@@ -128,19 +133,25 @@ fn convert_one(input: &str, args: &Args) -> anyhow::Result<String> {
     };
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     for format in dedup(&args.format) {
         for file in format.writer(Catalog::embedded(), options).files(&report, &source)? {
             match file {
                 OutputFile::Made { suffix, bytes } => files.push((suffix, bytes)),
-                OutputFile::Skipped { suffix, reason } => notes.push(format!("{input}: {reason}, no {stem}{suffix}")),
+                OutputFile::Skipped { suffix, reason } => {
+                    notes.push(format!("{name}: {reason}, no {stem}{suffix}"));
+                    skipped.push(suffix);
+                }
             }
         }
     }
-    let written = destination.write_all(&files)?;
+    // With --force, a file of this stem an earlier run wrote and this one does not (the CSV of a table the new
+    // report lacks) would sit beside the new ones as if it belonged to them: it goes in the same commit.
+    let written = destination.write_replacing(&files, &skipped)?;
 
-    let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    let mut summary = format!("{input}: {}", describe(&report));
+    let names: Vec<String> = written.iter().map(super::display_name).collect();
+    let mut summary = format!("{name}: {}", describe(&report));
     if names.is_empty() {
         summary.push_str("; nothing written");
     } else {

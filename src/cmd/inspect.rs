@@ -15,7 +15,7 @@ cat report.txt | nianbao inspect -\n\n",
 ))]
 pub struct Args {
     /// The report to read (HTML, text, Markdown, PDF, Word, XLSX/XLS/ODS), or `-` for standard input.
-    pub file: String,
+    pub file: std::ffi::OsString,
     /// Print the full result as JSON (the documented contract) instead of a summary.
     #[arg(long)]
     pub json: bool,
@@ -26,15 +26,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let bytes = super::read_named(&args.file)?;
-    let name = super::display_name(&args.file);
+    let name = super::message_name(&args.file);
+    let source = super::display_name(&args.file);
     if args.doc {
-        let doc = nianbao::read::read(&bytes, &args.file).with_context(|| name.to_string())?;
+        let doc = nianbao::read::read(&bytes, &source).with_context(|| name.clone())?;
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &doc)?;
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let report = nianbao::inspect_bytes(&bytes, &args.file).with_context(|| name.to_string())?;
+    let report = nianbao::inspect_bytes(&bytes, &source).with_context(|| name.clone())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {

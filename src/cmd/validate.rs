@@ -86,7 +86,7 @@ struct JsonOutput<'a> {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let bytes = super::read_named(&args.file)?;
-    let name = super::display_name(&args.file);
+    let name = super::message_name(&args.file);
     let (report, summary) = match validate(&bytes, &args.file) {
         Ok(result) => result,
         Err(reason) => {
