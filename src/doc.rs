@@ -13,6 +13,26 @@ pub struct Document {
     /// Where the document came from (a path, or `-` for standard input).
     pub source: String,
     pub blocks: Vec<Block>,
+    /// What the reader left out because it passed a limit (a table too large to lay out): each becomes a finding,
+    /// so nothing is dropped silently.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omitted: Vec<Omission>,
+}
+
+impl Document {
+    /// A document of these blocks, nothing omitted.
+    pub fn new(source: impl Into<String>, blocks: Vec<Block>) -> Document {
+        Document { source: source.into(), blocks, omitted: Vec::new() }
+    }
+}
+
+/// A part of the source a reader did not read because it passed a limit, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Omission {
+    /// What was left out, as the user finds it in the source (`table 3`).
+    pub what: String,
+    /// Why, with the limit (`its grid would have more than 250000 positions`).
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -100,11 +120,29 @@ pub enum Slot {
 /// Upper bound on spans, so a hostile `colspan="100000000"` cannot exhaust memory.
 const MAX_SPAN: u32 = 1000;
 
+/// The most positions the grid of one table may have (rows × columns once spans are laid out). An official table
+/// has a few hundred; the largest real tables a few thousand. Readers check [`Table::grid_area`] against it and
+/// leave a larger table out with an [`Omission`] rather than build it.
+pub const MAX_TABLE_SLOTS: usize = 250_000;
+
+/// The most grid positions of all the tables of one document together.
+pub const MAX_DOCUMENT_SLOTS: usize = 1_000_000;
+
+/// [`layout_grid`] never builds more positions than this, whatever it is given: a backstop for a reader that did
+/// not check [`Table::grid_area`]. Cells past it are not placed.
+const GRID_BACKSTOP: usize = 4 * MAX_DOCUMENT_SLOTS;
+
 impl Table {
     /// Expands the rows into a rectangular grid of [`Slot`]s with HTML table semantics: each cell takes the first
     /// free position of its row, and its spans cover positions to the right and below.
     pub fn grid(&self) -> Vec<Vec<Slot>> {
         layout_grid(self.rows.iter().map(|r| r.iter().map(|c| (c.rowspan, c.colspan))))
+    }
+
+    /// The number of positions of the table's grid (rows × columns), worked out without building it; `None` as soon
+    /// as it would pass `budget`. The work is bounded by the budget too.
+    pub fn grid_area(&self, budget: usize) -> Option<usize> {
+        grid_area(self.rows.iter().map(|r| r.iter().map(|c| (c.rowspan, c.colspan))), budget)
     }
 
     /// The cell at a grid slot, if the slot holds or is covered by one.
@@ -118,6 +156,53 @@ impl Table {
     }
 }
 
+/// The area of the grid [`layout_grid`] would build, or `None` once it passes `budget`: the same placement on a
+/// grid of flags, which never holds more than `budget` of them.
+pub fn grid_area<R, C>(rows: R, budget: usize) -> Option<usize>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = (u32, u32)>,
+{
+    let mut taken: Vec<Vec<bool>> = Vec::new();
+    let mut allocated = 0usize;
+    let mut width = 0usize;
+    for (r, cells) in rows.into_iter().enumerate() {
+        if taken.len() <= r {
+            taken.resize_with(r + 1, Vec::new);
+        }
+        let mut col = 0usize;
+        for (rowspan, colspan) in cells {
+            while taken.get(r).and_then(|row| row.get(col)).copied().unwrap_or(false) {
+                col += 1;
+            }
+            let rowspan = rowspan.clamp(1, MAX_SPAN) as usize;
+            let colspan = colspan.clamp(1, MAX_SPAN) as usize;
+            let end = col + colspan;
+            // The grid is at least this wide and this tall: fail before allocating anything.
+            if end.max(width).checked_mul((r + rowspan).max(taken.len()))? > budget {
+                return None;
+            }
+            if taken.len() < r + rowspan {
+                taken.resize_with(r + rowspan, Vec::new);
+            }
+            for row in taken.iter_mut().skip(r).take(rowspan) {
+                if row.len() < end {
+                    allocated += end - row.len();
+                    if allocated > budget {
+                        return None;
+                    }
+                    row.resize(end, false);
+                }
+                row.iter_mut().skip(col).take(colspan).for_each(|t| *t = true);
+            }
+            width = width.max(end);
+            col = end;
+        }
+    }
+    let area = width.checked_mul(taken.len())?;
+    (area <= budget).then_some(area)
+}
+
 /// Places rows of `(rowspan, colspan)` cells on a grid (HTML table algorithm). Shared by readers that expand
 /// source tables and writers that draw the official form.
 pub fn layout_grid<R, C>(rows: R) -> Vec<Vec<Slot>>
@@ -126,6 +211,7 @@ where
     C: IntoIterator<Item = (u32, u32)>,
 {
     let mut grid: Vec<Vec<Slot>> = Vec::new();
+    let mut allocated = 0usize;
     for (r, cells) in rows.into_iter().enumerate() {
         if grid.len() <= r {
             grid.resize_with(r + 1, Vec::new);
@@ -137,6 +223,10 @@ where
             }
             let rowspan = rowspan.clamp(1, MAX_SPAN) as usize;
             let colspan = colspan.clamp(1, MAX_SPAN) as usize;
+            allocated = allocated.saturating_add(rowspan * colspan);
+            if allocated > GRID_BACKSTOP {
+                break;
+            }
             for dr in 0..rowspan {
                 let gr = r + dr;
                 if grid.len() <= gr {
@@ -158,6 +248,9 @@ where
         }
     }
     let width = grid.iter().map(Vec::len).max().unwrap_or(0);
+    if width.saturating_mul(grid.len()) > GRID_BACKSTOP {
+        grid.truncate(GRID_BACKSTOP / width.max(1));
+    }
     for row in &mut grid {
         row.resize(width, Slot::Empty);
     }
@@ -210,6 +303,22 @@ mod tests {
         assert_eq!(table.cell_at(g[1][1]).map(|c| c.text.as_str()), Some("c"));
         assert_eq!(table.cell_at(g[1][2]).map(|c| c.text.as_str()), Some("d"));
         assert_eq!(g[0][2], Slot::Covered { row: 0, index: 1, across: true });
+    }
+
+    #[test]
+    fn grid_area_is_the_laid_out_area_or_none_past_the_budget() {
+        let table = Table::new(
+            TableShape::Grid,
+            vec![vec![cell("a", 2, 1), cell("b", 1, 2)], vec![cell("c", 1, 1), cell("d", 1, 1)]],
+        );
+        let g = table.grid();
+        assert_eq!(table.grid_area(100), Some(g.len() * g[0].len()));
+        assert_eq!(table.grid_area(5), None);
+        // A hundred cells spanning 65535 rows and 1000 columns each: refused without building anything.
+        let bomb = Table::new(TableShape::Grid, vec![(0..100).map(|_| cell("x", 65535, 1000)).collect()]);
+        assert_eq!(bomb.grid_area(MAX_TABLE_SLOTS), None);
+        let rows: Vec<Vec<Cell>> = (0..100).map(|_| vec![cell("x", 65535, 1000)]).collect();
+        assert_eq!(Table::new(TableShape::Grid, rows).grid_area(MAX_TABLE_SLOTS), None);
     }
 
     #[test]

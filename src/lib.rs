@@ -82,6 +82,14 @@ pub fn analyse_with(doc: &Document, catalog: &Catalog) -> Report {
         sections: Vec::new(),
         metrics: Vec::new(),
     };
+    // What the reader left unread is said, never dropped silently.
+    report.findings.extend(doc.omitted.iter().map(|o| {
+        report::Finding::new(
+            report::Severity::Error,
+            report::Rule::TooLarge,
+            format!("内容过大，未读取 / {} not read: {}", o.what, o.reason),
+        )
+    }));
     let prose_findings = prose::apply(doc, &mut report, catalog);
     let findings = check::check(&report, catalog);
     report.findings.extend(findings);

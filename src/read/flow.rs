@@ -100,7 +100,7 @@ pub fn into_document(flow: &[Flow], source: &str) -> Document {
     let mut builder = Builder { source, ..Builder::default() };
     builder.items(flow, 0);
     builder.flush_text();
-    Document { source: source.to_string(), blocks: builder.blocks }
+    Document::new(source, builder.blocks)
 }
 
 #[derive(Default)]

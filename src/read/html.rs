@@ -17,20 +17,29 @@ use std::collections::HashSet;
 use scraper::node::Element;
 use scraper::{Html, Node};
 
-use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
+use crate::doc::{Block, Cell, Document, Omission, Position, Table, TableShape, MAX_DOCUMENT_SLOTS, MAX_TABLE_SLOTS};
 use crate::normalize::to_simplified;
+use crate::read::html_guard::thin_markup;
 use crate::read::prose_block;
 
 /// Reads a web page. `text` is already decoded and free of glosses; `source` names it for provenance.
 ///
 /// Never fails: malformed markup is repaired by the HTML5 parser, and whatever text survives is returned.
 pub fn read_html(text: &str, source: &str) -> Document {
-    let html = Html::parse_document(text);
+    let html = Html::parse_document(&thin_markup(text));
     let events = flatten(&html);
     let facts = PageFacts::collect(&events);
-    let mut reader = FlowReader { events: &events, facts: &facts, blocks: Vec::new(), line: LineBuilder::default() };
+    let mut reader = FlowReader {
+        events: &events,
+        facts: &facts,
+        blocks: Vec::new(),
+        line: LineBuilder::default(),
+        tables_seen: 0,
+        slots_left: MAX_DOCUMENT_SLOTS,
+        omitted: Vec::new(),
+    };
     reader.read();
-    Document { source: source.to_string(), blocks: reader.blocks }
+    Document { source: source.to_string(), blocks: reader.blocks, omitted: reader.omitted }
 }
 
 /// One step of a pre-order walk of the DOM.
@@ -347,6 +356,11 @@ struct FlowReader<'e, 'a> {
     facts: &'e PageFacts,
     blocks: Vec<Block>,
     line: LineBuilder,
+    /// Data tables met so far, to name an omitted one (`table 3`).
+    tables_seen: usize,
+    /// Grid positions the document's tables may still take (of [`MAX_DOCUMENT_SLOTS`]).
+    slots_left: usize,
+    omitted: Vec<Omission>,
 }
 
 impl FlowReader<'_, '_> {
@@ -458,8 +472,27 @@ impl FlowReader<'_, '_> {
         }
         // A grid with no text at all is a spacer (images, borders), not a report table; an unfilled form still
         // has its labels.
-        if rows.iter().flatten().any(|cell| !cell.text.is_empty()) {
-            self.blocks.push(Block::Table(Table::new(TableShape::Grid, rows)));
+        if !rows.iter().flatten().any(|cell| !cell.text.is_empty()) {
+            return;
+        }
+        self.tables_seen += 1;
+        let table = Table::new(TableShape::Grid, rows);
+        // Spans are data from the page: a hundred cells spanning 65535 rows and 1000 columns each would lay out
+        // billions of positions. Such a table is left out and reported, never built.
+        let budget = MAX_TABLE_SLOTS.min(self.slots_left);
+        match table.grid_area(budget) {
+            Some(area) => {
+                self.slots_left -= area;
+                self.blocks.push(Block::Table(table));
+            }
+            None => {
+                let limit = if budget < MAX_TABLE_SLOTS {
+                    format!("the page's tables together would pass {MAX_DOCUMENT_SLOTS} grid positions")
+                } else {
+                    format!("its grid would have more than {MAX_TABLE_SLOTS} positions")
+                };
+                self.omitted.push(Omission { what: format!("table {}", self.tables_seen), reason: limit });
+            }
         }
     }
 }
@@ -707,5 +740,23 @@ mod tests {
         assert!(spacer.blocks.is_empty());
         let nested = "<table><tr><td>".repeat(2_000) + "x";
         let _ = read(&nested);
+    }
+
+    #[test]
+    fn a_table_too_large_to_lay_out_is_left_out_and_said() {
+        let bomb = "<td rowspan=\"65535\" colspan=\"1000\">x</td>".repeat(100);
+        let doc = read(&format!(
+            "<table><tr><td>规章</td><td>1</td></tr></table><table><tr>{bomb}</tr></table><p>一、总体情况</p>"
+        ));
+        assert_eq!(tables(&doc).len(), 1, "the ordinary table is kept");
+        assert_eq!(doc.omitted.len(), 1);
+        assert_eq!(doc.omitted[0].what, "table 2");
+        assert_eq!(prose(&doc), vec!["一、总体情况"]);
+        // Many tables each within the limit, together past the document's.
+        let row = "<td colspan=999>x</td><td>y</td>";
+        let big = format!("<table>{}</table>", format!("<tr>{row}</tr>").repeat(200));
+        let doc = read(&big.repeat(6));
+        assert_eq!(tables(&doc).len(), 5);
+        assert!(doc.omitted[0].reason.contains("together"), "{:?}", doc.omitted);
     }
 }

@@ -27,6 +27,7 @@ mod flow;
 pub mod html;
 mod mhtml;
 mod numbering;
+mod html_guard;
 pub mod pdf;
 pub mod rtf;
 #[cfg(test)]

@@ -361,7 +361,7 @@ impl Builder {
         self.flush_stream();
         self.flush_pending_as_prose();
         self.flush_grid();
-        Document { source: source.to_string(), blocks: self.blocks }
+        Document::new(source, self.blocks)
     }
 }
 

@@ -420,7 +420,7 @@ fn assemble(book: Book, source: &str) -> Result<Spreadsheet, ReadError> {
             .map_err(|reason| ReadError::Spreadsheet(format!("sheet {}: {reason}", sheet.name)))?;
         blocks.extend(sheet_blocks);
     }
-    Ok(Spreadsheet { document: Document { source: source.to_string(), blocks }, derived_sheets })
+    Ok(Spreadsheet { document: Document::new(source, blocks), derived_sheets })
 }
 
 /// nianbao's narrative or findings sheet, by the heading its first row starts with.

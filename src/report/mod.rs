@@ -281,7 +281,8 @@ impl fmt::Display for Severity {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub severity: Severity,
-    /// The check: `R1` … `R4`, `D1` … `D3`, `P1`, `unplaced`, `unreadable`, `inferred`, `section_missing`, or
+    /// The check: `R1` … `R4`, `D1` … `D3`, `P1`, `unplaced`, `unreadable`, `inferred`, `section_missing`,
+    /// `too_large`, or
     /// the rules of an absent table.
     pub rule: Rule,
     /// How the rule came out where that is more than pass/fail.

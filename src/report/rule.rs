@@ -35,6 +35,9 @@ pub enum Rule {
     Unread,
     /// Every cell of the form, or of a table, is blank: the rules hold only with the blanks as 0 (`blank_form`).
     BlankForm,
+    /// A part of the source left unread because it passed a limit, such as a table too large to lay out
+    /// (`too_large`).
+    TooLarge,
     /// The rules of a table the report lacks, none of which could be applied (`R1,R2,R3,D1`).
     AbsentTable(Vec<Rule>),
 }
@@ -96,6 +99,7 @@ impl Rule {
             "section_missing" => Rule::SectionMissing,
             "unread" => Rule::Unread,
             "blank_form" => Rule::BlankForm,
+            "too_large" => Rule::TooLarge,
             _ => Rule::Template(text.to_string()),
         }
     }
@@ -113,6 +117,7 @@ impl Rule {
             Rule::SectionMissing => "section_missing",
             Rule::Unread => "unread",
             Rule::BlankForm => "blank_form",
+            Rule::TooLarge => "too_large",
             Rule::AbsentTable(_) => return None,
         })
     }
@@ -231,6 +236,7 @@ mod tests {
             (Rule::SectionMissing, "section_missing"),
             (Rule::Unread, "unread"),
             (Rule::BlankForm, "blank_form"),
+            (Rule::TooLarge, "too_large"),
             (absent, "R1,R2,D1"),
         ] {
             assert_eq!(rule.to_string(), printed);

@@ -353,7 +353,7 @@ pub fn assemble(pages: Vec<PageLayout>, source: &str) -> Document {
     }
     blocks.extend(para.take().map(|p| prose_block(&p.text, p.line)));
     blocks.extend(table.take().map(OpenTable::close));
-    Document { source: source.to_string(), blocks }
+    Document::new(source, blocks)
 }
 
 #[cfg(test)]
