@@ -35,6 +35,7 @@ mod testing;
 pub mod text;
 pub mod word;
 pub mod xlsx;
+mod zip_guard;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

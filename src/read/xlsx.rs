@@ -43,6 +43,7 @@ use regex::Regex;
 use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
 use crate::map::records::is_value_text;
 use crate::map::value::classify;
+use crate::read::zip_guard::{self, ZipLimits};
 use crate::read::ReadError;
 
 /// The signature of an OLE compound file: a legacy `.xls` workbook, or an encrypted `.xlsx` (Office wraps
@@ -117,6 +118,7 @@ struct Sheet {
 }
 
 fn load_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
+    zip_guard::check_workbook(bytes, &ZipLimits::DEFAULT).map_err(ReadError::Spreadsheet)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(describe)?;
     let names = workbook.defined_names().to_vec();
     let title = workbook.workbook_properties().ok().and_then(|p| p.title);
@@ -160,6 +162,7 @@ fn load_xls(bytes: &[u8]) -> Result<Book, ReadError> {
 /// An OpenDocument spreadsheet (LibreOffice's and WPS's own format). calamine reports no merged regions for it:
 /// the form is read by its labels and values alone.
 fn load_ods(bytes: &[u8]) -> Result<Book, ReadError> {
+    zip_guard::check_workbook(bytes, &ZipLimits::DEFAULT).map_err(ReadError::Spreadsheet)?;
     let mut workbook: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| {
         ReadError::Spreadsheet(match e {
             OdsError::Password => {
