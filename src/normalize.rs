@@ -40,6 +40,10 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     if let Ok(text) = std::str::from_utf8(bytes) {
         return check_text(text.to_string());
     }
+    if let Some(encoding) = sniff_utf16_cjk(bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(bytes);
+        return Ok(text.into_owned());
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let encoding = detector.guess(None, chardetng::Utf8Detection::Allow);
@@ -59,6 +63,43 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     if odd_nuls * 4 > pairs && even_nuls * 20 < pairs {
         Some(encoding_rs::UTF_16LE)
     } else if even_nuls * 4 > pairs && odd_nuls * 20 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// UTF-16 without a BOM and with little ASCII (mostly Chinese), told by the shape of its code units: read in the
+/// right byte order, nearly every unit is a CJK ideograph, CJK or full-width punctuation, or printable ASCII, and
+/// most are ideographs. GBK, Big5 or UTF-8 bytes read as UTF-16 give Hangul, private-use and surrogate units
+/// instead. Called only for bytes that are not UTF-8.
+fn sniff_utf16_cjk(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let sample = bytes.get(..bytes.len().min(8192) & !1)?;
+    if sample.len() < 16 {
+        return None;
+    }
+    let shape = |unit: fn([u8; 2]) -> u16| {
+        let (mut plausible, mut ideographs, mut total) = (0usize, 0usize, 0usize);
+        for pair in sample.chunks_exact(2) {
+            let u = unit([pair[0], pair[1]]);
+            total += 1;
+            let ideograph = (0x4e00..=0x9fff).contains(&u) || (0x3400..=0x4dbf).contains(&u);
+            ideographs += usize::from(ideograph);
+            plausible += usize::from(
+                ideograph
+                    || (0x20..0x7f).contains(&u)
+                    || matches!(u, 0x09 | 0x0a | 0x0d)
+                    || (0x3000..=0x303f).contains(&u)
+                    || (0xff00..=0xffef).contains(&u)
+                    || (0x2000..=0x206f).contains(&u)
+                    || (0x2460..=0x24ff).contains(&u),
+            );
+        }
+        plausible * 100 >= total * 95 && ideographs * 2 >= total
+    };
+    if shape(u16::from_le_bytes) {
+        Some(encoding_rs::UTF_16LE)
+    } else if shape(u16::from_be_bytes) {
         Some(encoding_rs::UTF_16BE)
     } else {
         None
@@ -163,6 +204,21 @@ mod tests {
         assert_eq!(decode(&le).unwrap(), text);
         let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
         assert_eq!(decode(&be).unwrap(), text);
+    }
+
+    #[test]
+    fn utf16_without_bom_mostly_chinese_is_read() {
+        let text = "本年新收政府信息公开申请数量，予以公开，部分公开，不予公开，无法提供，不予处理。行政复议１８件。";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(decode(&le).unwrap(), text);
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(decode(&be).unwrap(), text);
+        // Odd byte counts and the same text in GBK and Big5 are not taken for UTF-16.
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode(&gbk).unwrap(), text);
+        let mut odd = le.clone();
+        odd.push(b'x');
+        assert!(decode(&odd).is_ok());
     }
 
     #[test]

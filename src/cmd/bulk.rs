@@ -116,10 +116,13 @@ fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
             return (long::error_rows(catalog, &source, &reason), false);
         }
     };
-    match nianbao::inspect_bytes_with(&bytes, &source, catalog) {
-        Ok(report) => (long::report_rows(catalog, &source, &report), true),
-        Err(e) => (long::error_rows(catalog, &source, &e.to_string()), false),
-    }
+    let doc = match nianbao::read::read(&bytes, &source) {
+        Ok(doc) => doc,
+        Err(e) => return (long::error_rows(catalog, &source, &e.to_string()), false),
+    };
+    drop(bytes);
+    let report = nianbao::analyse_with(&doc, catalog);
+    (long::report_rows(catalog, &source, &report), true)
 }
 
 /// `cannot read: Permission denied (os error 13)`: an error and its causes on one line.

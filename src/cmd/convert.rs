@@ -119,9 +119,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn convert_one(input: &OsString, args: &Args) -> anyhow::Result<String> {
     let name = super::display_name(input);
     let bytes = super::read_input(input)?;
-    let report = nianbao::inspect_bytes(&bytes, &name)?;
     let source = SourceInfo::new(&name, &bytes);
+    // The bytes go as soon as the document is read: a large input is not held twice while it is analysed.
+    let doc = nianbao::read::read(&bytes, &name)?;
     drop(bytes);
+    let report = nianbao::analyse(&doc);
+    drop(doc);
     let destination = Destination::for_input(&args.output, input, args.force);
     let stem = super::display_name(destination.stem());
     let options = csv::CsvOptions {

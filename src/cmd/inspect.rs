@@ -35,7 +35,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let report = nianbao::inspect_bytes(&bytes, &source).with_context(|| name.clone())?;
+    // The bytes go as soon as the document is read: a large input is not held twice while it is analysed.
+    let doc = nianbao::read::read(&bytes, &source).with_context(|| name.clone())?;
+    drop(bytes);
+    let report = nianbao::analyse(&doc);
+    drop(doc);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {

@@ -123,7 +123,7 @@ pub fn read_path(path: &Path) -> Result<Vec<u8>, InputError> {
         return Err(InputError::TooLarge(limit));
     }
     // The file may grow while it is read: the limit holds for what is read, not only for what was stat'ed.
-    read_limited(file, limit).map_err(|e| match e {
+    read_limited_sized(file, limit, meta.len()).map_err(|e| match e {
         Limited::Io(e) => InputError::File(e),
         Limited::TooLarge(limit) => InputError::TooLarge(limit),
     })
@@ -169,7 +169,13 @@ enum Limited {
 
 /// Reads everything, failing as soon as more than `limit` bytes come.
 fn read_limited(reader: impl Read, limit: u64) -> Result<Vec<u8>, Limited> {
-    let mut buf = Vec::new();
+    read_limited_sized(reader, limit, 0)
+}
+
+/// [`read_limited`] into a buffer sized for `expected` bytes (a file's size), so that a large input is not held
+/// in a buffer grown to twice its size.
+fn read_limited_sized(reader: impl Read, limit: u64, expected: u64) -> Result<Vec<u8>, Limited> {
+    let mut buf = Vec::with_capacity(usize::try_from(expected.min(limit)).unwrap_or(0).saturating_add(1));
     reader.take(limit.saturating_add(1)).read_to_end(&mut buf).map_err(Limited::Io)?;
     if buf.len() as u64 > limit {
         return Err(Limited::TooLarge(limit));

@@ -46,8 +46,12 @@ fn read(doc: &Document, catalog: &Catalog) -> (Vec<Section>, Vec<metrics::Extrac
     let prose = doc.prose_text();
     let (sections, heading_spans) = sections::find(&prose, catalog.sections());
     let cuts: Vec<usize> = heading_spans.iter().flat_map(|&(start, end)| [start, end]).collect();
-    let sentences = text::sentences(&prose, &cuts, &heading_spans);
-    (sections, metrics::extract(&sentences))
+    // Sentences are measured as they are cut, none kept: a report's prose can run to many megabytes.
+    let mut found = Vec::new();
+    text::for_each_sentence(&prose, &cuts, &heading_spans, |sentence| {
+        found.extend(metrics::extract_sentence(&sentence));
+    });
+    (sections, found)
 }
 
 /// The whole numbers the prose states exactly for template cells (through the tables' `links` in `templates/`):

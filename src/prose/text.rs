@@ -86,55 +86,111 @@ fn ends_sentence(c: char) -> bool {
 
 /// Splits the prose into sentences. `cuts` are extra character offsets where a sentence must end (the start and
 /// end of section headings printed inside a paragraph), and `skip` spans (the headings) yield no sentence.
+///
+/// The prose and its folded copy are walked side by side with their byte offsets, so nothing but the sentences
+/// themselves is allocated: a report with a hundred megabytes of prose costs a small multiple of that, not one
+/// `char` (four bytes) per character twice over.
 pub fn sentences(prose: &str, cuts: &[usize], skip: &[(usize, usize)]) -> Vec<Sentence> {
-    let chars: Vec<char> = prose.chars().collect();
-    let folded: Vec<char> = fold(prose).chars().collect();
     let mut out = Vec::new();
-    let mut start = 0usize;
-    let mut line_start = 0usize;
-    let push = |from: usize, to: usize, line_start: usize, out: &mut Vec<Sentence>| {
-        if skip.iter().any(|&(s, e)| from >= s && to <= e) {
-            return;
-        }
-        let Some(span) = chars.get(from..to) else {
-            return;
-        };
-        let lead = span.iter().take_while(|c| c.is_whitespace()).count();
-        let trail = span.iter().rev().take_while(|c| c.is_whitespace()).count();
-        if lead + trail >= span.len() {
-            return;
-        }
-        let (a, b) = (from + lead, to - trail);
-        let (Some(text), Some(fold)) = (chars.get(a..b), folded.get(a..b)) else {
-            return;
-        };
-        let lead_from = line_start.max(a.saturating_sub(MAX_LEAD));
-        let heading = skip.iter().filter(|&&(_, e)| e <= from).max_by_key(|&&(_, e)| e);
-        let mut lead: String = heading
-            .and_then(|&(s, e)| folded.get(s..e))
-            .map(|h| h.iter().chain(['\n'].iter()).collect())
-            .unwrap_or_default();
-        lead.extend(folded.get(lead_from..a).into_iter().flatten());
-        out.push(Sentence { text: text.iter().collect(), folded: fold.iter().collect(), offset: a, lead });
-    };
-    for (i, &c) in chars.iter().enumerate() {
-        if cuts.contains(&i) && i > start {
-            push(start, i, line_start, &mut out);
-            start = i;
-            line_start = i;
+    for_each_sentence(prose, cuts, skip, |sentence| out.push(sentence));
+    out
+}
+
+/// [`sentences`], handed over one at a time as they are cut, so that none need be held beyond its use.
+pub fn for_each_sentence(prose: &str, cuts: &[usize], skip: &[(usize, usize)], mut take: impl FnMut(Sentence)) {
+    let folded = fold(prose);
+    let headings: Vec<(usize, String)> = skip.iter().map(|&(s, e)| (e, char_slice(&folded, s, e))).collect();
+    let splitter = Splitter { prose, folded: &folded, skip, headings };
+    let out = &mut take;
+    let mut start = Mark::default();
+    let mut line_start = start;
+    let mut folded_chars = folded.char_indices();
+    let mut end = Mark::default();
+    for (i, (at, c)) in prose.char_indices().enumerate() {
+        let (folded_at, folded_len) = folded_chars.next().map_or((folded.len(), 0), |(b, f)| (b, f.len_utf8()));
+        let here = Mark { chars: i, prose: at, folded: folded_at };
+        end = Mark { chars: i + 1, prose: at + c.len_utf8(), folded: folded_at + folded_len };
+        if cuts.contains(&i) && i > start.chars {
+            splitter.push(start, here, line_start, out);
+            start = here;
+            line_start = here;
         }
         if ends_sentence(c) {
-            push(start, i, line_start, &mut out);
-            start = i + 1;
+            splitter.push(start, here, line_start, out);
+            start = end;
             if matches!(c, '\n' | '\r') {
-                line_start = i + 1;
+                line_start = end;
             }
         }
     }
-    if start < chars.len() {
-        push(start, chars.len(), line_start, &mut out);
+    if start.chars < end.chars {
+        splitter.push(start, end, line_start, out);
     }
-    out
+}
+
+/// A position in the prose: its character offset and the byte offsets of that character in the prose and in its
+/// folded copy.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mark {
+    chars: usize,
+    prose: usize,
+    folded: usize,
+}
+
+/// What [`sentences`] cuts sentences from.
+struct Splitter<'a> {
+    prose: &'a str,
+    folded: &'a str,
+    skip: &'a [(usize, usize)],
+    /// The end of each skipped span (a heading) and its folded text.
+    headings: Vec<(usize, String)>,
+}
+
+impl Splitter<'_> {
+    /// The sentence between `from` and `to`, trimmed, with its lead; none if it is blank or inside a skipped span.
+    fn push(&self, from: Mark, to: Mark, line_start: Mark, out: &mut impl FnMut(Sentence)) {
+        if self.skip.iter().any(|&(s, e)| from.chars >= s && to.chars <= e) {
+            return;
+        }
+        let (Some(span), Some(folded_span)) =
+            (self.prose.get(from.prose..to.prose), self.folded.get(from.folded..to.folded))
+        else {
+            return;
+        };
+        let lead = span.chars().take_while(|c| c.is_whitespace()).count();
+        let trail = span.chars().rev().take_while(|c| c.is_whitespace()).count();
+        let length = to.chars - from.chars;
+        if lead + trail >= length {
+            return;
+        }
+        let text = span.trim_matches(char::is_whitespace);
+        let folded_from = skip_chars(folded_span, lead);
+        let folded_to = folded_span.len() - skip_chars_back(folded_span, trail);
+        let Some(fold) = folded_span.get(folded_from..folded_to) else { return };
+        let a = from.chars + lead;
+        let a_folded = from.folded + folded_from;
+        let lead_from = line_start.chars.max(a.saturating_sub(MAX_LEAD));
+        let lead_from_folded = if lead_from == line_start.chars {
+            line_start.folded
+        } else {
+            let before = self.folded.get(..a_folded).unwrap_or_default();
+            a_folded - skip_chars_back(before, a - lead_from)
+        };
+        let heading = self.headings.iter().filter(|(e, _)| *e <= from.chars).max_by_key(|(e, _)| *e);
+        let mut lead_text = heading.map(|(_, h)| format!("{h}\n")).unwrap_or_default();
+        lead_text.push_str(self.folded.get(lead_from_folded..a_folded).unwrap_or_default());
+        out(Sentence { text: text.to_string(), folded: fold.to_string(), offset: a, lead: lead_text });
+    }
+}
+
+/// The byte length of the first `n` characters of `text`.
+fn skip_chars(text: &str, n: usize) -> usize {
+    text.char_indices().nth(n).map_or(text.len(), |(b, _)| b)
+}
+
+/// The byte length of the last `n` characters of `text`.
+fn skip_chars_back(text: &str, n: usize) -> usize {
+    text.chars().rev().take(n).map(char::len_utf8).sum()
 }
 
 #[cfg(test)]
