@@ -6,6 +6,7 @@
 
 pub mod fixtures;
 pub mod form;
+pub mod measure;
 pub mod oracle;
 pub mod origin;
 pub mod spec;
