@@ -27,6 +27,8 @@ pub fn run_measured(dir: &Path, args: &[&std::ffi::OsStr], deadline: Duration) -
     let err_path = dir.join(format!(".measure-{}.err", std::process::id()));
     let out = std::fs::File::create(&out_path).expect("stdout file");
     let err = std::fs::File::create(&err_path).expect("stderr file");
+    // Reaped with `wait4` below, which also reports this child's own resource usage.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(super::bin())
         .args(args)
         .current_dir(dir)
