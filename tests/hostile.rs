@@ -114,8 +114,11 @@ fn html_formatting_and_nesting_bombs_stay_linear() {
     assert!(run.stdout.contains("一、总体情况"), "the text deep inside is kept");
 }
 
+/// A part of a zip by name, and what writes its contents.
+type Part<'a> = (&'a str, &'a dyn Fn(&mut dyn Write));
+
 /// A minimal workbook with one sheet, plus `parts`.
-fn workbook(path: &Path, parts: &[(&str, &dyn Fn(&mut dyn Write))]) {
+fn workbook(path: &Path, parts: &[Part<'_>]) {
     let file = std::fs::File::create(path).expect("create");
     let mut zip = zip::ZipWriter::new(file);
     let options = zip::write::SimpleFileOptions::default()
