@@ -40,7 +40,7 @@ fn model(doc: &Document) -> Vec<Part> {
         match block {
             Block::Heading { text, .. } | Block::Paragraph { text, .. } => out.push(Part::Text(text.clone())),
             Block::Table(table) => {
-                let one = Document { source: doc.source.clone(), blocks: vec![Block::Table(table.clone())] };
+                let one = Document::new(&doc.source, vec![Block::Table(table.clone())]);
                 let mut rows: Vec<Row> = Vec::new();
                 for item in records::items(&one) {
                     let Item::Record(r) = item else { continue };

@@ -25,9 +25,9 @@ use crate::normalize;
 pub mod docx;
 mod flow;
 pub mod html;
+mod html_guard;
 mod mhtml;
 mod numbering;
-mod html_guard;
 pub mod pdf;
 pub mod rtf;
 #[cfg(test)]
