@@ -58,7 +58,7 @@ fn special_files_are_refused_at_once() {
     std::fs::write(dir.join("ok.txt"), report_text()).expect("write");
     let run = run_bounded(dir, &["convert", "pipe.html", "zero.txt", "ok.txt", "-o", "out"], deadline());
     bounded("convert", &run);
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("pipe.html: is a named pipe"), "{}", run.stderr);
     assert!(dir.join("out/ok.xlsx").exists());
 }
@@ -288,10 +288,10 @@ fn bulk_walks_a_link_loop_once_and_reports_every_special_entry() {
     mkfifo(&input.join("pipe.txt"));
     // An output directory inside the input, with an earlier run's files.
     let run = run_bounded(dir, &["bulk", "in", "-o", "in/export"], deadline());
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
     let run = run_bounded(dir, &["bulk", "in", "-o", "in/export", "--force"], deadline());
     bounded("bulk", &run);
-    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
     let reports = std::fs::read_to_string(input.join("export/reports.csv")).expect("reports");
     let rows: Vec<(String, String)> = reports
         .lines()

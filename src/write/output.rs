@@ -32,12 +32,9 @@ pub enum OutputError {
     Exists(PathBuf),
     #[error("{0}: is the input itself")]
     IsInput(PathBuf),
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The reason is part of the message (not a separate cause), so that it is said once.
+    #[error("{path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
 }
 
 /// Where the outputs of one input, or of one batch, go.
@@ -207,7 +204,7 @@ impl Staged {
     /// An error of the commit as a whole, named after its first file.
     fn first_error(&self, source: std::io::Error) -> OutputError {
         let path = self.files.first().map(|(p, _)| p.clone()).unwrap_or_default();
-        OutputError::Io { path, source }
+        OutputError::Io { path, error: source }
     }
 
     /// The steps of the commit, with a backup (a hard link) of every file being replaced or removed.
@@ -591,7 +588,7 @@ fn output_stem(input: &OsStr) -> OsString {
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io { path: path.to_path_buf(), source }
+    move |error| OutputError::Io { path: path.to_path_buf(), error }
 }
 
 #[cfg(test)]
