@@ -642,12 +642,18 @@ pub struct SummarySpec {
     /// A cell summed over the reports of each year and charted per year.
     #[serde(default)]
     pub per_year: Option<String>,
+    /// The per-year chart's title.
+    #[serde(default)]
+    pub per_year_title: Option<String>,
     /// Rows or groups whose `mix_column` cells, summed over every report, make a pie chart of the table's mix
     /// (the outcomes of 表三): a row stands for its cell, a group for the sum of its rows' cells.
     #[serde(default)]
     pub mix: Vec<String>,
     #[serde(default)]
     pub mix_column: Option<String>,
+    /// The mix chart's title.
+    #[serde(default)]
+    pub mix_title: Option<String>,
 }
 
 /// One part of the mix chart: a row or a group of the table, and its cells in the mix column.

@@ -13,6 +13,11 @@ fn read_csv(path: &Path) -> Vec<Vec<String>> {
     reader.records().map(|r| r.expect("valid csv").iter().map(String::from).collect()).collect()
 }
 
+/// The column of `name` in a CSV's header row.
+fn col(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0].iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]))
+}
+
 /// A directory with three seeds, an HTML fixture in a subdirectory, an empty file and a hidden file.
 fn corpus(dir: &Path) {
     let input = dir.join("in");
@@ -48,7 +53,7 @@ fn a_directory_becomes_long_csvs_with_an_error_row_per_bad_input() {
             row("missing.html", "error", "cannot read: No such file or directory (os error 2)", "", ""),
         ]
     );
-    assert_eq!(reports[0][..3], ["source", "status", "error"]);
+    assert_eq!(reports[0][..3], ["path", "status", "error"]);
 
     // Every cell inspect reports, and nothing else: absent tables and cells have no rows.
     let cells = read_csv(&tmp.path().join("out/cells.csv"));
@@ -59,27 +64,52 @@ fn a_directory_becomes_long_csvs_with_an_error_row_per_bad_input() {
     assert_eq!(per_source.get("in/002_bc2901b205bfb866.txt"), Some(&200));
     assert_eq!(per_source.get("in/003_f86e26e747344a50.txt"), Some(&195));
     assert_eq!(per_source.get("in/004_6f66df5c291edce3.txt"), None);
+    assert_eq!(
+        cells[0],
+        [
+            "path",
+            "agency",
+            "year",
+            "template",
+            "table_key",
+            "row_key",
+            "col_key",
+            "value",
+            "raw",
+            "state",
+            "unit",
+            "source_kind",
+            "origin"
+        ]
+    );
+    let (row_key, col_key) = (col(&cells, "row_key"), col(&cells, "col_key"));
     let licensing = cells
         .iter()
-        .find(|r| r[0] == "in/002_bc2901b205bfb866.txt" && r[3] == "admin_licensing" && r[4] == "decisions")
+        .find(|r| r[0] == "in/002_bc2901b205bfb866.txt" && r[row_key] == "admin_licensing" && r[col_key] == "decisions")
         .expect("licensing cell");
-    assert_eq!(licensing[1..9], ["t2", "gov2021", "admin_licensing", "decisions", "24380", "24380", "value", ""]);
+    // The report's agency, year and template beside its path, as reports.csv has them; amounts always with a
+    // decimal point.
+    let report = reports.iter().find(|r| r[0] == "in/002_bc2901b205bfb866.txt").expect("report row");
+    assert_eq!(licensing[1..4], [&report[5], "2023", "gov2021"]);
+    assert_eq!(licensing[4..11], ["t2", "admin_licensing", "decisions", "24380.0", "24380", "value", ""]);
     let amount = cells
         .iter()
-        .find(|r| r[0] == "in/html/gov2019_2020.html" && r[4] == "procurement_amount")
+        .find(|r| r[0] == "in/html/gov2019_2020.html" && r[col_key] == "procurement_amount")
         .expect("procurement amount");
-    assert_eq!(amount[5..9], ["25.1", "251000元", "value", "万元"]);
+    assert_eq!(amount[7..11], ["25.1", "251000元", "value", "万元"]);
 
     // Findings: seed 003's three R1 errors.
     let findings = read_csv(&tmp.path().join("out/findings.csv"));
+    assert_eq!(findings[0][..8], ["path", "agency", "year", "template", "severity", "rule", "status", "table_key"]);
     let r1: Vec<&Vec<String>> =
-        findings.iter().filter(|r| r[0] == "in/003_f86e26e747344a50.txt" && r[1] == "error").collect();
+        findings.iter().filter(|r| r[0] == "in/003_f86e26e747344a50.txt" && r[4] == "error").collect();
     assert_eq!(r1.len(), 3);
-    assert!(r1.iter().all(|r| r[2] == "R1" && r[4] == "t3"));
+    assert!(r1.iter().all(|r| r[2] == "2020" && r[3] == "gov2019" && r[5] == "R1" && r[7] == "t3"));
     let metrics = read_csv(&tmp.path().join("out/metrics.csv"));
+    assert_eq!(metrics[0][..6], ["path", "agency", "year", "template", "key", "value"]);
     assert!(metrics
         .iter()
-        .any(|r| r[0] == "in/003_f86e26e747344a50.txt" && r[1] == "applications_received" && r[2] == "29"));
+        .any(|r| r[0] == "in/003_f86e26e747344a50.txt" && r[4] == "applications_received" && r[5] == "29.0"));
 }
 
 #[test]
@@ -113,7 +143,7 @@ fn existing_outputs_are_kept_without_force_and_bom_is_optional() {
     let out = run_in(tmp.path(), &["bulk", "in", "-o", "out", "--force", "--no-bom"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let cells = std::fs::read(tmp.path().join("out/cells.csv")).expect("rewritten");
-    assert!(cells.starts_with(b"source,table,template"), "{}", String::from_utf8_lossy(&cells[..40]));
+    assert!(cells.starts_with(b"path,agency,year,template,table_key"), "{}", String::from_utf8_lossy(&cells[..40]));
     let leftovers = std::fs::read_dir(tmp.path().join("out"))
         .expect("dir")
         .flatten()
@@ -142,8 +172,8 @@ fn every_fixture_exports_the_cells_of_its_expected_file() {
 
     let cells = read_csv(&tmp.path().join("cells.csv"));
     assert_eq!(
-        cells[0][..11],
-        ["source", "table", "template", "row_key", "col_key", "value", "raw", "state", "unit", "from", "origin"]
+        cells[0][3..13],
+        ["template", "table_key", "row_key", "col_key", "value", "raw", "state", "unit", "source_kind", "origin"]
     );
     for fixture in &fixtures {
         let path = fixture.expected_path();
@@ -164,7 +194,11 @@ fn every_fixture_exports_the_cells_of_its_expected_file() {
                     text(&t["template"]),
                     row.to_string(),
                     col.to_string(),
-                    text(&c["value"]),
+                    // Amounts always print with a decimal point in bulk's files.
+                    match &c["value"] {
+                        serde_json::Value::Number(n) => format!("{:?}", n.as_f64().expect("number")),
+                        other => text(other),
+                    },
                     text(&c["raw"]),
                     text(&c["state"]),
                     text(c.get("unit").unwrap_or(&serde_json::Value::Null)),
@@ -173,7 +207,8 @@ fn every_fixture_exports_the_cells_of_its_expected_file() {
                 ]);
             }
         }
-        let got: Vec<Vec<String>> = cells.iter().filter(|r| r[0] == fixture.input).map(|r| r[1..11].to_vec()).collect();
+        let got: Vec<Vec<String>> =
+            cells.iter().filter(|r| r[0] == fixture.input).map(|r| [&r[4..5], &r[3..4], &r[5..13]].concat()).collect();
         assert_eq!(got, want, "{}: cells.csv vs {}", fixture.input, path.display());
     }
 }
@@ -215,7 +250,7 @@ fn word_files_of_every_kind_read_in_bulk_like_their_originals() {
     // Each copy's cells are its original's: same keys, values, raw text and states.
     let cells = read_csv(&tmp.path().join("out/cells.csv"));
     let of = |source: &str| -> Vec<Vec<String>> {
-        let mut rows: Vec<Vec<String>> = cells.iter().filter(|r| r[0] == source).map(|r| r[1..9].to_vec()).collect();
+        let mut rows: Vec<Vec<String>> = cells.iter().filter(|r| r[0] == source).map(|r| r[4..11].to_vec()).collect();
         rows.sort();
         rows
     };
@@ -228,8 +263,8 @@ fn word_files_of_every_kind_read_in_bulk_like_their_originals() {
     // Word cells say where in the file they were printed.
     let origin = cells
         .iter()
-        .find(|r| r[0] == "in/official_2021.libreoffice.doc" && r[3] == "new_received" && r[4] == "natural_person")
-        .map(|r| r[10].clone());
+        .find(|r| r[0] == "in/official_2021.libreoffice.doc" && r[5] == "new_received" && r[6] == "natural_person")
+        .map(|r| r[12].clone());
     assert_eq!(origin.as_deref(), Some("table 2, row 4, cell 4"));
 }
 

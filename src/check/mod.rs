@@ -24,6 +24,7 @@
 //! This module never changes a value; it only reads the report. Sheet references for findings are filled by
 //! [`attach_refs`] from the cells' origins.
 
+pub mod cross;
 pub mod labels;
 pub mod reading;
 

@@ -1,36 +1,66 @@
-//! `nianbao bulk INPUT... -o DIR`: many reports — files, or directories walked recursively — into four long CSV
-//! files (`reports.csv`, `cells.csv`, `metrics.csv`, `findings.csv`; see [`nianbao::write::long`]).
+//! `nianbao bulk INPUT... -o DIR`: many reports — files, directories walked recursively, or lists of paths — into
+//! the files an analyst works with, all in `DIR`:
+//!
+//! * the four long files `reports.csv`, `cells.csv`, `metrics.csv`, `findings.csv` ([`nianbao::write::long`]);
+//! * the wide tables `t2_wide.csv`, `t3_wide.csv`, `t4_wide.csv` ([`nianbao::write::wide`]);
+//! * `dictionary.csv`, every key with its label and meaning ([`nianbao::write::dictionary`]);
+//! * `cross_findings.csv`, the checks between an agency's reports of consecutive years
+//!   ([`nianbao::check::cross`]);
+//! * `summary.xlsx`, the batch at a glance with charts ([`nianbao::write::summary`]).
 //!
 //! Reports are read and mapped on every core; their rows are written in input order as they complete, through a
-//! window of bounded size, so memory stays flat however many reports there are. A file that cannot be read gets
-//! its own `error` row in `reports.csv` and the batch goes on. The four files are written to temporary files and
-//! renamed into place at the end; existing files are kept unless `--force`.
+//! window of bounded size, so the output is the same whatever the number of workers and memory stays flat however
+//! many reports there are: what the batch must remember of each report (its digests for duplicates, its summary
+//! entry on disk) is in [`ledger`]. A file that cannot be read gets its own `error` row in `reports.csv` and the
+//! batch goes on; a walked file that is no report is skipped and counted ([`inputs`]). Every file is written to a
+//! temporary file and all are put in place at the end; existing files are kept unless `--force`.
 
-use std::collections::HashSet;
-use std::io::{BufWriter, IsTerminal, Write};
+mod inputs;
+mod ledger;
+mod progress;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use walkdir::WalkDir;
 
+use nianbao::check::cross::{check_pair, CrossCells, Side};
+use nianbao::report::DocKind;
 use nianbao::template::Catalog;
-use nianbao::write::long::{self, Rows, FILE_NAMES};
+use nianbao::write::long::{self, FileFacts, Rows, FILE_NAMES};
 use nianbao::write::output::Destination;
+use nianbao::write::summary::{BatchCounts, SummaryBook, SummaryEntry, SummaryLayout, Totals};
+use nianbao::write::wide::{self, WideTable};
+use nianbao::write::{dictionary, summary::FILE_NAME as SUMMARY_FILE};
+
+use inputs::Input;
+use ledger::{Digest16, Ledger};
+use progress::Progress;
 
 #[derive(clap::Args)]
 #[command(after_help = concat!(
-    "Examples:\n  nianbao bulk reports/ -o export\n  nianbao bulk 2023/*.html 2024/ -o export --force\n\n\
-Writes DIR/reports.csv (one row per input, `error` rows for files that could not be read), DIR/cells.csv (one row \
-per table cell: source, table, template, row_key, col_key, value, raw, state, unit, from, origin), DIR/metrics.csv \
-and DIR/findings.csv.\n\n",
+    "Examples:\n  nianbao bulk reports/ -o export\n  nianbao bulk 2023/*.html 2024/ -o export --force\n  \
+find crawl/ -name '*.html' -print0 | nianbao bulk - -o export\n  nianbao bulk --files-from list.txt -o export\n\n\
+Writes to DIR: reports.csv (one row per input, `error` rows for files that could not be read, sha256 and \
+duplicate_of), cells.csv, metrics.csv and findings.csv (one row per cell, metric, finding, each with the report's \
+path, agency, year and template), t2_wide.csv, t3_wide.csv, t4_wide.csv (one row per report, one column per \
+template cell), dictionary.csv (every key with its Chinese label and meaning), cross_findings.csv (an agency's \
+reports of consecutive years checked against each other) and summary.xlsx (one sheet per table, the findings, \
+charts). Walked directories yield only report files: images, archives, JSON and other files are skipped and \
+counted; a file named explicitly is always tried.\n\n",
     exit_codes_help!()
 ))]
 pub struct Args {
-    /// Report files, or directories to walk for them (hidden files are skipped).
-    #[arg(required = true, value_name = "INPUT")]
+    /// Report files, or directories to walk for them (hidden files are skipped); `-` reads a list of paths from
+    /// standard input.
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Reads a list of paths (files or directories) from FILE, one per line or separated by NUL bytes; `-` for
+    /// standard input.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
     /// Output directory, created if missing.
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: PathBuf,
@@ -43,86 +73,242 @@ pub struct Args {
     /// Reports processed at once (default: one per core).
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// No progress display and no line per failed input: only the summary at the end.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// What one input gave.
+enum Outcome {
+    /// A walked file that is no report.
+    Skipped,
+    /// The input could not be read: its `reports.csv` row, the digest of its bytes (if any were read) and why.
+    Failed { rows: Rows, content: Option<Digest16>, reason: String },
+    /// A report was read.
+    Read(Box<ReadReport>),
+}
+
+struct ReadReport {
+    rows: Rows,
+    wide: Vec<Vec<String>>,
+    content: Digest16,
+    values: Option<Digest16>,
+    /// What an annual report contributes to the summary and the cross checks.
+    entry: Option<SummaryEntry>,
+}
+
+/// What every worker reads from.
+struct Shared<'c> {
+    catalog: &'c Catalog,
+    wide: Vec<WideTable>,
+    layout: SummaryLayout,
+    cross: CrossCells,
+}
+
+/// A CSV file being written, with the name its errors give (the file the user asked for, not its temporary file).
+struct CsvOut<'f> {
+    writer: csv::Writer<BufWriter<&'f mut File>>,
+    name: String,
+}
+
+impl<'f> CsvOut<'f> {
+    /// Starts a staged file with its byte-order mark (if `bom`) and its header.
+    fn new<S: AsRef<str>>(file: &'f mut File, target: &Path, header: &[S], bom: bool) -> anyhow::Result<Self> {
+        let name = super::display_name(target);
+        let mut file = BufWriter::new(file);
+        if bom {
+            file.write_all("\u{feff}".as_bytes()).with_context(|| name.clone())?;
+        }
+        let mut writer = csv::Writer::from_writer(file);
+        writer.write_record(header.iter().map(AsRef::as_ref)).with_context(|| name.clone())?;
+        Ok(CsvOut { writer, name })
+    }
+
+    fn write<S: AsRef<[u8]>>(&mut self, row: &[S]) -> anyhow::Result<()> {
+        self.writer.write_record(row).with_context(|| self.name.clone())
+    }
+
+    fn write_all(&mut self, rows: &[Vec<String>]) -> anyhow::Result<()> {
+        rows.iter().try_for_each(|row| self.write(row))
+    }
+
+    /// Flushes everything to the staged file.
+    fn finish(self) -> anyhow::Result<()> {
+        let name = self.name;
+        let file = self.writer.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+        file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+        Ok(())
+    }
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let names = inputs::names(&args.inputs, args.files_from.as_deref())
+        .map_err(super::InputError::File)
+        .context("the list of inputs")?;
+    if names.is_empty() {
+        anyhow::bail!("no inputs: name report files or directories, `-` (a list on standard input) or --files-from");
+    }
     std::fs::create_dir_all(&args.output)
         .with_context(|| format!("{}: cannot create output directory", super::display_name(&args.output)))?;
     // What an earlier run killed part-way left in the output directory is undone before anything is written.
     nianbao::write::output::clean_stale(&args.output);
-    let inputs = collect_inputs(&args.inputs, &args.output);
     let catalog = Catalog::embedded();
-    // The four files are written to temporary files and put in place together once the batch is done.
-    let mut staged = Destination::new(&args.output, "", args.force).stage(&FILE_NAMES)?;
+    let ctx = Shared {
+        catalog,
+        wide: WideTable::all(catalog),
+        layout: SummaryLayout::new(catalog),
+        cross: CrossCells::new(catalog),
+    };
+    let mut file_names: Vec<String> = FILE_NAMES.iter().map(|n| n.to_string()).collect();
+    file_names.extend(ctx.wide.iter().map(WideTable::file_name));
+    file_names.extend([dictionary::FILE_NAME, long::CROSS_FILE_NAME, SUMMARY_FILE].map(String::from));
+    let (inputs, skipped_by_name) = inputs::collect(&names, &args.output, &file_names);
+
+    // Every file is written to a temporary file and all are put in place together once the batch is done.
+    let mut staged = Destination::new(&args.output, "", args.force).stage(&file_names)?;
     let targets: Vec<PathBuf> = staged.targets().map(Path::to_path_buf).collect();
-    let mut writers = Vec::with_capacity(FILE_NAMES.len());
-    for ((header, file), target) in long::headers(catalog).iter().zip(staged.files_mut()).zip(&targets) {
-        let mut file = BufWriter::new(file);
-        if !args.no_bom {
-            file.write_all("\u{feff}".as_bytes()).with_context(|| super::display_name(target))?;
-        }
-        let mut w = csv::Writer::from_writer(file);
-        w.write_record(header).with_context(|| super::display_name(target))?;
-        writers.push(w);
-    }
+    let mut files = staged.files_mut().zip(&targets);
+    let bom = !args.no_bom;
+    let mut next_csv = |header: &[String]| -> anyhow::Result<CsvOut> {
+        let (file, target) = files.next().context("every output file is staged")?;
+        CsvOut::new(file, target, header, bom)
+    };
+    let mut long_out = long::headers(catalog).iter().map(|h| next_csv(h)).collect::<anyhow::Result<Vec<_>>>()?;
+    let mut wide_out = ctx.wide.iter().map(|t| next_csv(&t.header())).collect::<anyhow::Result<Vec<_>>>()?;
+    let mut dictionary_out = next_csv(&dictionary::HEADER.map(String::from))?;
+    let mut cross_out = next_csv(&long::cross_header())?;
+    let (summary_file, summary_target) = files.next().context("the summary workbook is staged")?;
 
     let jobs = args.jobs.unwrap_or_else(super::parallel::default_jobs);
-    let mut progress = Progress::new(inputs.len());
+    let mut progress = Progress::new(inputs.len(), args.quiet);
+    let mut ledger = Ledger::new().context("cannot create a temporary file")?;
+    let mut totals = Totals::default();
+    let mut counts = BatchCounts { skipped: skipped_by_name, ..BatchCounts::default() };
     super::parallel::for_each_ordered(
         &inputs,
         jobs,
-        |_, input| rows_for(catalog, input),
-        |index, (rows, ok)| {
-            for ((writer, file_rows), target) in writers.iter_mut().zip(rows).zip(&targets) {
-                for row in file_rows {
-                    // A write error (a full disk) names the file the user asked for, not its temporary file.
-                    writer.write_record(&row).with_context(|| super::display_name(target))?;
+        |_, input| process(&ctx, input),
+        |index, outcome| {
+            let index = u32::try_from(index).context("too many inputs")?;
+            let name =
+                |i: u32| inputs.get(i as usize).map(|input| super::display_name(&input.path)).unwrap_or_default();
+            match outcome {
+                Outcome::Skipped => counts.skipped += 1,
+                Outcome::Failed { mut rows, content, reason } => {
+                    counts.failed += 1;
+                    let duplicate = ledger.duplicate_of(index, content, None).map(name).unwrap_or_default();
+                    long::set_duplicate_of(&mut rows, &duplicate);
+                    write_rows(&mut long_out, &rows)?;
+                    progress.failed(&name(index), &reason);
+                }
+                Outcome::Read(mut read) => {
+                    counts.read += 1;
+                    let duplicate = ledger.duplicate_of(index, Some(read.content), read.values).map(name);
+                    let duplicate_of = duplicate.as_deref().unwrap_or_default();
+                    long::set_duplicate_of(&mut read.rows, duplicate_of);
+                    write_rows(&mut long_out, &read.rows)?;
+                    for (out, row) in wide_out.iter_mut().zip(&mut read.wide) {
+                        wide::set_duplicate_of(row, duplicate_of);
+                        out.write(row)?;
+                    }
+                    match (duplicate, read.entry) {
+                        (Some(_), _) => counts.duplicates += 1,
+                        (None, Some(entry)) => {
+                            totals.add(&ctx.layout, &entry);
+                            ledger.keep(index, &entry).context("cannot write a temporary file")?;
+                        }
+                        (None, None) => {}
+                    }
                 }
             }
-            progress.done(ok, inputs.get(index));
+            progress.done();
             Ok(())
         },
     )?;
-
-    for (writer, target) in writers.into_iter().zip(&targets) {
-        let name = super::display_name(target);
-        let file = writer.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
-        file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+    for out in long_out.into_iter().chain(wide_out) {
+        out.finish()?;
     }
+    dictionary_out.write_all(&dictionary::rows(catalog))?;
+    dictionary_out.finish()?;
+
+    // Once every report is read: the summary and the cross checks, over the reports sorted by agency and year.
+    let mut book = SummaryBook::new(&ctx.layout)?;
+    let mut agency: Vec<SummaryEntry> = Vec::new();
+    let mut cross_findings = 0u64;
+    for entry in ledger.into_sorted().context("cannot read a temporary file")? {
+        let entry = entry.context("cannot read a temporary file")?;
+        book.add_report(&entry)?;
+        if agency.first().is_some_and(|first| first.agency != entry.agency) {
+            cross_findings += cross_check(&ctx, &agency, &mut book, &mut cross_out)?;
+            agency.clear();
+        }
+        // Reports that name no agency are never the same agency's: they are not kept for the cross checks.
+        if entry.agency.is_some() && entry.year.is_some() {
+            agency.push(entry);
+        }
+    }
+    cross_findings += cross_check(&ctx, &agency, &mut book, &mut cross_out)?;
+    cross_out.finish()?;
+    book.finish(&totals, counts, BufWriter::new(summary_file)).with_context(|| super::display_name(summary_target))?;
+    drop(files);
     staged.commit()?;
-    let failed = progress.finish();
+
+    progress.finish();
+    let tried = counts.read + counts.failed;
     eprintln!(
-        "bulk: {} of {} inputs read, {failed} failed → {}: {}",
-        inputs.len() - failed,
-        inputs.len(),
+        "bulk: {} of {tried} inputs read, {} failed; {} other files skipped; {} duplicates; {cross_findings} \
+         cross-report findings → {}: {}",
+        counts.read,
+        counts.failed,
+        counts.skipped,
+        counts.duplicates,
         super::display_name(&args.output),
-        FILE_NAMES.join(", ")
+        file_names.join(", ")
     );
-    Ok(if failed > 0 { super::Exit::Input } else { super::Exit::Ok }.into())
+    Ok(if counts.failed > 0 { super::Exit::Input } else { super::Exit::Ok }.into())
 }
 
-/// The rows of one input, and whether it could be read.
-fn rows_for(catalog: &Catalog, input: &Path) -> (Rows, bool) {
-    let source = super::display_name(input);
-    let bytes = match super::read_path(input) {
+/// What one input gives.
+fn process(ctx: &Shared, input: &Input) -> Outcome {
+    let path = super::display_name(&input.path);
+    let failed = |reason: String, sha256: &str, content: Option<Digest16>| {
+        let rows = long::error_rows(ctx.catalog, &path, &reason, FileFacts { sha256, duplicate_of: "" });
+        Outcome::Failed { rows, content, reason }
+    };
+    let bytes = match super::read_path(&input.path) {
         Ok(bytes) => bytes,
         Err(e) => {
-            let reason = match std::fs::read_link(input) {
-                Ok(target) if !input.exists() => {
+            let reason = match std::fs::read_link(&input.path) {
+                Ok(target) if !input.path.exists() => {
                     format!("a symbolic link to {}, which does not exist", super::display_name(target))
                 }
                 _ => error_chain(&e),
             };
-            return (long::error_rows(catalog, &source, &reason), false);
+            return failed(reason, "", None);
         }
     };
-    let doc = match nianbao::read::read(&bytes, &source) {
+    if !input.explicit && !inputs::looks_like_report(&bytes) {
+        return Outcome::Skipped;
+    }
+    let (sha256, content) = ledger::content_digest(&bytes);
+    let sha256: String = sha256.iter().map(|b| format!("{b:02x}")).collect();
+    let doc = match nianbao::read::read(&bytes, &path) {
         Ok(doc) => doc,
-        Err(e) => return (long::error_rows(catalog, &source, &e.to_string()), false),
+        Err(e) => return failed(e.to_string(), &sha256, Some(content)),
     };
     drop(bytes);
-    let report = nianbao::analyse_with(&doc, catalog);
-    (long::report_rows(catalog, &source, &report), true)
+    let report = nianbao::analyse_with(&doc, ctx.catalog);
+    drop(doc);
+    let entry = (report.kind == DocKind::AnnualReport)
+        .then(|| ctx.layout.entry(&path, &report, ctx.cross.figures(ctx.catalog, &report)));
+    let facts = FileFacts { sha256: &sha256, duplicate_of: "" };
+    Outcome::Read(Box::new(ReadReport {
+        rows: long::report_rows(ctx.catalog, &path, &report, facts),
+        wide: ctx.wide.iter().map(|t| t.row(&path, &report)).collect(),
+        content,
+        values: ledger::values_digest(&report),
+        entry,
+    }))
 }
 
 /// `cannot read: Permission denied (os error 13)`: an error and its causes on one line.
@@ -137,113 +323,39 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// Files named on the command line, and every entry under directories named there that is not a directory
-/// (recursively, sorted by name, hidden entries skipped, symbolic links followed). A name that does not exist is
-/// kept, and so is every entry under a directory that is no regular file — a dangling link, a named pipe, a
-/// device, an entry that cannot be read — each to get its own error row: nothing is skipped silently.
-///
-/// Every real directory is walked once, however many links lead to it, so a link back to a parent (a loop) or a
-/// second link to a directory never counts its files twice. The output directory is never walked, nor bulk's own
-/// files in it, so an earlier run's CSV files are never read as reports.
-fn collect_inputs(names: &[PathBuf], output: &Path) -> Vec<PathBuf> {
-    let output = output.canonicalize().ok();
-    let is_own_output = |path: &Path| {
-        let in_output = path.parent().and_then(|p| p.canonicalize().ok()).is_some_and(|p| Some(p) == output);
-        in_output && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| FILE_NAMES.contains(&n))
-    };
-    let mut out = Vec::new();
-    let mut walked: HashSet<PathBuf> = HashSet::new();
-    for name in names {
-        if !name.is_dir() {
-            out.push(name.clone());
-            continue;
-        }
-        let walk = WalkDir::new(name).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-            let hidden = e.depth() > 0 && e.file_name().as_encoded_bytes().starts_with(b".");
-            if hidden || !e.file_type().is_dir() {
-                return !hidden;
-            }
-            let real = e.path().canonicalize().ok();
-            // The output directory below an input directory holds what bulk writes, not reports.
-            let is_output = e.depth() > 0 && real.is_some() && real == output;
-            // A directory already walked (through another link) is not entered again.
-            !is_output && real.is_none_or(|real| walked.insert(real))
-        });
-        for entry in walk {
-            match entry {
-                Ok(e) if e.file_type().is_dir() => {}
-                Ok(e) if is_own_output(e.path()) => {}
-                Ok(e) => out.push(e.into_path()),
-                // A loop back to a directory being walked: its files are listed already.
-                Err(e) if e.loop_ancestor().is_some() => {}
-                Err(e) => out.extend(e.path().map(Path::to_path_buf)),
+/// The cross checks between one agency's reports (sorted by year, each with a year): every report against each
+/// of the year before.
+/// Returns the number of findings.
+fn cross_check(
+    ctx: &Shared,
+    reports: &[SummaryEntry],
+    book: &mut SummaryBook,
+    csv: &mut CsvOut,
+) -> anyhow::Result<u64> {
+    let mut found = 0;
+    for later in reports {
+        let Some(later_side) = side(later) else { continue };
+        for prior in reports.iter().filter(|p| p.year == Some(later_side.year - 1)) {
+            let Some(prior_side) = side(prior) else { continue };
+            for finding in check_pair(ctx.catalog, &ctx.cross, prior_side, later_side) {
+                let template = later.table_template(&ctx.layout, &finding.table).unwrap_or_default();
+                csv.write(&long::cross_row(report_ref(prior), report_ref(later), template, &finding))?;
+                book.add_cross(prior, later, &finding)?;
+                found += 1;
             }
         }
     }
-    out
+    Ok(found)
 }
 
-/// Progress on standard error: a live counter on a terminal, otherwise one line per failed input.
-struct Progress {
-    total: usize,
-    done: usize,
-    failed: usize,
-    live: bool,
-    last: Instant,
+fn side(entry: &SummaryEntry) -> Option<Side<'_>> {
+    Some(Side { year: entry.year?, figures: &entry.figures })
 }
 
-impl Progress {
-    fn new(total: usize) -> Self {
-        Progress { total, done: 0, failed: 0, live: std::io::stderr().is_terminal(), last: Instant::now() }
-    }
-
-    fn done(&mut self, ok: bool, input: Option<&PathBuf>) {
-        self.done += 1;
-        if !ok {
-            self.failed += 1;
-            if let Some(input) = input {
-                if self.live {
-                    eprint!("\r\x1b[K");
-                }
-                eprintln!("{}: could not be read (see reports.csv)", super::display_name(input));
-            }
-        }
-        if self.live && (self.last.elapsed() >= Duration::from_millis(200) || self.done == self.total) {
-            self.last = Instant::now();
-            eprint!("\r{} / {} reports, {} failed", self.done, self.total, self.failed);
-        }
-    }
-
-    fn finish(&self) -> usize {
-        if self.live {
-            eprintln!();
-        }
-        self.failed
-    }
+fn report_ref(entry: &SummaryEntry) -> long::ReportRef<'_> {
+    long::ReportRef { path: &entry.path, agency: entry.agency.as_deref().unwrap_or_default(), year: entry.year }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn links_to_walked_directories_are_not_followed_twice() {
-        use std::os::unix::fs::symlink;
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("reports");
-        std::fs::create_dir_all(root.join("a/b")).expect("mkdir");
-        std::fs::write(root.join("a/one.txt"), "1").expect("write");
-        std::fs::write(root.join("a/b/two.txt"), "2").expect("write");
-        std::fs::write(root.join("a/.hidden.txt"), "h").expect("write");
-        symlink(&root, root.join("a/b/loop")).expect("link to an ancestor");
-        symlink(root.join("a/b"), root.join("again")).expect("second link to a directory");
-        let found: Vec<String> = collect_inputs(std::slice::from_ref(&root), &dir.path().join("out"))
-            .iter()
-            .map(|p| p.strip_prefix(&root).expect("under root").display().to_string())
-            .collect();
-        assert_eq!(found, ["a/b/two.txt", "a/one.txt"]);
-        let missing = root.join("missing.txt");
-        assert_eq!(collect_inputs(std::slice::from_ref(&missing), dir.path()), [missing]);
-    }
+fn write_rows(outs: &mut [CsvOut], rows: &Rows) -> anyhow::Result<()> {
+    outs.iter_mut().zip(rows).try_for_each(|(out, rows)| out.write_all(rows))
 }

@@ -1,17 +1,25 @@
 //! Long-format CSV for many reports at once: one row per report, per cell, per metric, per finding, each row
-//! starting with the report's source so the files can be filtered, joined and pivoted.
+//! starting with the report's path so the files can be filtered, joined and pivoted.
 //!
-//! * `reports.csv` — `source,status,error,kind,year,agency,published,template,t2,t3,t4,cells,unplaced,errors,warnings`,
-//!   one status column per table of the form (a file that could not be read is a row with `status` `error` and the
-//!   reason);
-//! * `cells.csv` — `source,table,template,row_key,col_key,value,raw,state,unit,from,origin`;
-//! * `metrics.csv` — `source,key,value,unit,qualifier,sentence,offset`;
-//! * `findings.csv` — `source,severity,rule,status,table,cells,expected,found,message`.
+//! * `reports.csv` — `path,status,error,kind,year,agency,published,template,t2,t3,t4,cells,unplaced,errors,warnings,
+//!   sha256,duplicate_of`, one status column per table of the form (a file that could not be read is a row with
+//!   `status` `error` and the reason);
+//! * `cells.csv` — `path,agency,year,template,table_key,row_key,col_key,value,raw,state,unit,source_kind,origin`
+//!   (`template` is the table's version, which is the report's unless the report mixes versions);
+//! * `metrics.csv` — `path,agency,year,template,key,value,unit,qualifier,sentence,offset`;
+//! * `findings.csv` — `path,agency,year,template,severity,rule,status,table_key,cells,expected,found,message`;
+//! * `cross_findings.csv` — `path,agency,year,template,prior_path,prior_year,severity,rule,status,table_key,cells,
+//!   prior_cells,expected,found,message`: the cross-report findings, the later report first (its table's version
+//!   in `template`), then the same agency's report of the year before ([`crate::check::cross`]).
 //!
-//! Absent cells have no row (absent is not zero); blank and `na` cells have an empty `value` and their `state`.
-//! Like every writer this one only formats a [`Report`]; reading and mapping happened before.
+//! Every row but the report's own carries the report's agency, year and template beside the path, so a question
+//! needs no join. Absent cells have no row (absent is not zero); blank and `na` cells have an empty `value` and
+//! their `state`. Columns that hold amounts print every number with a decimal point (`24380.0`, `25.1`, see
+//! [`real_text`]), so that a reader guessing types from the first rows types them as decimals and never truncates
+//! a later fraction. Like every writer this one only formats a [`Report`]; reading and mapping happened before.
 
-use crate::report::{Amount, CellSource, CellState, Qualifier, Report, Severity, TableStatus};
+use crate::check::cross::CrossFinding;
+use crate::report::{CellKey, FindingStatus, Report, Severity, TableStatus};
 use crate::template::Catalog;
 
 /// The four long files, by name.
@@ -22,39 +30,53 @@ pub const STATUS_OK: &str = "ok";
 /// `reports.csv`'s status of a file that could not be read.
 pub const STATUS_ERROR: &str = "error";
 
+/// The columns every file but `reports.csv` starts with: the report and what a question filters it by.
+const REPORT_COLUMNS: [&str; 4] = ["path", "agency", "year", "template"];
+
 /// The header rows of the four files, in [`FILE_NAMES`] order: `reports.csv` has a status column per table of
 /// `catalog`'s form.
 pub fn headers(catalog: &Catalog) -> [Vec<String>; 4] {
     let strings = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-    let mut reports = strings(&["source", "status", "error", "kind", "year", "agency", "published", "template"]);
+    let with_report = |names: &[&str]| strings(&REPORT_COLUMNS).into_iter().chain(strings(names)).collect::<Vec<_>>();
+    let mut reports = strings(&["path", "status", "error", "kind", "year", "agency", "published", "template"]);
     reports.extend(catalog.table_keys().iter().cloned());
-    reports.extend(strings(&["cells", "unplaced", "errors", "warnings"]));
+    reports.extend(strings(&["cells", "unplaced", "errors", "warnings", "sha256", "duplicate_of"]));
     [
         reports,
-        strings(&[
-            "source", "table", "template", "row_key", "col_key", "value", "raw", "state", "unit", "from", "origin",
-        ]),
-        strings(&["source", "key", "value", "unit", "qualifier", "sentence", "offset"]),
-        strings(&["source", "severity", "rule", "status", "table", "cells", "expected", "found", "message"]),
+        with_report(&["table_key", "row_key", "col_key", "value", "raw", "state", "unit", "source_kind", "origin"]),
+        with_report(&["key", "value", "unit", "qualifier", "sentence", "offset"]),
+        with_report(&["severity", "rule", "status", "table_key", "cells", "expected", "found", "message"]),
     ]
 }
 
 /// The rows one input contributes to each of the four files, in [`FILE_NAMES`] order.
 pub type Rows = [Vec<Vec<String>>; 4];
 
+/// What `reports.csv` records about the input file itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileFacts<'a> {
+    /// SHA-256 of the input bytes, lower-case hex; empty when the file could not be read at all.
+    pub sha256: &'a str,
+    /// The path of the first report with the same content, or the same agency, year and cells; empty if none.
+    pub duplicate_of: &'a str,
+}
+
 /// The rows of a report that was read, with a table status for each table of `catalog`'s form.
-pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
+pub fn report_rows(catalog: &Catalog, path: &str, report: &Report, file: FileFacts) -> Rows {
     let status = |t: &str| report.tables.get(t).map_or(TableStatus::Absent, |r| r.status).as_str().to_string();
     let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count().to_string();
+    let year = report.year.map(|y| y.to_string()).unwrap_or_default();
+    let agency = report.agency.clone().unwrap_or_default();
+    let template = report.template.clone().unwrap_or_default();
     let mut summary = vec![
-        source.to_string(),
+        path.to_string(),
         STATUS_OK.to_string(),
         String::new(),
         report.kind.as_str().to_string(),
-        report.year.map(|y| y.to_string()).unwrap_or_default(),
-        report.agency.clone().unwrap_or_default(),
+        year.clone(),
+        agency.clone(),
         report.published.clone().unwrap_or_default(),
-        report.template.clone().unwrap_or_default(),
+        template.clone(),
     ];
     summary.extend(catalog.table_keys().iter().map(|t| status(t)));
     summary.extend([
@@ -62,33 +84,27 @@ pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
         report.unplaced.len().to_string(),
         count(Severity::Error),
         count(Severity::Warning),
+        file.sha256.to_string(),
+        file.duplicate_of.to_string(),
     ]);
 
+    let leading = |template: &str| vec![path.to_string(), agency.clone(), year.clone(), template.to_string()];
     let mut cells = Vec::new();
     for (table, result) in &report.tables {
         for (key, cell) in &result.cells {
-            cells.push(vec![
-                source.to_string(),
+            let mut row = leading(result.template.as_deref().unwrap_or_default());
+            row.extend([
                 table.clone(),
-                result.template.clone().unwrap_or_default(),
                 key.row().to_string(),
                 key.col().to_string(),
-                cell.value.map(amount_text).unwrap_or_default(),
+                cell.value.map(|v| real_text(v.as_f64())).unwrap_or_default(),
                 cell.raw.clone(),
-                match cell.state {
-                    CellState::Value => "value",
-                    CellState::Blank => "blank",
-                    CellState::Na => "na",
-                }
-                .to_string(),
+                cell.state.as_str().to_string(),
                 cell.unit.name().unwrap_or_default().to_string(),
-                match cell.source {
-                    CellSource::Table => "table",
-                    CellSource::Prose => "prose",
-                }
-                .to_string(),
+                cell.source.as_str().to_string(),
                 cell.origin.as_ref().map(ToString::to_string).unwrap_or_default(),
             ]);
+            cells.push(row);
         }
     }
 
@@ -96,21 +112,16 @@ pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
         .metrics
         .iter()
         .map(|m| {
-            vec![
-                source.to_string(),
+            let mut row = leading(&template);
+            row.extend([
                 m.key.clone(),
-                amount_text(m.value),
+                real_text(m.value.as_f64()),
                 m.unit.clone().unwrap_or_default(),
-                match m.qualifier {
-                    Qualifier::Exact => "exact",
-                    Qualifier::Approx => "approx",
-                    Qualifier::AtLeast => "at_least",
-                    Qualifier::AtMost => "at_most",
-                }
-                .to_string(),
+                m.qualifier.as_str().to_string(),
                 m.sentence.clone(),
                 m.offset.to_string(),
-            ]
+            ]);
+            row
         })
         .collect();
 
@@ -118,17 +129,18 @@ pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
         .findings
         .iter()
         .map(|f| {
-            vec![
-                source.to_string(),
+            let mut row = leading(&template);
+            row.extend([
                 f.severity.to_string(),
                 f.rule.to_string(),
                 f.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
                 f.table.clone().unwrap_or_default(),
                 f.cells.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" "),
-                f.expected.map(|v| v.to_string()).unwrap_or_default(),
-                f.found.map(|v| v.to_string()).unwrap_or_default(),
+                f.expected.map(real_text).unwrap_or_default(),
+                f.found.map(real_text).unwrap_or_default(),
                 f.message.clone(),
-            ]
+            ]);
+            row
         })
         .collect();
 
@@ -137,15 +149,71 @@ pub fn report_rows(catalog: &Catalog, source: &str, report: &Report) -> Rows {
 
 /// The rows of an input that could not be read: its own line in `reports.csv` (as wide as `headers(catalog)`),
 /// nothing elsewhere.
-pub fn error_rows(catalog: &Catalog, source: &str, reason: &str) -> Rows {
+pub fn error_rows(catalog: &Catalog, path: &str, reason: &str, file: FileFacts) -> Rows {
     let [reports, ..] = headers(catalog);
-    let mut summary = vec![source.to_string(), STATUS_ERROR.to_string(), reason.to_string()];
-    summary.resize(reports.len(), String::new());
+    let mut summary = vec![path.to_string(), STATUS_ERROR.to_string(), reason.to_string()];
+    summary.resize(reports.len() - 2, String::new());
+    summary.extend([file.sha256.to_string(), file.duplicate_of.to_string()]);
     [vec![summary], Vec::new(), Vec::new(), Vec::new()]
 }
 
-fn amount_text(a: Amount) -> String {
-    a.to_string()
+/// The file of cross-report findings.
+pub const CROSS_FILE_NAME: &str = "cross_findings.csv";
+
+/// The header of [`CROSS_FILE_NAME`].
+pub fn cross_header() -> Vec<String> {
+    let rest = [
+        "prior_path",
+        "prior_year",
+        "severity",
+        "rule",
+        "status",
+        "table_key",
+        "cells",
+        "prior_cells",
+        "expected",
+        "found",
+        "message",
+    ];
+    REPORT_COLUMNS.iter().chain(rest.iter()).map(|c| c.to_string()).collect()
+}
+
+/// A report a cross-report finding names.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportRef<'a> {
+    pub path: &'a str,
+    pub agency: &'a str,
+    pub year: Option<i32>,
+}
+
+/// The row of a cross-report finding between `prior` and `later`, whose table is of version `template`.
+pub fn cross_row(prior: ReportRef, later: ReportRef, template: &str, f: &CrossFinding) -> Vec<String> {
+    let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
+    let keys = |cells: &[CellKey]| cells.iter().map(CellKey::as_str).collect::<Vec<_>>().join(" ");
+    vec![
+        later.path.to_string(),
+        later.agency.to_string(),
+        year(later.year),
+        template.to_string(),
+        prior.path.to_string(),
+        year(prior.year),
+        f.severity.to_string(),
+        f.rule.clone(),
+        FindingStatus::Failed.as_str().to_string(),
+        f.table.clone(),
+        keys(&f.cells),
+        keys(&f.prior_cells),
+        real_text(f.expected),
+        real_text(f.found),
+        f.message.clone(),
+    ]
+}
+
+/// Sets the `duplicate_of` column of an input's `reports.csv` row, once the batch knows it.
+pub fn set_duplicate_of(rows: &mut Rows, duplicate_of: &str) {
+    if let Some(last) = rows[0].first_mut().and_then(|row| row.last_mut()) {
+        *last = duplicate_of.to_string();
+    }
 }
 
 /// A number in a column of amounts: always with a decimal point (`24380.0`, `25.1`, `-3.0`), the shortest text
@@ -171,9 +239,11 @@ mod tests {
         )
         .expect("readable");
         let catalog = Catalog::embedded();
-        let rows = report_rows(catalog, "a.txt", &report);
+        let file = FileFacts { sha256: "ab12", duplicate_of: "" };
+        let mut rows = report_rows(catalog, "a.txt", &report, file);
         let headers = headers(catalog);
         assert_eq!(headers[0][8..11], ["t2", "t3", "t4"]);
+        assert_eq!(headers[0][15..], ["sha256", "duplicate_of"]);
         for (i, (name, header)) in FILE_NAMES.iter().zip(&headers).enumerate() {
             for row in &rows[i] {
                 assert_eq!(row.len(), header.len(), "{name}");
@@ -181,11 +251,14 @@ mod tests {
         }
         let cells = &rows[1];
         assert_eq!(cells.len(), 2);
-        assert_eq!(cells[0][3..8], ["admin_licensing", "decisions", "5", "5", "value"]);
-        assert_eq!(cells[1][5..8], ["", "/", "na"]);
-        let errors = error_rows(catalog, "b.txt", "empty file");
+        assert_eq!(cells[0][4..10], ["t2", "admin_licensing", "decisions", "5.0", "5", "value"]);
+        assert_eq!(cells[1][7..10], ["", "/", "na"]);
+        set_duplicate_of(&mut rows, "b.txt");
+        assert_eq!(rows[0][0][15..], ["ab12", "b.txt"]);
+        let errors = error_rows(catalog, "b.txt", "empty file", FileFacts { sha256: "e3b0", duplicate_of: "" });
         assert_eq!(errors[0][0].len(), headers[0].len());
         assert_eq!(errors[0][0][1..3], ["error", "empty file"]);
+        assert_eq!(errors[0][0][15], "e3b0");
     }
 
     #[test]
@@ -195,6 +268,7 @@ mod tests {
         assert_eq!(real_text(0.0), "0.0");
         assert_eq!(real_text(25.1), "25.1");
         assert_eq!(real_text(9.63211), "9.63211");
+        assert_eq!(real_text(278.334), "278.334");
         assert_eq!(real_text(1e16), "10000000000000000.0");
     }
 }
