@@ -453,6 +453,7 @@ impl<'l> SummaryBook<'l> {
             set_widths(sheet, &widths)?;
             sheet.set_row_height(0, 75)?;
             sheet.set_freeze_panes(1, 2)?;
+            print_across(sheet);
             sheets.push(SheetState { next_row: 1, sums: vec![0.0; table.columns.len() + 1], left_out: 0 });
         }
         let sheet = workbook.add_worksheet_with_constant_memory()?;
@@ -460,11 +461,13 @@ impl<'l> SummaryBook<'l> {
         write_header(sheet, &FINDINGS_HEADER, &formats)?;
         set_widths(sheet, &[28.0, 7.0, 7.0, 18.0, 7.0, 40.0, 80.0, 40.0])?;
         sheet.set_freeze_panes(1, 2)?;
+        print_across(sheet);
         let sheet = workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name("跨年核对")?;
         write_header(sheet, &CROSS_HEADER, &formats)?;
         set_widths(sheet, &[28.0, 7.0, 7.0, 7.0, 16.0, 36.0, 36.0, 9.0, 9.0, 80.0, 40.0, 40.0])?;
         sheet.set_freeze_panes(1, 3)?;
+        print_across(sheet);
         let fresh = SheetState { next_row: 1, ..SheetState::default() };
         Ok(SummaryBook { layout, workbook, formats, sheets, findings: fresh.clone(), cross: fresh })
     }
@@ -611,6 +614,13 @@ fn creation_year(newest: Option<i32>) -> u16 {
     newest.and_then(|y| u16::try_from(y + 1).ok()).filter(|y| (1900..=9999).contains(y)).unwrap_or(2019)
 }
 
+/// Printed in landscape, as many pages long as it takes and one page wide, so a printed table keeps its columns
+/// together.
+fn print_across(sheet: &mut Worksheet) {
+    sheet.set_landscape();
+    sheet.set_print_fit_to_pages(1, 0);
+}
+
 fn write_header<S: AsRef<str>>(sheet: &mut Worksheet, header: &[S], formats: &Formats) -> Result<(), XlsxError> {
     for (col, text) in header.iter().enumerate() {
         sheet.write_string_with_format(0, col as u16, text.as_ref(), &formats.header)?;
@@ -693,6 +703,7 @@ fn overview(
     )?;
     sheet.set_column_width(0, 30)?;
     sheet.set_column_width(1, 14)?;
+    print_across(sheet);
     sheet.set_column_width(3, 30)?;
     sheet.set_column_width(4, 14)?;
 
@@ -702,6 +713,7 @@ fn overview(
             if !per_year.is_empty() {
                 sheet.write_string_with_format(top, 0, "年度", &f.header)?;
                 sheet.write_string_with_format(top, 1, title.as_str(), &f.header)?;
+                sheet.set_row_height(top, 45)?;
                 for (k, (year, (sum, _))) in per_year.iter().enumerate() {
                     sheet.write_string(top + 1 + k as u32, 0, year.to_string())?;
                     sheet.write_number_with_format(top + 1 + k as u32, 1, *sum, &f.count)?;
@@ -771,14 +783,31 @@ fn overview(
         .set_data_label(ChartDataLabel::new().show_value());
     chart.title().set_name(title.as_str());
     chart.legend().set_hidden();
+    // Whole numbers of errors: no axis steps of 0.2.
+    chart.x_axis().set_min(0).set_num_format("0").set_major_unit(major_unit(agencies.first().map_or(1, |(_, e)| **e)));
     chart.set_width(640).set_height(60 + 24 * agencies.len() as u32);
     sheet.insert_chart(top, 3, &chart)?;
     Ok(())
 }
 
+/// An axis step that is a whole number and leaves at most about ten steps up to `max`.
+fn major_unit(max: u64) -> f64 {
+    let raw = (max as f64 / 10.0).ceil().max(1.0);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * magnitude).find(|step| *step >= raw).unwrap_or(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_steps_are_whole_and_few() {
+        assert_eq!(major_unit(1), 1.0);
+        assert_eq!(major_unit(9), 1.0);
+        assert_eq!(major_unit(23), 5.0);
+        assert_eq!(major_unit(140), 20.0);
+    }
 
     #[test]
     fn column_letters_run_past_z() {
