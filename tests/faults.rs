@@ -161,8 +161,10 @@ fn kills_at_random_moments_leave_whole_sets_after_the_next_run() {
     for (stem, suffixes) in &sets {
         assert_eq!(suffixes.len(), SET.len(), "{stem}: a partial set {suffixes:?}");
     }
+    // A killed round may have finished before its signal (delays run to 1.1 times a whole run): its set is there,
+    // and the next run without --force keeps it (3), as convert's does.
     let next = run_in(dir, &bulk_args);
-    assert!(matches!(next.status.code(), Some(0 | 2)), "{}", stderr(&next));
+    assert!(matches!(next.status.code(), Some(0 | 2 | 3)), "{}", stderr(&next));
     assert_eq!(leftovers(&dir.join("bout")), Vec::<String>::new());
     assert!(check_bulk_set(&dir.join("bout"), bulk_inputs), "bulk's files are there after the next run");
 }
