@@ -29,7 +29,7 @@ use crate::report::{
 };
 use crate::template::{Catalog, ColumnSpec, RowSpec, TableSpec, Template, ValueKind};
 use events::{Event, LooseLabel};
-use readings::{How, LocalRules, Reading, RowShape};
+use readings::{How, LocalRules, Reading, RowShape, Subtotal};
 use records::{Item, Record, SourceCell};
 use value::Token;
 
@@ -314,12 +314,68 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record], stated:
     state.finish(read.cue_hits)
 }
 
+/// The value columns the form prints under one header cell spanning several of them but not all
+/// (`法人或其他组织` over 商业企业 … 其他), each in printed order, read from the template's layout.
+fn column_groups(spec: &TableSpec) -> Vec<Vec<String>> {
+    let grid = crate::doc::layout_grid(spec.layout.iter().map(|r| r.cells.iter().map(|c| (c.rowspan, c.colspan))));
+    let origin = |r: usize, slot: &crate::doc::Slot| match *slot {
+        crate::doc::Slot::Origin { row, index } if row == r => spec.layout.get(r)?.cells.get(index),
+        _ => None,
+    };
+    let mut position: Vec<(usize, &str)> = Vec::new();
+    for (r, line) in grid.iter().enumerate().filter(|(r, _)| spec.layout.get(*r).is_some_and(|l| l.row.is_some())) {
+        for (c, slot) in line.iter().enumerate() {
+            if let Some(col) = origin(r, slot).and_then(|cell| cell.value.as_deref()) {
+                if !position.iter().any(|(_, k)| *k == col) {
+                    position.push((c, col));
+                }
+            }
+        }
+    }
+    let mut groups = Vec::new();
+    for (r, line) in grid.iter().enumerate().filter(|(r, _)| spec.layout.get(*r).is_some_and(|l| l.row.is_none())) {
+        for (c, slot) in line.iter().enumerate() {
+            let Some(cell) = origin(r, slot).filter(|cell| cell.colspan >= 2 && cell.text.is_some()) else {
+                continue;
+            };
+            let span = c..c + cell.colspan as usize;
+            let mut cols: Vec<(usize, &str)> = position.iter().copied().filter(|(p, _)| span.contains(p)).collect();
+            cols.sort_unstable();
+            if cols.len() >= 2 && cols.len() < position.len() {
+                groups.push(cols.into_iter().map(|(_, k)| k.to_string()).collect());
+            }
+        }
+    }
+    groups
+}
+
 /// The table's header prints a subtotal column the form does not have (`法人或其他组织 小计`).
-fn prints_subtotal(records: &[&Record]) -> bool {
-    records.iter().filter(|r| r.values.iter().all(|v| v.token == Token::Blank)).flat_map(|r| &r.labels).any(|l| {
-        let text = without_parentheticals(&l.compact);
-        text.contains("小计") || text.contains("合计")
+fn prints_subtotal(records: &[&Record]) -> Option<String> {
+    records.iter().filter(|r| r.values.iter().all(|v| v.token == Token::Blank)).find_map(|r| {
+        let text = without_parentheticals(&r.labels.iter().map(|l| l.compact.as_str()).collect::<String>());
+        (text.contains("小计") || text.contains("合计")).then_some(text)
     })
+}
+
+/// A token as a hashable key: placements with equal keys put the same values in the same cells.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum TokenKey {
+    Blank,
+    Na,
+    Text,
+    Int(i64, Option<String>),
+    /// The bits of a decimal amount.
+    Real(u64, Option<String>),
+}
+
+fn token_key(cell: &SourceCell) -> TokenKey {
+    match &cell.token {
+        Token::Blank => TokenKey::Blank,
+        Token::Na => TokenKey::Na,
+        Token::Text => TokenKey::Text,
+        Token::Number { amount: Amount::Int(v), unit } => TokenKey::Int(*v, unit.clone()),
+        Token::Number { amount: Amount::Real(v), unit } => TokenKey::Real(v.to_bits(), unit.clone()),
+    }
 }
 
 /// Values whose place is not decided yet.
@@ -359,8 +415,8 @@ struct TableState<'a> {
     saw_values: bool,
     /// Money columns whose header, as printed in this source, states the template unit (`采购总金额（单位：万元）`).
     units_in_header: Vec<String>,
-    /// The header prints a subtotal column the form does not have.
-    extra_column: bool,
+    /// The header row that prints a subtotal column the form does not have (its text, compact).
+    extra_column: Option<String>,
     notes: Vec<Note>,
     /// Some values were left unplaced with several placements consistent with the rules.
     undecided: bool,
@@ -379,7 +435,7 @@ impl<'a> TableState<'a> {
             findings: Vec::new(),
             saw_values: false,
             units_in_header: Vec::new(),
-            extra_column: false,
+            extra_column: None,
             notes: Vec::new(),
             undecided: false,
             declared_absent: Vec::new(),
@@ -416,9 +472,37 @@ impl<'a> TableState<'a> {
         let row = &self.spec.rows[row_index];
         let keys = self.keys(row_index);
         let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
-        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column };
+        let groups = self.groups_of(row);
+        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column.is_some(), groups: &groups };
         let rules = LocalRules::new(&keys, self.spec.equations(), known);
         readings::readings(&record.values, record.from_stream, &shape, &rules)
+    }
+
+    /// The runs of `row`'s columns the form prints under one header, as inclusive index ranges.
+    fn groups_of(&self, row: &RowSpec) -> Vec<Subtotal> {
+        let Some(header) = &self.extra_column else {
+            return Vec::new();
+        };
+        let at =
+            |key: &String| self.spec.column(key).and_then(|c| header.find(&without_parentheticals(&compact(&c.label))));
+        let subtotal = header.find("小计").or_else(|| header.find("合计"));
+        column_groups(self.spec)
+            .iter()
+            .filter_map(|group| {
+                let first = row.columns.iter().position(|c| Some(c) == group.first())?;
+                let last = first + group.len() - 1;
+                if row.columns.get(first..=last)? != group.as_slice() {
+                    return None;
+                }
+                // Where the header prints the subtotal: after the group's last column, or before its first.
+                let (s, head, tail) = (subtotal?, at(group.first()?), at(group.last()?));
+                match (head, tail) {
+                    (_, Some(t)) if s > t => Some(Subtotal { first, last, at: last + 1 }),
+                    (Some(h), _) if s < h => Some(Subtotal { first, last, at: first }),
+                    _ => None,
+                }
+            })
+            .collect()
     }
 
     /// Values whose label names `row_index`: placed as printed, or by the one reading the row's own arithmetic
@@ -455,7 +539,8 @@ impl<'a> TableState<'a> {
         let keys = self.keys(row_index);
         let row = &self.spec.rows[row_index];
         let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
-        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column };
+        let groups = self.groups_of(row);
+        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column.is_some(), groups: &groups };
         readings::readings(&record.values, record.from_stream, &shape, &LocalRules::none())
             .map_or(true, |r| !r.is_empty())
     }
@@ -617,15 +702,11 @@ impl<'a> TableState<'a> {
             }
         }
         // Placements that put the same values in the same rows are one.
-        let mut distinct: Vec<Placement> = Vec::with_capacity(out.len());
-        for p in out {
-            let same = |q: &Placement| {
-                q.rows == p.rows && q.cells.iter().map(|c| &c.token).eq(p.cells.iter().map(|c| &c.token))
-            };
-            if !distinct.iter().any(same) {
-                distinct.push(p);
-            }
-        }
+        let mut seen: std::collections::HashSet<(Vec<usize>, Vec<TokenKey>)> = std::collections::HashSet::new();
+        let distinct = out
+            .into_iter()
+            .filter(|p| seen.insert((p.rows.clone(), p.cells.iter().map(token_key).collect())))
+            .collect();
         Ok(distinct)
     }
 
@@ -670,6 +751,11 @@ impl<'a> TableState<'a> {
                 let Some(mut cell) = cells.next() else {
                     break;
                 };
+                // A reading that put the printed values in some of the columns says nothing of the others: they
+                // were dropped blanks, or values lost altogether, so they stay absent rather than blank.
+                if placement.how != How::Printed && cell.token == Token::Blank {
+                    continue;
+                }
                 if by_order {
                     cell.origin = cell.origin.inferred(Inference::TemplateOrderAndTotals);
                 }
@@ -889,6 +975,16 @@ mod tests {
 
     fn value(m: &Mapped, table: &str, key: &str) -> Option<f64> {
         m.tables[table].cells.get(key).and_then(|c| c.value).map(Amount::as_f64)
+    }
+
+    #[test]
+    fn column_groups_come_from_header_cells_spanning_some_value_columns() {
+        let t3 = Catalog::embedded().by_version("gov2021").and_then(|t| t.table("t3")).expect("t3");
+        let groups = column_groups(t3);
+        // 法人或其他组织 over five columns; 申请人情况 spans every column and is no group.
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].len(), 5);
+        assert_eq!(Some(&groups[0][0]), t3.rows[0].columns.get(1));
     }
 
     #[test]

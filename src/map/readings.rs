@@ -78,6 +78,18 @@ pub struct RowShape<'a> {
     pub counts: bool,
     /// The table's header prints a subtotal (`小计`) the form does not have.
     pub extra_column: bool,
+    /// Where an extra subtotal column may stand: beside a run of the row's columns the form prints under one
+    /// header (`法人或其他组织` over five columns), as the sum of that run.
+    pub groups: &'a [Subtotal],
+}
+
+/// A subtotal of the columns `first..=last`, printed at position `at` of the row (before `first`, or after
+/// `last`, as the source's header places it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Subtotal {
+    pub first: usize,
+    pub last: usize,
+    pub at: usize,
 }
 
 /// The template's equations restricted to one row: the row's cells by index, the known cells of other rows folded
@@ -160,12 +172,54 @@ pub fn readings(
 ) -> Result<Vec<Reading>, TooMany> {
     let n = shape.keys.len();
     let printed = printed_cells(values, from_stream, n);
-    if printed.len() == n {
-        return Ok(vec![Reading { how: How::Printed, cells: printed, dropped: None }]);
+    let windows = if from_stream { vec![printed.clone()] } else { blank_windows(values, n) };
+    let mut out = Vec::new();
+    match windows.as_slice() {
+        [only] if only.len() == n && !shape.extra_column => {
+            return Ok(vec![Reading { how: How::Printed, cells: only.clone(), dropped: None }]);
+        }
+        // Surplus blank cells at both ends of the row (an empty label cell, an empty last column): which ones
+        // are not cells is for the rules to say.
+        [_, _, ..] => {
+            for cells in windows {
+                let values: Vec<Option<i64>> = cells.iter().map(int_value).collect();
+                if rules.hold(&values) {
+                    push(&mut out, Reading { how: How::Printed, cells, dropped: None })?;
+                }
+            }
+            return Ok(out);
+        }
+        _ => {}
+    }
+    if shape.extra_column && printed.len() == n {
+        // The header prints a column the form does not have and the row prints as many values as the form's
+        // columns: either the row is as printed, or one value is the extra column and one blank vanished.
+        if rules.hold(&printed.iter().map(int_value).collect::<Vec<_>>()) {
+            push(&mut out, Reading { how: How::Printed, cells: printed.clone(), dropped: None })?;
+        }
+        if printed.iter().all(|c| c.token != Token::Blank) {
+            for skip in 0..printed.len() {
+                let rest: Vec<&SourceCell> =
+                    printed.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c).collect();
+                let before = out.len();
+                drop_blanks(&rest, n, rules, &mut out)?;
+                let mut kept = before;
+                for i in before..out.len() {
+                    let fits = subtotal_fits(shape.groups, skip, &out[i].cells, &printed[skip]);
+                    if fits {
+                        out.swap(kept, i);
+                        out[kept].how = How::ExtraColumn;
+                        out[kept].dropped = printed.get(skip).cloned();
+                        kept += 1;
+                    }
+                }
+                out.truncate(kept);
+            }
+        }
+        return Ok(out);
     }
     let numbers: Vec<&SourceCell> = values.iter().filter(|v| v.token != Token::Blank).collect();
     let digit_groups = numbers.iter().all(|v| whole_digits(v).is_some());
-    let mut out = Vec::new();
     match numbers.as_slice() {
         [] => {}
         [run] if shape.counts && digit_groups && run.raw.trim().len() >= n => {
@@ -187,7 +241,7 @@ pub fn readings(
         _ => {}
     }
     if shape.extra_column && printed.len() == n + 1 && printed.iter().all(|c| c.token != Token::Blank) {
-        extra_column(&printed, rules, &mut out)?;
+        extra_column(&printed, shape.groups, rules, &mut out)?;
     }
     Ok(out)
 }
@@ -203,6 +257,28 @@ pub fn printed_cells(values: &[SourceCell], from_stream: bool, n: usize) -> Vec<
         let leading = out.iter().take_while(|v| v.token == Token::Blank).count();
         let drop = leading.min(out.len().saturating_sub(n));
         out.drain(..drop);
+    }
+    out
+}
+
+/// The ways a grid row printing more cells than the form's `n` can be cut to `n` by leaving out surplus blank
+/// cells at its ends (a layout's empty label cell before the values, empty columns after them); the row as
+/// printed when it has no surplus, or when the surplus is not all blank. Windows that give the same cells are one.
+fn blank_windows(values: &[SourceCell], n: usize) -> Vec<Vec<SourceCell>> {
+    let surplus = values.len().saturating_sub(n);
+    let leading = values.iter().take_while(|v| v.token == Token::Blank).count();
+    let trailing = values.iter().rev().take_while(|v| v.token == Token::Blank).count();
+    if surplus == 0 || surplus > leading + trailing {
+        return vec![values.to_vec()];
+    }
+    let mut out: Vec<Vec<SourceCell>> = Vec::new();
+    for skip in surplus.saturating_sub(trailing)..=leading.min(surplus) {
+        let Some(window) = values.get(skip..skip + n) else {
+            continue;
+        };
+        if !out.iter().any(|w| w.iter().map(|c| &c.token).eq(window.iter().map(|c| &c.token))) {
+            out.push(window.to_vec());
+        }
     }
     out
 }
@@ -419,16 +495,36 @@ fn drop_blanks(numbers: &[&SourceCell], n: usize, rules: &LocalRules, out: &mut 
 }
 
 /// Leaves out each printed value in turn as the column the form does not have.
-fn extra_column(printed: &[SourceCell], rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
+fn extra_column(
+    printed: &[SourceCell],
+    groups: &[Subtotal],
+    rules: &LocalRules,
+    out: &mut Vec<Reading>,
+) -> Result<(), TooMany> {
     for skip in 0..printed.len() {
         let cells: Vec<SourceCell> =
             printed.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c.clone()).collect();
         let values: Vec<Option<i64>> = cells.iter().map(int_value).collect();
-        if rules.hold(&values) {
+        if rules.hold(&values) && subtotal_fits(groups, skip, &cells, &printed[skip]) {
             push(out, Reading { how: How::ExtraColumn, cells, dropped: printed.get(skip).cloned() })?;
         }
     }
     Ok(())
+}
+
+/// A value printed at `skip` can be an extra subtotal column of a row read as `cells`: where the form groups
+/// columns under one header, it stands where the header places the subtotal of one such group and is the sum of
+/// its cells (a blank among them leaves the sum unverifiable, not false). Where no group is known, any position
+/// can be.
+fn subtotal_fits(groups: &[Subtotal], skip: usize, cells: &[SourceCell], dropped: &SourceCell) -> bool {
+    if groups.is_empty() {
+        return true;
+    }
+    groups.iter().any(|g| {
+        let sum =
+            cells.get(g.first..=g.last).and_then(|c| c.iter().try_fold(0i64, |acc, c| acc.checked_add(int_value(c)?)));
+        skip == g.at && (sum.is_none() || sum == int_value(dropped))
+    })
 }
 
 /// A cell's whole-number value, if it has one.
@@ -474,7 +570,7 @@ mod tests {
 
     fn all(raws: &[&str], keys: &[CellKey], equations: &[Equation], extra: bool) -> Vec<Vec<Option<i64>>> {
         let rules = LocalRules::new(keys, equations, &HashMap::new());
-        let shape = RowShape { keys, counts: true, extra_column: extra };
+        let shape = RowShape { keys, counts: true, extra_column: extra, groups: &[] };
         readings(&cells(raws), false, &shape, &rules).expect("within bounds").iter().map(values).collect()
     }
 
@@ -504,7 +600,7 @@ mod tests {
             lhs: vec![key("total", "a")],
             rhs: vec![key("x", "a"), key("x", "b")],
         };
-        let shape = RowShape { keys: &row, counts: true, extra_column: false };
+        let shape = RowShape { keys: &row, counts: true, extra_column: false, groups: &[] };
         let open = LocalRules::new(&row, std::slice::from_ref(&eq), &HashMap::new());
         assert_eq!(readings(&cells(&["1110"]), false, &shape, &open).map(|r| r.len()), Ok(3));
         let known = HashMap::from([(key("total", "a"), 2)]);
@@ -541,6 +637,25 @@ mod tests {
     }
 
     #[test]
+    fn a_subtotal_column_is_the_sum_of_the_group_beside_it() {
+        // 自然人 16, 商业企业 2, 科研机构 … 其他 0, 小计 2, 总计 18: R3 adds up leaving out either `2`; where the
+        // header prints 小计 after the group (columns 1–5), only the second is its sum in that place.
+        let k = seven();
+        let rules = LocalRules::new(&k, &r3(), &HashMap::new());
+        let after = [Subtotal { first: 1, last: 5, at: 6 }];
+        let before = [Subtotal { first: 1, last: 5, at: 1 }];
+        let raws = ["16", "2", "0", "0", "0", "0", "2", "18"];
+        let read = |groups: &[Subtotal]| {
+            let shape = RowShape { keys: &k, counts: true, extra_column: true, groups };
+            readings(&cells(&raws), false, &shape, &rules).expect("bounded").iter().map(values).collect::<Vec<_>>()
+        };
+        assert_eq!(read(&[]).len(), 2);
+        assert_eq!(read(&after), vec![ints(&[16, 2, 0, 0, 0, 0, 18])]);
+        // A header printing 小计 before the group reads the same numbers the other way.
+        assert_eq!(read(&before), vec![ints(&[16, 0, 0, 0, 0, 2, 18])]);
+    }
+
+    #[test]
     fn a_printed_row_is_read_as_printed() {
         let got = all(&["1", "1", "1", "1", "1", "1", "1"], &seven(), &r3(), false);
         assert_eq!(got, vec![ints(&[1; 7])]);
@@ -551,7 +666,7 @@ mod tests {
         let run = "1".repeat(18);
         let rules = LocalRules::none();
         let k = seven();
-        let shape = RowShape { keys: &k, counts: true, extra_column: false };
+        let shape = RowShape { keys: &k, counts: true, extra_column: false, groups: &[] };
         assert_eq!(readings(&cells(&[&run]), false, &shape, &rules).map(|r| r.len()), Err(TooMany));
         let many: Vec<&str> = std::iter::repeat_n("1", 40).collect();
         assert_eq!(readings(&cells(&many), false, &shape, &rules).map(|r| r.len()), Err(TooMany));

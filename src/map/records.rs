@@ -169,11 +169,12 @@ fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
 }
 
 static VALUE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]{1,12}|#(?:REF!|DIV/0!|N/A|NAME\?|NULL!|NUM!|VALUE!|DATA!|SPILL!|CALC!)|=\S.*)$")
+    Regex::new(r"^(?:[零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]{1,12}|[0-9OoIl〇]{1,8}|#(?:REF!|DIV/0!|N/A|NAME\?|NULL!|NUM!|VALUE!|DATA!|SPILL!|CALC!)|=\S.*)$")
         .expect("valid")
 });
 
-/// Text that can only stand where a value belongs: a number in Chinese numerals (`十二`), a spreadsheet error
+/// Text that can only stand where a value belongs: a number in Chinese numerals (`十二`), a number OCR read as
+/// letters (`ll` for 11), a spreadsheet error
 /// (`#REF!`), or a formula saved without its computed value (`=SUM(D6:D7)`). It is never a label.
 pub fn is_value_text(raw: &str) -> bool {
     VALUE_TEXT.is_match(raw.trim())

@@ -48,7 +48,9 @@ pub fn classify(raw: &str) -> Token {
     if NA_MARKS.contains(&dashless.as_str()) {
         return Token::Na;
     }
-    let Some(caps) = NUMBER.captures(&folded) else {
+    let undone = undo_ocr_letters(&folded);
+    let folded = undone.as_deref().unwrap_or(&folded);
+    let Some(caps) = NUMBER.captures(folded) else {
         return Token::Text;
     };
     let num = &caps["num"];
@@ -66,6 +68,27 @@ pub fn classify(raw: &str) -> Token {
     };
     let unit = caps.name("unit").map(|m| m.as_str().to_string());
     Token::Number { amount, unit }
+}
+
+/// Letters OCR reads for digits: `O`, `o`, `〇` for 0 and `l`, `I` for 1.
+fn ocr_digit(c: char) -> Option<char> {
+    match c {
+        'O' | 'o' | '〇' => Some('0'),
+        'l' | 'I' => Some('1'),
+        _ => None,
+    }
+}
+
+/// A whole number whose digits OCR partly read as letters (`1O`, `2l`, `l〇5`), with the letters undone. Only
+/// where it cannot be anything else: the text is nothing but digits and such letters, with a digit in it, so a
+/// lone `O` or `l` (a letter, a list mark) or a word (`ISO`) stays text.
+fn undo_ocr_letters(folded: &str) -> Option<String> {
+    let has_digit = folded.bytes().any(|b| b.is_ascii_digit());
+    let has_letter = folded.chars().any(|c| ocr_digit(c).is_some());
+    if !has_digit || !has_letter || folded.chars().count() < 2 {
+        return None;
+    }
+    folded.chars().map(|c| if c.is_ascii_digit() { Some(c) } else { ocr_digit(c) }).collect()
 }
 
 /// Converts an amount printed in `from` (元, 万元, 亿元) to the template unit `to`. Returns `None` when the units
@@ -125,6 +148,18 @@ mod tests {
         assert_eq!(classify("行政许可"), Token::Text);
         assert_eq!(classify("#REF!"), Token::Text);
         assert_eq!(classify("99999999999999999999999"), Token::Text);
+    }
+
+    #[test]
+    fn ocr_letters_inside_numbers_are_digits() {
+        assert_eq!(num("1O"), (Amount::Int(10), None));
+        assert_eq!(num("l9"), (Amount::Int(19), None));
+        assert_eq!(num("2〇I"), (Amount::Int(201), None));
+        assert_eq!(num("１o"), (Amount::Int(10), None));
+        // Alone, or in a word, a letter stays a letter.
+        for text in ["O", "l", "I", "〇", "Ol", "ISO9001", "1.O", "lO元"] {
+            assert_eq!(classify(text), Token::Text, "{text}");
+        }
     }
 
     #[test]

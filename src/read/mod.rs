@@ -292,7 +292,9 @@ fn looks_like_html(text: &str) -> bool {
     if trimmed.starts_with('<') && HTML_TAG.is_match(&head) {
         return true;
     }
-    HTML_TAG.find_iter(&head).take(3).count() >= 3
+    // Line breaks alone (`<br>` inside Markdown table cells, as PDF-to-Markdown tools write wrapped labels) do not
+    // make a page.
+    HTML_TAG.captures_iter(&head).filter(|c| !c[1].eq_ignore_ascii_case("br")).take(3).count() >= 3
 }
 
 static HEADING: LazyLock<Regex> = LazyLock::new(|| {

@@ -130,12 +130,15 @@ fn classify_line(line: &str) -> Line<'_> {
     }
     if line.starts_with('|') && line.ends_with('|') && line.chars().any(|c| c != '|' && !c.is_whitespace()) {
         let inner = &line[1..line.len() - 1];
-        let cells: Vec<String> = inner.split('|').map(|c| c.trim().to_string()).collect();
+        let cells: Vec<String> = inner.split('|').map(|c| unwrap_cell(c).trim().to_string()).collect();
         let is_separator = cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
         return if is_separator { Line::MarkdownSeparator } else { Line::Markdown(cells) };
     }
     if line.ends_with('|') {
         return Line::Pipe(split_pipe_line(line));
+    }
+    if let Some(cells) = tab_row(line) {
+        return Line::SpacedRow(cells);
     }
     if !line.contains(char::is_whitespace) && is_value_token(line) {
         return Line::LoneValue(line);
@@ -144,6 +147,29 @@ fn classify_line(line: &str) -> Line<'_> {
         return Line::SpacedRow(cells);
     }
     Line::Prose(Cow::Borrowed(line))
+}
+
+static LINE_BREAK_TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<br\s*/?>").expect("valid"));
+
+/// A Markdown cell's text with the line breaks a converter wrote as `<br>` (a label wrapped in a narrow cell) made
+/// spaces, which label matching ignores.
+fn unwrap_cell(cell: &str) -> Cow<'_, str> {
+    LINE_BREAK_TAG.replace_all(cell, " ")
+}
+
+/// A row copied out of a table with tabs between its cells: the cells as printed, an empty field an empty cell
+/// (a tab keeps the place of a blank cell, where spaces lose it). At least one field must be a value.
+fn tab_row(line: &str) -> Option<Vec<String>> {
+    if !line.contains('\t') || line.contains('。') {
+        return None;
+    }
+    let mut cells: Vec<String> = line.split('\t').map(|c| c.trim().to_string()).collect();
+    while cells.last().is_some_and(String::is_empty) && cells.len() > 1 {
+        cells.pop();
+    }
+    let label_len = cells.first().map_or(0, |c| c.chars().count());
+    let has_value = cells.iter().any(|c| is_value_token(c));
+    (has_value && label_len <= 80).then_some(cells)
 }
 
 /// `a | b |` → `["a", "b"]`; `|||` → three empty cells.
@@ -298,8 +324,9 @@ impl Builder {
     }
 
     fn prose(&mut self, text: &str, line: usize) {
+        // A colon inside a parenthesised note (`（本列数据的勾稽关系为：…）`, a header cell's note) is not a sentence's.
         let short = text.chars().count() <= SHORT_LABEL_CHARS
-            && !text.contains(['。', '；', '：', ':'])
+            && !outside_parentheses(text).contains(['。', '；', '：', ':'])
             && !crate::read::is_section_heading(text);
         if short && self.bare_stream {
             self.stream.push(Cell::new(text, Position { page: 0, line, row: 0, col: 0 }));
@@ -363,6 +390,24 @@ impl Builder {
         self.flush_grid();
         Document::new(source, self.blocks)
     }
+}
+
+/// The text outside parentheses (full- or half-width).
+fn outside_parentheses(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| match c {
+            '（' | '(' => {
+                depth += 1;
+                false
+            }
+            '）' | ')' if depth > 0 => {
+                depth -= 1;
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
 }
 
 /// A cell that is really a paragraph that happened to end in `|` (a crawler's row marker).
