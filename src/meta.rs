@@ -284,6 +284,8 @@ const NOT_NAME_WORDS: &[&str] = &[
     "印发",
     "转发",
     "年报",
+    // The last item of a breadcrumb (`信息公开>年度报告`) glued to the title.
+    "年度报告",
 ];
 
 /// Characters after which a name starts: breadcrumbs and field separators.
@@ -478,6 +480,9 @@ mod tests {
         let l =
             ls("2022年政府信息公开工作年度报告\n根据要求，现将某某区卫生健康局2022年政府信息公开工作情况报告如下。");
         assert_eq!(agency(&l).as_deref(), Some("某某区卫生健康局"));
+        let l =
+            ls("您现在的位置：首页>信息公开>法定主动公开内容>年度报告沅北县交通运输局2022年政府信息公开工作年度报告");
+        assert_eq!(agency(&l).as_deref(), Some("沅北县交通运输局"));
     }
 
     #[test]
