@@ -411,6 +411,7 @@ impl SheetState {
 }
 
 const OVERVIEW: usize = 0;
+const OVERVIEW_NAME: &str = "概览";
 
 /// The leading columns of a table sheet.
 const TABLE_LEADING: [&str; 4] = ["机关", "年度", "模板", "表格状态"];
@@ -435,7 +436,7 @@ impl<'l> SummaryBook<'l> {
     pub fn new(layout: &'l SummaryLayout) -> Result<SummaryBook<'l>, XlsxError> {
         let mut workbook = Workbook::new();
         let formats = Formats::new();
-        workbook.add_worksheet().set_name("概览")?;
+        workbook.add_worksheet().set_name(OVERVIEW_NAME)?;
         let mut sheets = Vec::new();
         for table in &layout.tables {
             let sheet = workbook.add_worksheet_with_constant_memory()?;
@@ -681,7 +682,6 @@ fn overview(
     counts: BatchCounts,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    const NAME: &str = "概览";
     sheet.write_string_with_format(0, 0, "政府信息公开工作年度报告汇总", &f.title)?;
     let facts: [(&str, u64); 5] = [
         ("汇总的报告（不含重复）", totals.reports),
@@ -711,48 +711,29 @@ fn overview(
     for (i, table) in layout.tables.iter().enumerate() {
         if let (Some(title), Some(per_year)) = (&table.per_year_title, totals.per_year.get(i)) {
             if !per_year.is_empty() {
-                sheet.write_string_with_format(top, 0, "年度", &f.header)?;
-                sheet.write_string_with_format(top, 1, title.as_str(), &f.header)?;
-                sheet.set_row_height(top, 45)?;
-                for (k, (year, (sum, _))) in per_year.iter().enumerate() {
-                    sheet.write_string(top + 1 + k as u32, 0, year.to_string())?;
-                    sheet.write_number_with_format(top + 1 + k as u32, 1, *sum, &f.count)?;
-                }
-                let last = top + per_year.len() as u32;
+                let rows: Vec<(String, f64)> =
+                    per_year.iter().map(|(year, (sum, _))| (year.to_string(), *sum)).collect();
                 let mut chart = Chart::new_column();
-                chart
-                    .add_series()
-                    .set_name(title.as_str())
-                    .set_categories((NAME, top + 1, 0, last, 0))
-                    .set_values((NAME, top + 1, 1, last, 1))
-                    .set_data_label(ChartDataLabel::new().show_value());
-                chart.title().set_name(title.as_str());
                 chart.legend().set_hidden();
                 chart.set_width(640).set_height(320);
-                sheet.insert_chart(top, 3, &chart)?;
+                let figures = ChartData { headers: ["年度", title.as_str()], rows: &rows, title: title.as_str() };
+                let last = chart_with_figures(sheet, f, top, figures, chart, ChartDataLabel::new().show_value())?;
+                sheet.set_row_height(top, 45)?;
                 top = (last + 2).max(top + 18);
             }
         }
         if let (Some(title), Some(mix)) = (&table.mix_title, totals.mix.get(i)) {
             if mix.iter().any(|v| *v > 0.0) {
-                sheet.write_string_with_format(top, 0, format!("{}办理结果", table.name), &f.header)?;
-                sheet.write_string_with_format(top, 1, "件数", &f.header)?;
-                for (k, ((_, label), value)) in table.mix.iter().zip(mix).enumerate() {
-                    sheet.write_string(top + 1 + k as u32, 0, label.as_str())?;
-                    sheet.write_number_with_format(top + 1 + k as u32, 1, *value, &f.count)?;
-                }
-                let last = top + table.mix.len() as u32;
+                let rows: Vec<(String, f64)> =
+                    table.mix.iter().zip(mix).map(|((_, label), value)| (label.clone(), *value)).collect();
                 let mut chart = Chart::new_pie();
-                chart
-                    .add_series()
-                    .set_name(title.as_str())
-                    .set_categories((NAME, top + 1, 0, last, 0))
-                    .set_values((NAME, top + 1, 1, last, 1))
-                    .set_data_label(ChartDataLabel::new().show_percentage().show_category_name());
-                chart.title().set_name(title.as_str());
                 chart.legend().set_position(ChartLegendPosition::Right);
                 chart.set_width(640).set_height(360);
-                sheet.insert_chart(top, 3, &chart)?;
+                let header = format!("{}办理结果", table.name);
+                let figures = ChartData { headers: [header.as_str(), "件数"], rows: &rows, title: title.as_str() };
+                let mut label = ChartDataLabel::new();
+                label.show_percentage().show_category_name();
+                let last = chart_with_figures(sheet, f, top, figures, chart, &label)?;
                 top = (last + 2).max(top + 20);
             }
         }
@@ -761,33 +742,60 @@ fn overview(
     let mut agencies: Vec<(&String, &u64)> = totals.errors_by_agency.iter().collect();
     agencies.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
     agencies.truncate(TOP_AGENCIES);
-    let title = format!("错误最多的机关（前 {TOP_AGENCIES} 个）");
-    sheet.write_string_with_format(top, 0, "机关", &f.header)?;
-    sheet.write_string_with_format(top, 1, "错误数", &f.header)?;
-    if agencies.is_empty() {
+    let Some(most) = agencies.first().map(|(_, errors)| **errors) else {
+        sheet.write_string_with_format(top, 0, "机关", &f.header)?;
+        sheet.write_string_with_format(top, 1, "错误数", &f.header)?;
         sheet.write_string_with_format(top + 1, 0, "没有报告有错误", &f.note)?;
         return Ok(());
-    }
+    };
     // The bar chart draws its first category at the bottom: the list runs from the fewest errors down to the most.
-    for (k, (agency, errors)) in agencies.iter().rev().enumerate() {
-        sheet.write_string(top + 1 + k as u32, 0, agency.as_str())?;
-        sheet.write_number_with_format(top + 1 + k as u32, 1, **errors as f64, &f.count)?;
-    }
-    let last = top + agencies.len() as u32;
+    let rows: Vec<(String, f64)> =
+        agencies.iter().rev().map(|(agency, errors)| ((*agency).clone(), **errors as f64)).collect();
     let mut chart = Chart::new_bar();
-    chart
-        .add_series()
-        .set_name(title.as_str())
-        .set_categories((NAME, top + 1, 0, last, 0))
-        .set_values((NAME, top + 1, 1, last, 1))
-        .set_data_label(ChartDataLabel::new().show_value());
-    chart.title().set_name(title.as_str());
     chart.legend().set_hidden();
     // Whole numbers of errors: no axis steps of 0.2.
-    chart.x_axis().set_min(0).set_num_format("0").set_major_unit(major_unit(agencies.first().map_or(1, |(_, e)| **e)));
-    chart.set_width(640).set_height(60 + 24 * agencies.len() as u32);
-    sheet.insert_chart(top, 3, &chart)?;
+    chart.x_axis().set_min(0).set_num_format("0").set_major_unit(major_unit(most));
+    chart.set_width(640).set_height(60 + 24 * rows.len() as u32);
+    let title = format!("错误最多的机关（前 {TOP_AGENCIES} 个）");
+    let figures = ChartData { headers: ["机关", "错误数"], rows: &rows, title: &title };
+    chart_with_figures(sheet, f, top, figures, chart, ChartDataLabel::new().show_value())?;
     Ok(())
+}
+
+/// A chart's figures on the overview: a two-column table (its headers, then a label and a number per row).
+struct ChartData<'a> {
+    headers: [&'a str; 2],
+    rows: &'a [(String, f64)],
+    title: &'a str,
+}
+
+/// Writes `figures` at row `top` of the overview and `chart` (its type, legend and size set) drawing them beside
+/// it; returns the table's last row.
+fn chart_with_figures(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    top: u32,
+    figures: ChartData,
+    mut chart: Chart,
+    label: &ChartDataLabel,
+) -> Result<u32, XlsxError> {
+    for (col, header) in figures.headers.iter().enumerate() {
+        sheet.write_string_with_format(top, col as u16, *header, &f.header)?;
+    }
+    for (k, (label, value)) in figures.rows.iter().enumerate() {
+        sheet.write_string(top + 1 + k as u32, 0, label.as_str())?;
+        sheet.write_number_with_format(top + 1 + k as u32, 1, *value, &f.count)?;
+    }
+    let last = top + figures.rows.len() as u32;
+    chart
+        .add_series()
+        .set_name(figures.title)
+        .set_categories((OVERVIEW_NAME, top + 1, 0, last, 0))
+        .set_values((OVERVIEW_NAME, top + 1, 1, last, 1))
+        .set_data_label(label);
+    chart.title().set_name(figures.title);
+    sheet.insert_chart(top, 3, &chart)?;
+    Ok(last)
 }
 
 /// An axis step that is a whole number and leaves at most about ten steps up to `max`.
