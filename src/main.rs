@@ -47,7 +47,8 @@ enum Command {
     Inspect(cmd::inspect::Args),
     /// Convert reports to filled XLSX / CSV / JSON workbooks.
     Convert(cmd::convert::Args),
-    /// Export many reports (files or directories) to four long CSV files: reports, cells, metrics, findings.
+    /// Export many reports (files, directories, lists of paths) to long and wide CSV files, cross-report checks,
+    /// a dictionary of keys and a summary workbook.
     Bulk(cmd::bulk::Args),
     /// Check a filled or corrected XLSX workbook against the template's rules.
     Validate(cmd::validate::Args),
