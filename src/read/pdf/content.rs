@@ -20,6 +20,8 @@ const MAX_FORM_DEPTH: usize = 8;
 const MAX_SAVED_STATES: usize = 64;
 /// A filled shape at most this thick (points) is a rule, not an area.
 const MAX_RULE_THICKNESS: f64 = 2.5;
+/// Text whose direction leaves the page's axes by more than this (the sine of about 3°) is slanted.
+const MAX_SLANT: f64 = 0.05;
 /// Shorter strokes are glyph parts or dots, not rules.
 const MIN_RULE_LENGTH: f64 = 1.0;
 
@@ -379,9 +381,12 @@ impl<'c> Interpreter<'c> {
                 self.out.unmapped += 1;
             }
             let text = code.text.clone().unwrap_or_else(|| "\u{FFFD}".to_string());
-            if em.is_finite() && (0.5..=1000.0).contains(&em) && !text.trim().is_empty() {
+            let (vx, vy) = trm.apply_vector(advance.0, advance.1);
+            // Text set at a slant (a diagonal watermark, the name around a seal) is drawn over the page, not part of
+            // its lines or cells.
+            let slanted = vx.abs().min(vy.abs()) > MAX_SLANT * vx.hypot(vy);
+            if em.is_finite() && (0.5..=1000.0).contains(&em) && !text.trim().is_empty() && !slanted {
                 let points: Vec<(f64, f64)> = corners.iter().map(|&(x, y)| trm.apply(x, y)).collect();
-                let (vx, vy) = trm.apply_vector(advance.0, advance.1);
                 let dir = if vx.abs() >= vy.abs() {
                     if vx >= 0.0 {
                         Dir::Right

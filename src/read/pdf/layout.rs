@@ -10,7 +10,7 @@ use regex::Regex;
 use super::content::PageContent;
 use super::geom::Rect;
 use super::lines::{group_lines, join_wrapped, Line};
-use super::table::{aligned_tables, is_number, ruled_grids, TableCell, TableRows};
+use super::table::{aligned_tables, is_number, ruled_tables, TableCell, TableRows};
 use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
 use crate::read::prose_block;
 
@@ -38,7 +38,7 @@ impl Item {
 
 /// Lays out one page's content.
 pub fn lay_out_page(content: PageContent, page: u32) -> PageLayout {
-    let mut grids = ruled_grids(&content.rules);
+    let mut grids = ruled_tables(&content.rules, &content.glyphs);
     let mut free = Vec::new();
     for g in content.glyphs {
         match grids.iter_mut().find(|grid| grid.contains(&g)) {

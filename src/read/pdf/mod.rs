@@ -218,7 +218,8 @@ mod tests {
             BT /F1 10 Tf 110 620 Td [<0005> -200 <0006>] TJ ET
             q 1 0 0 1 240 620 cm /X1 Do Q
             BT /F1 12 Tf 100 500 Td /Span << /ActualText <FEFF9752> >> BDC <000C> Tj EMC <000300FF> Tj ET
-            BT /F1 10 Tf 280 40 Td <000A000B000A> Tj ET";
+            BT /F1 10 Tf 280 40 Td <000A000B000A> Tj ET
+            BT /F1 30 Tf 0.819 0.574 -0.574 0.819 120 610 Tm <000700080007> Tj ET";
         let cid_font = "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+SimSun \
             /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 /DW2 [880 -1000] >>";
         build_pdf(&[
@@ -247,7 +248,8 @@ mod tests {
     fn a_wps_style_page_reads_into_heading_table_and_paragraph() {
         let doc = read_pdf(&wps_style_page(), "t.pdf").expect("readable");
         let kinds = layout::tests::describe(&doc);
-        // The footer `—1—` is gone; the unmapped code 00FF is U+FFFD, not a guess.
+        // The footer `—1—` is gone; the unmapped code 00FF is U+FFFD, not a guess; the digits `262` drawn at a slant
+        // over the table (a watermark) are in no cell.
         assert_eq!(kinds, vec!["H:三、结果", "T:三、结果|26/规章|7", "P:青结\u{FFFD}"]);
         let Some(Block::Table(table)) = doc.blocks.get(1) else { panic!("table") };
         let seven = &table.rows[1][1];
