@@ -181,8 +181,8 @@ fn the_workbook_and_the_csv_draw_the_revised_form() {
         .expect("t3 present");
     let csv = String::from_utf8(csv).expect("utf-8");
     assert!(
-        csv.contains("\nnot_processed_consultation,6.以政府信息公开申请形式进行咨询,2,0,0,0,0,0,2,table\n"),
+        csv.contains("\nnot_processed_consultation,6.以政府信息公开申请形式进行咨询,2,0,0,0,0,0,2,table,\n"),
         "{csv}"
     );
-    assert!(csv.contains("\nunable_not_made_or_obtained,1.本机关未制作或者获取相关政府信息,4,1,0,0,0,0,5,table\n"));
+    assert!(csv.contains("\nunable_not_made_or_obtained,1.本机关未制作或者获取相关政府信息,4,1,0,0,0,0,5,table,\n"));
 }

@@ -1,12 +1,15 @@
 //! CSV output: one file per table, `row_key,row_label,` then one column per template column of the table, then
-//! `source` (`table`, or `prose` for values a report without tables states in its text).
+//! `source` (`table`, or `prose` for values a report without tables states in its text), then `marks`.
 //!
-//! Rows follow the template's order; a row's cells that the row does not have (表二's blocks have different
-//! columns) are empty, as are blank and absent cells; `na` cells carry the source's mark. An absent table has no
-//! CSV at all (the caller says so on stderr).
+//! Rows follow the template's order. The value columns hold numbers only, so a program reads them as numeric
+//! columns: a cell that holds no number is empty there, and `marks` says why, one `<column>=<state>` per such
+//! cell joined by `;` — `blank` (printed empty), `na:<mark>` (a not-applicable mark such as `/`, as printed) or
+//! `absent` (the source does not have the cell). A row's cells that the row does not have (表二's blocks have
+//! different columns) are empty and have no mark. An absent table has no CSV at all (the caller says so on
+//! stderr).
 
 use crate::check::labels::Labels;
-use crate::report::{CellKey, CellSource, CellState, Report, TableResult, TableStatus};
+use crate::report::{CellKey, CellSource, CellState, CellValue, Report, TableResult, TableStatus};
 use crate::template::{Catalog, TableSpec};
 use crate::write::{drawing_spec, table_result, OutputFile, SourceInfo, WriteError, Writer};
 
@@ -83,31 +86,57 @@ pub fn table_csv(
             Header::Labels => header.extend(column_labels(spec)),
             Header::Keys => header.extend(columns.iter().map(|c| c.key.clone())),
         }
+        let names: Vec<String> = header.iter().skip(2).cloned().collect();
         header.push("source".to_string());
+        header.push("marks".to_string());
         w.write_record(&header)?;
         for row in &spec.rows {
-            let mut record = vec![row.key.clone(), row.label.clone()];
-            for col in &columns {
-                let field = if row.columns.contains(&col.key) {
-                    match result.cells.get(&CellKey::new(&row.key, &col.key)) {
-                        Some(cell) => match cell.state {
-                            CellState::Value => cell.value.map(|v| v.to_string()).unwrap_or_default(),
-                            CellState::Blank => String::new(),
-                            CellState::Na => cell.raw.trim().to_string(),
-                        },
-                        None => String::new(),
-                    }
-                } else {
-                    String::new()
-                };
-                record.push(field);
+            let mut record = vec![row.key.clone(), row_label(spec, &row.key)];
+            let mut marks = Vec::new();
+            for (col, name) in columns.iter().zip(&names) {
+                if !row.columns.contains(&col.key) {
+                    record.push(String::new());
+                    continue;
+                }
+                let (number, mark) = field(result.cells.get(&CellKey::new(&row.key, &col.key)));
+                record.push(number);
+                if let Some(mark) = mark {
+                    marks.push(format!("{name}={mark}"));
+                }
             }
             record.push(row_source(result, &row.key));
+            record.push(marks.join(";"));
             w.write_record(&record)?;
         }
         w.flush().map_err(::csv::Error::from)?;
     }
     Ok(Some(out))
+}
+
+/// A template cell as a CSV field and its mark: the number, or an empty field and why it is empty.
+fn field(cell: Option<&CellValue>) -> (String, Option<String>) {
+    match cell {
+        None => (String::new(), Some("absent".to_string())),
+        Some(cell) => match (cell.state, cell.value) {
+            (CellState::Value, Some(v)) => (v.to_string(), None),
+            // A value cell without a number does not occur; say it is absent rather than invent one.
+            (CellState::Value, None) => (String::new(), Some("absent".to_string())),
+            (CellState::Blank, _) => (String::new(), Some("blank".to_string())),
+            (CellState::Na, _) => (String::new(), Some(format!("na:{}", cell.raw.trim()))),
+        },
+    }
+}
+
+/// The `row_label` of a row: its printed label (`1.属于国家秘密`). 表四's one row,
+/// which the form prints without a label, is named by the table's title without its number
+/// (`政府信息公开行政复议、行政诉讼情况`).
+pub fn row_label(spec: &TableSpec, row_key: &str) -> String {
+    let label = spec.rows.iter().find(|r| r.key == row_key).map(|r| r.label.as_str()).unwrap_or_default();
+    if !label.is_empty() {
+        return label.to_string();
+    }
+    let title = spec.title.trim();
+    title.split_once('、').map_or(title, |(_, rest)| rest).to_string()
 }
 
 /// The printed labels of a table's value columns, in CSV order. A label printed over several columns (表四's
@@ -203,13 +232,13 @@ mod tests {
         let text = String::from_utf8(bytes).expect("utf-8");
         assert_eq!(
             text,
-            "row_key,row_label,issued,repealed,in_force,decisions,fee_amount,source\n\
-             regulations,规章,3,,/,,,table\n\
-             normative_documents,行政规范性文件,,,,,,\n\
-             admin_licensing,行政许可,,,,,,\n\
-             admin_penalty,行政处罚,,,,,,\n\
-             admin_coercion,行政强制,,,,,,\n\
-             admin_fees,行政事业性收费,,,,,9.63211,table\n"
+            "row_key,row_label,issued,repealed,in_force,decisions,fee_amount,source,marks\n\
+             regulations,规章,3,,,,,table,repealed=blank;in_force=na:/\n\
+             normative_documents,行政规范性文件,,,,,,,issued=absent;repealed=absent;in_force=absent\n\
+             admin_licensing,行政许可,,,,,,,decisions=absent\n\
+             admin_penalty,行政处罚,,,,,,,decisions=absent\n\
+             admin_coercion,行政强制,,,,,,,decisions=absent\n\
+             admin_fees,行政事业性收费,,,,,9.63211,table,\n"
         );
     }
 
