@@ -378,6 +378,71 @@ fn zip_entry(path: &Path, name: &str) -> String {
     text
 }
 
+/// The sheets a user reads speak Chinese (fixture 003, a 2020 report of 鄂州市行政审批局 whose 表三 breaks R1 in
+/// three columns, with the site's footer after its last section): every printed page names the report and
+/// numbers its pages; 校验 names rules, results, tables and cells in Chinese, with rows tall enough for their
+/// lines; 叙述与指标 names metrics in Chinese and leaves the footer out of section 六; notes say where a value
+/// came from in Chinese.
+#[test]
+fn the_workbook_speaks_chinese() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fixture = "fixtures/003_f86e26e747344a50.txt";
+    let out = convert(&[fixture], tmp.path(), &["--format", "xlsx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let path = tmp.path().join("003_f86e26e747344a50.xlsx");
+    for n in 1..=5 {
+        let sheet = zip_entry(&path, &format!("xl/worksheets/sheet{n}.xml"));
+        assert!(
+            sheet.contains("<oddHeader>&amp;C鄂州市行政审批局2020年度政府信息公开工作年度报告</oddHeader>"),
+            "sheet{n}"
+        );
+        assert!(sheet.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"), "sheet{n}");
+    }
+
+    let mut wb = open_xlsx(&path);
+    let findings = wb.worksheet_range("校验").expect("校验");
+    let rows: Vec<Vec<String>> = findings.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows[0], ["级别", "规则", "结果", "表", "单元格", "应为", "实为", "说明"]);
+    let english = regex::Regex::new(r"[A-Za-z]{3,}[ ,;:]+[A-Za-z]{3,}").expect("regex");
+    for row in &rows[1..] {
+        assert!(!row[2].is_empty(), "a result for every finding: {row:?}");
+        assert!(!row[1].is_ascii(), "the rule named in Chinese: {row:?}");
+        assert!(!english.is_match(&row[7]), "no English in the message: {}", row[7]);
+    }
+    let r1: Vec<&Vec<String>> = rows.iter().filter(|r| r[1] == "R1 勾稽关系").collect();
+    assert_eq!(r1.len(), 3, "{rows:?}");
+    assert!(r1.iter().all(|r| r[0] == "错误" && r[2] == "不成立" && r[3] == "表三"));
+    let natural = r1[0][4].lines().collect::<Vec<_>>();
+    assert_eq!(natural.first(), Some(&"依申请公开!D6 一、本年新收政府信息公开申请数量／自然人"), "{natural:?}");
+    assert_eq!(natural.len(), 4, "both sides of R1 for one column: {natural:?}");
+    let xml = zip_entry(&path, "xl/worksheets/sheet5.xml");
+    let height = |row: usize| -> f64 {
+        let tag = format!("<row r=\"{row}\"");
+        let at = xml.find(&tag).expect("row");
+        let rest = &xml[at..];
+        let ht = rest.find(" ht=\"").expect("a set height") + 5;
+        rest[ht..].split('"').next().and_then(|h| h.parse().ok()).expect("height")
+    };
+    for (i, row) in rows.iter().enumerate().skip(1) {
+        let lines = row.iter().map(|t| t.lines().count()).max().unwrap_or(1) as f64;
+        assert!(height(i + 1) >= lines * 13.5, "row {} is {} pt for {lines} lines", i + 1, height(i + 1));
+    }
+
+    let narrative = wb.worksheet_range("叙述与指标").expect("叙述与指标");
+    let texts: Vec<String> = narrative.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(texts.iter().any(|t| t == "收到政府信息公开申请"), "metric names from the glossary");
+    assert!(!texts.iter().any(|t| t == "applications_received"));
+    assert!(texts.iter().any(|t| t.contains("2021年1月24日")), "the signature stays in section 六");
+    assert!(!texts.iter().any(|t| t.contains("网站标识码") || t.contains("ICP备")), "the site footer is left out");
+
+    let notes: String = (1..=3).map(|n| zip_entry(&path, &format!("xl/comments{n}.xml"))).collect();
+    assert!(notes.contains("来源：第 "), "origins in Chinese");
+    assert!(notes.contains("原文未提供此格"), "表二 lacks its 规章 row");
+    for english in ["line ", "table ", "Not in the source", "placed by"] {
+        assert!(!notes.contains(english), "{english}");
+    }
+}
+
 /// Converting the same input twice gives byte-identical files; the workbook's creation date is the report's
 /// publication date, not the time of the run.
 #[test]

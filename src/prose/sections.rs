@@ -30,6 +30,13 @@ static ARABIC_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?P<n>
 /// A sub-heading number right after a title (`一、总体情况（一）基本情况`): the title ends there.
 static SUB_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\([一二三四五六七八九十]{1,3}\)").expect("valid"));
 
+/// A line of the web page's footer printed after the report (`网站标识码`, `ICP备`, `主办单位` …): the last
+/// section ends before it.
+static SITE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"网站标识码|ICP\s*备|公网安备|主办单位\s*[:：]|承办单位\s*[:：]|版权所有|技术支持\s*[:：]|网站地图")
+        .expect("valid")
+});
+
 /// Longest title, in characters, that is still a heading and not a sentence.
 const MAX_TITLE: usize = 40;
 
@@ -54,7 +61,8 @@ pub fn find(prose: &str, form: &Common) -> (Vec<Section>, Vec<(usize, usize)>) {
     let chars: Vec<char> = prose.chars().collect();
     let mut sections = Vec::with_capacity(headings.len());
     for (i, h) in headings.iter().enumerate() {
-        let body_end = headings.get(i + 1).map_or(total, |next| next.start);
+        let body_end =
+            headings.get(i + 1).map_or_else(|| footer_start(&chars, h.end).unwrap_or(total), |next| next.start);
         let body: String = chars.get(h.end..body_end).map(|s| s.iter().collect()).unwrap_or_default();
         sections.push(Section {
             key: h.key.clone(),
@@ -65,6 +73,19 @@ pub fn find(prose: &str, form: &Common) -> (Vec<Section>, Vec<(usize, usize)>) {
     }
     let spans = headings.iter().map(|h| (h.start, h.end)).collect();
     (sections, spans)
+}
+
+/// Where the site footer starts after `from`: the start of the first line from there that has a footer cue.
+fn footer_start(chars: &[char], from: usize) -> Option<usize> {
+    let mut line_start = from;
+    for line in chars.get(from..)?.split(|c| *c == '\n') {
+        let text: String = line.iter().collect();
+        if SITE_FOOTER.is_match(&text) {
+            return Some(line_start);
+        }
+        line_start += line.len() + 1;
+    }
+    None
 }
 
 /// The accepted section headings, in document order.
@@ -293,6 +314,16 @@ mod tests {
                      七、其他需要报告的事项\n";
         let keys: Vec<String> = find(prose).0.into_iter().map(|s| s.key).collect();
         assert_eq!(keys, vec!["s1", "s2", "s3", "fees", "s4", "s5", "s6"]);
+    }
+
+    #[test]
+    fn the_site_footer_after_the_report_is_not_part_of_the_last_section() {
+        let prose =
+            "五、存在的主要问题和改进措施\n加强培训。\n六、其他需要报告的事项\n本年无收费。\n某某局\n2021年1月24日\n\
+                     网站地图 网站标识码:4207000024 鄂ICP备05017375号 主办单位:某某数据局\n联系我们";
+        let sections = find(prose).0;
+        assert_eq!(sections.last().map(|s| s.text.as_str()), Some("本年无收费。\n某某局\n2021年1月24日"));
+        assert_eq!(sections.first().map(|s| s.text.as_str()), Some("加强培训。"));
     }
 
     #[test]

@@ -337,9 +337,16 @@ impl Finding {
 }
 
 /// A message without the English gloss that ends it: the last parenthesised group, opened after a space by an
-/// ASCII character. Parentheses inside the gloss are balanced; full-width ones belong to the Chinese text.
+/// ASCII character, or a tail after `/ ` that starts with a letter and holds no Chinese. Parentheses inside the
+/// gloss are balanced; full-width ones belong to the Chinese text.
 pub fn without_gloss(message: &str) -> &str {
     let trimmed = message.trim_end();
+    if let Some((chinese, gloss)) = trimmed.rsplit_once("/ ") {
+        let english = gloss.starts_with(|c: char| c.is_ascii_alphabetic()) && gloss.is_ascii();
+        if english && !chinese.is_empty() {
+            return chinese.trim_end();
+        }
+    }
     if !trimmed.ends_with(')') {
         return trimmed;
     }
@@ -429,5 +436,11 @@ mod tests {
         assert_eq!(without_gloss("「(二)部分公开」"), "「(二)部分公开」");
         assert_eq!(without_gloss("申请人（自然人）"), "申请人（自然人）");
         assert_eq!(without_gloss("表三未找到 (表三)"), "表三未找到 (表三)");
+        assert_eq!(
+            without_gloss("正文所述29与表三一致（29）/ the prose figure 29 agrees"),
+            "正文所述29与表三一致（29）"
+        );
+        assert_eq!(without_gloss("内容过大，未读取 / t3 not read: too large"), "内容过大，未读取");
+        assert_eq!(without_gloss("本年增/减 / 上年"), "本年增/减 / 上年");
     }
 }

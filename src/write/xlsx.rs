@@ -21,9 +21,10 @@ use rust_xlsxwriter::{
 
 use unicode_width::UnicodeWidthChar;
 
+use crate::check::labels::Labels;
 use crate::report::{
-    CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Origin, Qualifier, Report, Rule,
-    Severity, TableResult, TableStatus,
+    CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Inference, Origin, Place, Qualifier,
+    Report, Rule, Severity, TableResult, TableStatus,
 };
 use crate::template::{self, Catalog, TableSpec, Template, ValueKind};
 use crate::write::form::{CheckCell, Content, Form, Placed, FORM_TOP, TITLE_ROW};
@@ -38,6 +39,8 @@ pub const FINDINGS_SHEET: &str = "校验";
 pub const ABSENT_NAME_PREFIX: &str = "nianbao_absent_";
 /// The note written on a table sheet instead of a form when the report lacks the table.
 pub const ABSENT_NOTE: &str = "原文未提供此表";
+/// The note of a cell of a found table that the source does not have.
+pub const MISSING_CELL_NOTE: &str = "原文未提供此格";
 
 const FONT: &str = "宋体";
 const FONT_SIZE: f64 = 10.0;
@@ -90,21 +93,22 @@ pub fn report_workbook(catalog: &Catalog, report: &Report, source: &SourceInfo) 
     let styles = Styles::new();
     let mut wb = Workbook::new();
     let absent = TableResult::absent();
+    let header = report_title(report);
     for key in catalog.table_keys() {
         let Some(spec) = drawing_spec(catalog, report, key) else { continue };
         let result = report.tables.get(key).unwrap_or(&absent);
         let ws = wb.add_worksheet();
         ws.set_name(&spec.sheet)?;
         let fill = if result.status == TableStatus::Absent { Fill::Absent } else { Fill::Report(result) };
-        table_sheet(ws, spec, fill, &styles)?;
+        table_sheet(ws, spec, fill, &styles, &header)?;
     }
     for key in catalog.table_keys() {
         if let Some(formula) = absent_cells_formula(catalog, report, key) {
             wb.define_name(format!("{ABSENT_NAME_PREFIX}{key}"), &formula)?;
         }
     }
-    narrative_sheet(wb.add_worksheet(), catalog, report, source, &styles)?;
-    findings_sheet(wb.add_worksheet(), catalog, report, &styles)?;
+    narrative_sheet(wb.add_worksheet(), catalog, report, source, &styles, &header)?;
+    findings_sheet(wb.add_worksheet(), catalog, report, &styles, &header)?;
     wb.set_properties(&report_properties(report, source));
     Ok(wb.save_to_buffer()?)
 }
@@ -132,7 +136,7 @@ pub fn blank_workbook(template: &Template) -> Result<Vec<u8>, WriteError> {
     for spec in &template.tables {
         let ws = wb.add_worksheet();
         ws.set_name(&spec.sheet)?;
-        table_sheet(ws, spec, Fill::Blank, &styles)?;
+        table_sheet(ws, spec, Fill::Blank, &styles, &format!("政府信息公开工作年度报告（{}）", template.name))?;
     }
     let created = ExcelDateTime::from_ymd(year_u16(template.first_year), 1, 1)?;
     let properties = DocProperties::new()
@@ -237,7 +241,13 @@ impl Styles {
 }
 
 /// Draws one table sheet: title, form, values, checks, validation, sizes and print setup.
-fn table_sheet(ws: &mut Worksheet, spec: &TableSpec, fill: Fill, styles: &Styles) -> Result<(), WriteError> {
+fn table_sheet(
+    ws: &mut Worksheet,
+    spec: &TableSpec,
+    fill: Fill,
+    styles: &Styles,
+    title: &str,
+) -> Result<(), WriteError> {
     let form = Form::new(spec);
     ws.set_default_note_author("nianbao");
     // A check with nothing to check shows nothing: its cached result is the empty string, not 0.
@@ -256,7 +266,7 @@ fn table_sheet(ws: &mut Worksheet, spec: &TableSpec, fill: Fill, styles: &Styles
     ws.set_row_height(TITLE_ROW, 24)?;
     if let Fill::Absent = fill {
         ws.write_string_with_format(FORM_TOP, 0, ABSENT_NOTE, &styles.note)?;
-        page_setup(ws, FORM_TOP, last_col)?;
+        page_setup(ws, FORM_TOP, last_col, title)?;
         return Ok(());
     }
     for (row, height) in &sizes.heights {
@@ -289,7 +299,7 @@ fn table_sheet(ws: &mut Worksheet, spec: &TableSpec, fill: Fill, styles: &Styles
     } else {
         ws.set_freeze_panes(FORM_TOP, 0)?;
     }
-    page_setup(ws, FORM_TOP + form.height.saturating_sub(1), last_col)?;
+    page_setup(ws, FORM_TOP + form.height.saturating_sub(1), last_col, title)?;
     Ok(())
 }
 
@@ -319,7 +329,7 @@ fn value_cell(
     write_spanned(ws, p, "", &format)?;
     let Some(cell) = cell else {
         if let Fill::Report(_) = fill {
-            ws.insert_note(p.row, p.col, &note("原文未提供此格。Not in the source."))?;
+            ws.insert_note(p.row, p.col, &note(MISSING_CELL_NOTE))?;
         }
         return Ok(());
     };
@@ -352,10 +362,26 @@ fn provenance(cell: &CellValue) -> Option<String> {
     match (cell.source, cell.origin.as_ref()) {
         (CellSource::Prose, Some(sentence)) => lines.push(format!("取自正文：{sentence}")),
         (CellSource::Prose, None) => lines.push("取自正文".to_string()),
-        (CellSource::Table, Some(origin)) => lines.push(format!("来源：{origin}")),
+        (CellSource::Table, Some(origin)) => lines.push(format!("来源：{}", origin_zh(origin))),
         (CellSource::Table, None) => {}
     }
     (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Where a value came from, as a Chinese reader says it: `第 37 行`, `表 2 第 4 行第 2 格`,
+/// `第 3 页 表 1 第 5 行第 2 格`, `Sheet1!B12`, the sentence itself; `（按模板行序与合计推断）` after a place that
+/// no label gave.
+pub fn origin_zh(origin: &Origin) -> String {
+    let place = match &origin.place {
+        Place::Line(line) => format!("第 {line} 行"),
+        Place::TableCell { table, row, cell } => format!("表 {table} 第 {row} 行第 {cell} 格"),
+        Place::PageCell { page, table, row, cell } => format!("第 {page} 页 表 {table} 第 {row} 行第 {cell} 格"),
+        Place::SheetCell { .. } | Place::Sentence(_) => Origin::from(origin.place.clone()).to_string(),
+    };
+    match origin.inference {
+        Some(Inference::TemplateOrderAndTotals) => format!("{place}（按模板行序与合计推断）"),
+        None => place,
+    }
 }
 
 fn note(text: &str) -> Note {
@@ -510,15 +536,15 @@ fn input_validation(ws: &mut Worksheet, spec: &TableSpec, form: &Form) -> Result
         let (dv, message) = match kind {
             ValueKind::Count => (
                 DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0)),
-                "请填写不小于 0 的整数（件）。Enter a whole number ≥ 0.",
+                "请填写不小于 0 的整数（件）。",
             ),
             ValueKind::SignedCount => (
                 DataValidation::new().allow_whole_number(DataValidationRule::Between(i32::MIN, i32::MAX)),
-                "请填写整数，减少用负数表示，如 -8。Enter a whole number; a decrease is negative.",
+                "请填写整数，减少用负数表示，如 -8。",
             ),
             ValueKind::Money => (
                 DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(0.0)),
-                "请填写不小于 0 的金额，单位见表头。Enter an amount ≥ 0 in the unit of the header.",
+                "请填写不小于 0 的金额，单位见表头。",
             ),
         };
         let dv = dv
@@ -533,14 +559,15 @@ fn input_validation(ws: &mut Worksheet, spec: &TableSpec, form: &Form) -> Result
 }
 
 /// A4 landscape, one page wide, the form only.
-fn page_setup(ws: &mut Worksheet, last_row: u32, last_col: u16) -> Result<(), WriteError> {
-    plain_page_setup(ws);
+fn page_setup(ws: &mut Worksheet, last_row: u32, last_col: u16, title: &str) -> Result<(), WriteError> {
+    plain_page_setup(ws, title);
     ws.set_print_area(0, 0, last_row, last_col)?;
     Ok(())
 }
 
-/// A4 landscape, one page wide, page numbers in the footer.
-fn plain_page_setup(ws: &mut Worksheet) {
+/// A4 landscape, one page wide, the report's title (`title`) in the header and page numbers in the footer.
+fn plain_page_setup(ws: &mut Worksheet, title: &str) {
+    ws.set_header(page_header(title));
     ws.set_paper_size(9);
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
@@ -661,9 +688,10 @@ fn narrative_sheet(
     report: &Report,
     source: &SourceInfo,
     s: &Styles,
+    title: &str,
 ) -> Result<(), WriteError> {
     ws.set_name(NARRATIVE_SHEET)?;
-    plain_page_setup(ws);
+    plain_page_setup(ws, title);
     ws.set_column_width(0, 28)?;
     ws.set_column_width(1, 14)?;
     ws.set_column_width(2, 8)?;
@@ -676,12 +704,8 @@ fn narrative_sheet(
         }
         Ok(())
     };
-    let long = |ws: &mut Worksheet, row: u32, text: &str, min_lines: f64| -> Result<(), WriteError> {
-        let text = cell_text(text);
-        ws.merge_range(row, 1, row, 4, &text, &s.wrap)?;
-        ws.set_row_height(row, text_lines(&text, 109.0).max(min_lines) * 15.0)?;
-        Ok(())
-    };
+    // Columns B–E together, less a margin for glyphs that print wider than estimated.
+    const TEXT_WIDTH: f64 = 109.0 * 0.9;
 
     heading(ws, row, &["报告信息", "", "", "", ""])?;
     row += 1;
@@ -722,7 +746,7 @@ fn narrative_sheet(
             TableStatus::Absent => status.to_string(),
             _ => format!("{status}：{} / {} 格（{version}）", t.cells.len(), spec.cell_count()),
         };
-        ws.write_string_with_format(row, 0, format!("{}（{}）", spec.sheet, key), &s.key)?;
+        ws.write_string_with_format(row, 0, format!("{}（{}）", spec.sheet, spec.name), &s.key)?;
         ws.merge_range(row, 1, row, 4, &text, &s.text)?;
         row += 1;
     }
@@ -733,16 +757,27 @@ fn narrative_sheet(
     for section in &report.sections {
         ws.write_string_with_format(row, 0, cell_text(&section.heading), &s.wrap)?;
         // The heading may need more lines than the text.
-        let heading_lines = text_lines(&section.heading, 27.0);
-        long(ws, row, &section.text, heading_lines)?;
-        row += 1;
+        let heading_lines = text_lines(&section.heading, 27.0 * 0.9);
+        let pieces = text_pieces(&section.text, TEXT_WIDTH, SECTION_ROW_LINES);
+        for (i, piece) in pieces.iter().enumerate() {
+            ws.merge_range(row, 1, row, 4, piece, &s.wrap)?;
+            let lines = text_lines(piece, TEXT_WIDTH);
+            let lines = if i == 0 { lines.max(heading_lines) } else { lines };
+            ws.set_row_height(row, lines * 15.0 + 3.0)?;
+            row += 1;
+        }
+        if pieces.is_empty() {
+            ws.set_row_height(row, heading_lines * 15.0 + 3.0)?;
+            row += 1;
+        }
     }
 
     row += 1;
     heading(ws, row, &["指标", "数值", "单位", "限定", "原句"])?;
     row += 1;
     for m in &report.metrics {
-        ws.write_string_with_format(row, 0, &m.key, &s.text)?;
+        let name = catalog.glossary().metric(&m.key).map_or(m.key.as_str(), |e| e.label.as_str());
+        ws.write_string_with_format(row, 0, name, &s.wrap)?;
         ws.write_number_with_format(row, 1, m.value.as_f64(), &s.text)?;
         ws.write_string_with_format(row, 2, m.unit.clone().unwrap_or_default(), &s.text)?;
         let qualifier = match m.qualifier {
@@ -753,7 +788,8 @@ fn narrative_sheet(
         };
         ws.write_string_with_format(row, 3, qualifier, &s.text)?;
         ws.write_string_with_format(row, 4, cell_text(&m.sentence), &s.wrap)?;
-        ws.set_row_height(row, text_lines(&m.sentence, 79.0) * 15.0)?;
+        let lines = text_lines(&m.sentence, 79.0 * 0.9).max(text_lines(name, 27.0 * 0.9));
+        ws.set_row_height(row, lines * 15.0 + 3.0)?;
         row += 1;
     }
 
@@ -763,71 +799,222 @@ fn narrative_sheet(
         row += 1;
         for u in &report.unplaced {
             ws.write_string_with_format(row, 1, cell_text(&u.raw), &s.text)?;
-            ws.write_string_with_format(row, 2, &u.table, &s.text)?;
+            let table =
+                catalog.by_version(report.template.as_deref().unwrap_or_default()).and_then(|t| t.table(&u.table));
+            ws.write_string_with_format(row, 2, table.map_or(u.table.as_str(), |t| t.name.as_str()), &s.text)?;
             let context = match &u.origin {
                 Some(o) => format!("{}（{o}）", u.context),
                 None => u.context.clone(),
             };
             ws.write_string_with_format(row, 4, cell_text(&context), &s.wrap)?;
+            ws.set_row_height(row, text_lines(&context, 79.0 * 0.9) * 15.0 + 3.0)?;
             row += 1;
         }
     }
     Ok(())
 }
 
-/// `校验`: one row per finding, with the cells as sheet references; the header alone when there are none.
-fn findings_sheet(ws: &mut Worksheet, catalog: &Catalog, report: &Report, s: &Styles) -> Result<(), WriteError> {
+/// `校验`: one row per finding, the header alone when there are none. Every column speaks Chinese: the rule's
+/// name, the result (for every finding: its status, else what its severity means), the table's printed name,
+/// each cell as its sheet reference and printed labels (`依申请公开!D6 一、本年新收政府信息公开申请数量／自然人`),
+/// and the message without its English gloss. Rows are as tall as their wrapped text.
+fn findings_sheet(
+    ws: &mut Worksheet,
+    catalog: &Catalog,
+    report: &Report,
+    s: &Styles,
+    title: &str,
+) -> Result<(), WriteError> {
     ws.set_name(FINDINGS_SHEET)?;
-    plain_page_setup(ws);
-    let header = ["级别", "规则", "结果", "表", "单元格", "位置", "应为", "实为", "说明"];
-    let widths = [8.0, 16.0, 14.0, 6.0, 36.0, 24.0, 10.0, 10.0, 80.0];
-    for (c, (text, width)) in header.iter().zip(widths).enumerate() {
+    plain_page_setup(ws, title);
+    const HEADER: [&str; 8] = ["级别", "规则", "结果", "表", "单元格", "应为", "实为", "说明"];
+    const WIDTHS: [f64; 8] = [6.0, 16.0, 12.0, 6.0, 44.0, 8.0, 8.0, 70.0];
+    for (c, (text, width)) in HEADER.iter().zip(WIDTHS).enumerate() {
         ws.set_column_width(c as u16, width)?;
         ws.write_string_with_format(0, c as u16, *text, &s.sheet_head)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    ws.set_repeat_rows(0, 0)?;
+    let glossary = catalog.glossary();
+    let label = |set: &str, value: &str| glossary.value(set, value).map_or(value.to_string(), |e| e.label.clone());
     for (i, f) in report.findings.iter().enumerate() {
         let row = i as u32 + 1;
-        let severity = match f.severity {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-            Severity::Info => "提示",
+        let spec = f.table.as_deref().and_then(|t| drawing_spec(catalog, report, t));
+        let severity = label("severity", severity_key(f.severity));
+        let result = match f.status {
+            Some(status) => label("finding_status", status_key(status)),
+            None => result_by_severity(f.severity).to_string(),
         };
-        let template_rule = match &f.rule {
-            Rule::Template(id) => f
-                .table
-                .as_deref()
-                .and_then(|t| drawing_spec(catalog, report, t))
-                .and_then(|s| s.rules.iter().find(|r| &r.id == id)),
-            _ => None,
-        };
-        let rule_name = match template_rule {
-            Some(r) => format!("{} {}", f.rule, r.name),
-            None => f.rule.to_string(),
-        };
-        ws.write_string_with_format(row, 0, severity, &s.text)?;
-        ws.write_string_with_format(row, 1, rule_name, &s.text)?;
-        let status = match f.status {
-            Some(FindingStatus::Failed) => "不成立",
-            Some(FindingStatus::Unverifiable) => "无法核实",
-            Some(FindingStatus::NotApplicable) => "不适用",
-            Some(FindingStatus::HoldsWithBlanks) => "空格按 0 计成立",
-            None => "",
-        };
-        ws.write_string_with_format(row, 2, status, &s.text)?;
-        ws.write_string_with_format(row, 3, f.table.clone().unwrap_or_default(), &s.text)?;
-        let cells: Vec<&str> = f.cells.iter().map(CellKey::as_str).collect();
-        ws.write_string_with_format(row, 4, cell_text(&cells.join(", ")), &s.wrap)?;
-        ws.write_string_with_format(row, 5, cell_text(&finding_refs(catalog, report, f).join(", ")), &s.wrap)?;
-        if let Some(x) = f.expected {
-            ws.write_number_with_format(row, 6, x, &s.text)?;
+        let texts = [
+            severity,
+            rule_name_zh(catalog, spec, &f.rule),
+            result,
+            spec.map(|s| s.name.clone()).unwrap_or_default(),
+            finding_cells_zh(catalog, report, f),
+            f.expected.map(format_number).unwrap_or_default(),
+            f.found.map(format_number).unwrap_or_default(),
+            f.message_zh().to_string(),
+        ];
+        let mut lines = 1.0f64;
+        for (c, (text, width)) in texts.iter().zip(WIDTHS).enumerate() {
+            let text = cell_text(text);
+            // Printed glyphs run a little wider than the estimate: leave room so nothing is cut on paper.
+            lines = lines.max(text_lines(&text, (width - 1.0) * 0.9));
+            let number = match c {
+                5 => f.expected,
+                6 => f.found,
+                _ => None,
+            };
+            match number {
+                Some(x) => ws.write_number_with_format(row, c as u16, x, &s.wrap)?,
+                None => ws.write_string_with_format(row, c as u16, &text, &s.wrap)?,
+            };
         }
-        if let Some(x) = f.found {
-            ws.write_number_with_format(row, 7, x, &s.text)?;
-        }
-        ws.write_string_with_format(row, 8, cell_text(&f.message), &s.wrap)?;
+        ws.set_row_height(row, (lines * 15.0 + 3.0).min(409.0))?;
     }
     Ok(())
+}
+
+fn severity_key(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+fn status_key(status: FindingStatus) -> &'static str {
+    match status {
+        FindingStatus::Failed => "failed",
+        FindingStatus::Unverifiable => "unverifiable",
+        FindingStatus::NotApplicable => "not_applicable",
+        FindingStatus::HoldsWithBlanks => "holds_with_blanks",
+    }
+}
+
+/// The result of a finding that is not a rule's verdict (a number not placed, a cell not read, a figure of the
+/// text compared with the table): what its severity says of it.
+fn result_by_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "有误",
+        Severity::Warning => "请核对",
+        Severity::Info => "提示",
+    }
+}
+
+/// A rule as the sheet names it: `R1 勾稽关系` with the template's name, `D1 件数为非负整数` or `无法读取的单元格`
+/// with the glossary's label; the rules of an absent table joined by `、`.
+fn rule_name_zh(catalog: &Catalog, spec: Option<&TableSpec>, rule: &Rule) -> String {
+    match rule {
+        Rule::AbsentTable(rules) => rules.iter().map(|r| rule_name_zh(catalog, spec, r)).collect::<Vec<_>>().join("、"),
+        Rule::Template(id) => match spec.and_then(|s| s.rules.iter().find(|r| &r.id == id)) {
+            Some(r) => format!("{id} {}", r.name),
+            None => id.clone(),
+        },
+        other => {
+            let id = other.id().unwrap_or_default();
+            let label = catalog.glossary().check(id).map(|e| e.label.as_str()).unwrap_or(id);
+            // Built-in ids that are words (`unplaced`) are replaced by their label; short codes (`D1`) keep it.
+            if id.chars().any(|c| c.is_ascii_lowercase()) {
+                label.to_string()
+            } else {
+                format!("{id} {label}")
+            }
+        }
+    }
+}
+
+/// A finding's cells, one a line: the sheet reference and the printed row and column labels
+/// (`依申请公开!D6 一、本年新收政府信息公开申请数量／自然人`); a finding without template cells lists its references.
+fn finding_cells_zh(catalog: &Catalog, report: &Report, f: &Finding) -> String {
+    let refs = finding_refs(catalog, report, f);
+    let spec = f.table.as_deref().and_then(|t| drawing_spec(catalog, report, t));
+    let Some(spec) = spec.filter(|_| !f.cells.is_empty()) else { return refs.join("\n") };
+    let labels = Labels::new(spec);
+    let named: Vec<String> = f
+        .cells
+        .iter()
+        .map(|key| {
+            let row = labels.row(key.row());
+            let column = labels.column(key);
+            if row.is_empty() {
+                column.to_string()
+            } else {
+                format!("{row}／{column}")
+            }
+        })
+        .collect();
+    if refs.len() == named.len() {
+        refs.iter().zip(&named).map(|(r, n)| format!("{r} {n}")).collect::<Vec<_>>().join("\n")
+    } else {
+        refs.into_iter().chain(named).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Most lines of a section's text in one row of the narrative sheet: a longer section goes on over several rows,
+/// so no row is taller than a spreadsheet allows (409 points) or than a printed page.
+const SECTION_ROW_LINES: f64 = 20.0;
+
+/// `text` in pieces of at most `max_lines` lines of `width` units each, cut between paragraphs where possible,
+/// else after a sentence end, else between characters. Nothing is dropped: the pieces joined with line breaks are
+/// the text (less the breaks at the cuts).
+fn text_pieces(text: &str, width: f64, max_lines: f64) -> Vec<String> {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let push = |piece: String, pieces: &mut Vec<String>, current: &mut String| {
+        let joined = if current.is_empty() { piece.clone() } else { format!("{current}\n{piece}") };
+        if text_lines(&joined, width) <= max_lines {
+            *current = joined;
+        } else {
+            if !current.is_empty() {
+                pieces.push(std::mem::take(current));
+            }
+            *current = piece;
+        }
+    };
+    for paragraph in text.split('\n') {
+        for part in paragraph_parts(paragraph, width * max_lines) {
+            push(part, &mut pieces, &mut current);
+        }
+    }
+    if !current.trim().is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
+/// A paragraph cut into parts no wider than `room` units: after the last sentence end that fits, else at the
+/// width.
+fn paragraph_parts(paragraph: &str, room: f64) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut used = 0.0;
+    // Byte length of `part` just after its last sentence end, and the width up to there.
+    let mut sentence_end: Option<(usize, f64)> = None;
+    for c in paragraph.chars() {
+        let w = text_width(c.encode_utf8(&mut [0; 4]));
+        if used + w > room && !part.is_empty() {
+            match sentence_end.filter(|(at, _)| *at < part.len()) {
+                Some((at, width)) => {
+                    let tail = part.split_off(at);
+                    parts.push(std::mem::replace(&mut part, tail));
+                    used -= width;
+                }
+                None => {
+                    parts.push(std::mem::take(&mut part));
+                    used = 0.0;
+                }
+            }
+            sentence_end = None;
+        }
+        part.push(c);
+        used += w;
+        if matches!(c, '。' | '；' | '！' | '？' | ';') {
+            sentence_end = Some((part.len(), used));
+        }
+    }
+    parts.push(part);
+    parts
 }
 
 /// Text cut to what a cell can hold, marked when cut.
@@ -850,11 +1037,24 @@ fn cell_text(text: &str) -> String {
     out
 }
 
-/// Title, subject and a creation date taken from the report, never from the clock.
-fn report_properties(report: &Report, source: &SourceInfo) -> DocProperties {
+/// The report as its printed pages name it: `鄂州市行政审批局2020年度政府信息公开工作年度报告`, with what the report
+/// states of its agency and year.
+fn report_title(report: &Report) -> String {
     let year = report.year.map(|y| format!("{y}年度")).unwrap_or_default();
     let agency = report.agency.clone().unwrap_or_default();
-    let title = format!("{agency}{year}政府信息公开工作年度报告");
+    format!("{agency}{year}政府信息公开工作年度报告")
+}
+
+/// The page header: `title` centred, `&` escaped, cut to what a header holds (255 characters with its codes).
+fn page_header(title: &str) -> String {
+    const ROOM: usize = 200;
+    let title: String = title.chars().filter(|c| !c.is_control()).take(ROOM).collect();
+    format!("&C{}", title.replace('&', "&&"))
+}
+
+/// Title, subject and a creation date taken from the report, never from the clock.
+fn report_properties(report: &Report, source: &SourceInfo) -> DocProperties {
+    let title = report_title(report);
     let subject = match report.template.as_deref() {
         Some(v) => format!("表二至表四（{v}）"),
         None => "表二至表四".to_string(),
@@ -945,11 +1145,11 @@ mod tests {
         use crate::report::Amount;
         assert_eq!(
             provenance(&cell("251000元", Some(Amount::Real(25.1)), CellSource::Table, Some("line 57"))).as_deref(),
-            Some("原文：251000元\n来源：line 57")
+            Some("原文：251000元\n来源：第 57 行")
         );
         assert_eq!(
             provenance(&cell(" 0", Some(Amount::Int(0)), CellSource::Table, Some("line 9"))).as_deref(),
-            Some("来源：line 9")
+            Some("来源：第 9 行")
         );
         assert_eq!(
             provenance(&cell("12", Some(Amount::Int(12)), CellSource::Prose, Some("共受理申请12件。"))).as_deref(),
@@ -963,6 +1163,40 @@ mod tests {
         assert_eq!(text_width("行政许可"), 8.0);
         assert_eq!(text_width("“三安全一稳定”（）"), 20.0);
         assert_eq!(text_width("e\u{301}\u{200b}"), 1.1);
+    }
+
+    #[test]
+    fn long_sections_go_on_over_rows_cut_between_paragraphs_then_sentences() {
+        let sentence = "本机关全面推进政务公开工作。"; // 14 wide characters: 28 units
+        let paragraph = sentence.repeat(10); // 280 units: 3 lines of 100
+        let text = [paragraph.as_str(); 5].join("\n"); // 15 lines
+        let pieces = text_pieces(&text, 100.0, 7.0);
+        assert_eq!(
+            pieces,
+            vec![[paragraph.as_str(); 2].join("\n"), [paragraph.as_str(); 2].join("\n"), paragraph.clone()]
+        );
+        // One paragraph longer than a row: cut after the last sentence that fits (3 sentences in 100 units).
+        let pieces = text_pieces(&paragraph, 100.0, 1.0);
+        assert_eq!(pieces.first().map(String::as_str), Some(sentence.repeat(3).as_str()));
+        assert_eq!(pieces.concat(), paragraph);
+        assert!(pieces.iter().all(|p| text_lines(p, 100.0) <= 1.0));
+        // No sentence end: cut at the width, nothing lost.
+        let run = "字".repeat(120);
+        let pieces = text_pieces(&run, 100.0, 1.0);
+        assert_eq!(pieces.iter().map(|p| p.chars().count()).collect::<Vec<_>>(), vec![50, 50, 20]);
+        assert!(text_pieces("", 100.0, 7.0).is_empty());
+    }
+
+    #[test]
+    fn origins_in_notes_read_in_chinese() {
+        assert_eq!(origin_zh(&Origin::line(37)), "第 37 行");
+        assert_eq!(origin_zh(&Origin::table_cell(2, 4, 2)), "表 2 第 4 行第 2 格");
+        assert_eq!(origin_zh(&Origin::page_cell(3, 1, 5, 2)), "第 3 页 表 1 第 5 行第 2 格");
+        assert_eq!(origin_zh(&Origin::sheet_cell("Sheet1", 11, 1)), "Sheet1!B12");
+        assert_eq!(
+            origin_zh(&Origin::line(12).inferred(Inference::TemplateOrderAndTotals)),
+            "第 12 行（按模板行序与合计推断）"
+        );
     }
 
     #[test]
