@@ -997,7 +997,7 @@ fn out_writes_the_values_as_csv_and_json() {
 }
 
 /// A converted workbook opened and saved again by LibreOffice (its own shared strings, styles and merges) reads
-/// back the same.
+/// back the same, as `.xlsx`, as OpenDocument `.ods` (LibreOffice's and WPS's default) and as legacy `.xls`.
 #[test]
 #[ignore = "needs LibreOffice (soffice)"]
 fn a_workbook_saved_again_by_libreoffice_reads_the_same() {
@@ -1010,21 +1010,26 @@ fn a_workbook_saved_again_by_libreoffice_reads_the_same() {
         assert!(out.status.success(), "{}", stderr(&out));
     }
     let profile = format!("-env:UserInstallation=file://{}/profile", dir.path().display());
+    let formats = [("xlsx", "xlsx:Calc MS Excel 2007 XML"), ("ods", "ods:calc8"), ("xls", "xls:MS Excel 97")];
     for fixture in fixtures {
         let stem = Path::new(fixture).file_stem().and_then(|s| s.to_str()).expect("stem");
-        let status = Command::new("soffice")
-            .args([&profile, "--headless", "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", "saved"])
-            .arg(format!("in/{stem}.xlsx"))
-            .current_dir(dir.path())
-            .output()
-            .expect("soffice runs");
-        assert!(status.status.success(), "{}", stderr(&status));
         let (original_code, original, _) = validate_json(dir.path(), &format!("in/{stem}.xlsx"));
-        let (saved_code, saved, _) = validate_json(dir.path(), &format!("saved/{stem}.xlsx"));
-        assert_eq!(original_code, saved_code, "{stem}");
-        assert_same_values(&original, &saved, stem);
-        let outcome = |r: &Report| -> Vec<Seen> { r.findings.iter().map(seen).collect() };
-        assert_eq!(outcome(&original), outcome(&saved), "{stem}");
+        for (extension, filter) in formats {
+            let status = Command::new("soffice")
+                .args([&profile, "--headless", "--convert-to", filter, "--outdir", "saved"])
+                .arg(format!("in/{stem}.xlsx"))
+                .current_dir(dir.path())
+                .output()
+                .expect("soffice runs");
+            assert!(status.status.success(), "{}", stderr(&status));
+            let saved_path = format!("saved/{stem}.{extension}");
+            assert!(dir.path().join(&saved_path).exists(), "LibreOffice wrote {saved_path}");
+            let (saved_code, saved, _) = validate_json(dir.path(), &saved_path);
+            assert_eq!(original_code, saved_code, "{saved_path}");
+            assert_same_values(&original, &saved, &saved_path);
+            let outcome = |r: &Report| -> Vec<Seen> { r.findings.iter().map(seen).collect() };
+            assert_eq!(outcome(&original), outcome(&saved), "{saved_path}");
+        }
     }
 }
 
