@@ -50,7 +50,7 @@ enum Command {
     /// Export many reports (files, directories, lists of paths) to long and wide CSV files, cross-report checks,
     /// a dictionary of keys and a summary workbook.
     Bulk(cmd::bulk::Args),
-    /// Check a filled or corrected XLSX workbook against the template's rules.
+    /// Check a filled or corrected workbook (XLSX, XLS, ODS, ET) against the template's rules.
     Validate(cmd::validate::Args),
     /// Write a blank official form (XLSX) to fill by hand.
     Template(cmd::template::Args),
