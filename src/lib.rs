@@ -33,7 +33,40 @@ pub fn inspect_bytes(bytes: &[u8], source: &str) -> Result<Report, read::ReadErr
 /// Reads a document and analyses it with the templates of `catalog`.
 pub fn inspect_bytes_with(bytes: &[u8], source: &str, catalog: &Catalog) -> Result<Report, read::ReadError> {
     let doc = read::read(bytes, source)?;
-    Ok(analyse_with(&doc, catalog))
+    analyse_readable(&doc, catalog)
+}
+
+/// [`analyse_with`], failing when the document's tables hold values but none nianbao can read: every cell where
+/// a number belongs holds `TRUE`, `NaN`, `#REF!`, `1e308` or the like. Such an input is not read, however well
+/// its labels were; reporting it as a report with empty tables would pass off a loss as a finding.
+pub fn analyse_readable(doc: &Document, catalog: &Catalog) -> Result<Report, read::ReadError> {
+    let report = analyse_with(doc, catalog);
+    match unreadable_values(&report) {
+        Some(cells) => Err(read::ReadError::NoReadableValue(cells)),
+        None => Ok(report),
+    }
+}
+
+/// The places of the cells that hold no usable value, when not one cell of the report holds a number.
+fn unreadable_values(report: &Report) -> Option<String> {
+    let any_number = report.tables.values().flat_map(|t| t.cells.values()).any(|c| c.state == report::CellState::Value);
+    let places: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == report::Rule::Unreadable)
+        .map(|f| {
+            f.refs.first().cloned().unwrap_or_else(|| f.cells.first().map(ToString::to_string).unwrap_or_default())
+        })
+        .collect();
+    if any_number || places.is_empty() {
+        return None;
+    }
+    const SHOWN: usize = 3;
+    let mut text = places.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if places.len() > SHOWN {
+        text.push_str(&format!(" and {} more", places.len() - SHOWN));
+    }
+    Some(text)
 }
 
 /// Everything nianbao knows about a document, with the embedded templates: metadata, mapped tables, unplaced

@@ -1045,3 +1045,53 @@ fn a_legacy_xls_workbook_is_read_by_labels() {
     assert_eq!(code, 0);
     assert_same_values(&expected, &report, "xls");
 }
+
+/// A workbook whose every value cell holds something that is no number — booleans, a number far beyond any count
+/// (`1e308`) — is an input nianbao could not read (exit 2, naming the cells), not a report with empty tables; such
+/// a cell among numbers is a warning naming its sheet cell.
+#[test]
+fn a_workbook_whose_values_are_all_unreadable_is_an_unreadable_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, puts) = consistent();
+    let draw = |unreadable: &dyn Fn(usize) -> bool| {
+        let mut wb = Workbook::new();
+        let mut first_bad = None;
+        for key in table_keys() {
+            let ws = wb.add_worksheet();
+            let (positions, _) = draw_form(ws, spec("gov2021", key), 0, 0, &puts);
+            let mut positions: Vec<_> = positions.into_iter().collect();
+            positions.sort();
+            for (i, (_, (row, col))) in positions.into_iter().enumerate() {
+                if !unreadable(i) {
+                    continue;
+                }
+                first_bad.get_or_insert_with(|| format!("{}!{}", ws.name(), a1(row, col)));
+                if i % 2 == 0 {
+                    ws.write_boolean(row, col, true).expect("boolean");
+                } else {
+                    ws.write_number(row, col, 1e308).expect("number");
+                }
+            }
+        }
+        (wb.save_to_buffer().expect("xlsx"), first_bad.expect("a cell"))
+    };
+    let (all_bad, _) = draw(&|_| true);
+    write(dir.path(), "all_bad.xlsx", &all_bad);
+    for command in ["inspect", "convert"] {
+        let out =
+            run_in(dir.path(), &[command, "all_bad.xlsx", "-o", "out"][..if command == "inspect" { 2 } else { 4 }]);
+        assert_eq!(exit_code(&out), 2, "{command}: {}", stderr(&out));
+        assert!(stderr(&out).contains("all_bad.xlsx: no number in its tables could be read"), "{}", stderr(&out));
+    }
+    assert!(!dir.path().join("out/all_bad.xlsx").exists(), "nothing written for an unreadable input");
+
+    let (one_bad, place) = draw(&|i| i == 0);
+    write(dir.path(), "one_bad.xlsx", &one_bad);
+    let out = run_in(dir.path(), &["inspect", "--json", "one_bad.xlsx"]);
+    assert_eq!(exit_code(&out), 0, "{}", stderr(&out));
+    let report: Report = serde_json::from_slice(&out.stdout).expect("json");
+    let warned: Vec<&Finding> = report.findings.iter().filter(|f| f.rule == "unreadable").collect();
+    // The first value cell of each of the three sheets.
+    assert_eq!(warned.len(), 3, "{warned:?}");
+    assert_eq!(warned[0].refs, vec![place]);
+}

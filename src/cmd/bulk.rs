@@ -297,7 +297,10 @@ fn process(ctx: &Shared, input: &Input) -> Outcome {
         Err(e) => return failed(e.to_string(), &sha256, Some(content)),
     };
     drop(bytes);
-    let report = nianbao::analyse_with(&doc, ctx.catalog);
+    let report = match nianbao::analyse_readable(&doc, ctx.catalog) {
+        Ok(report) => report,
+        Err(e) => return failed(e.to_string(), &sha256, Some(content)),
+    };
     drop(doc);
     let entry = (report.kind == DocKind::AnnualReport)
         .then(|| ctx.layout.entry(&path, &report, ctx.cross.figures(ctx.catalog, &report)));

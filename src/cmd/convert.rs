@@ -123,7 +123,7 @@ fn convert_one(input: &OsString, args: &Args) -> anyhow::Result<String> {
     // The bytes go as soon as the document is read: a large input is not held twice while it is analysed.
     let doc = nianbao::read::read(&bytes, &name)?;
     drop(bytes);
-    let report = nianbao::analyse(&doc);
+    let report = nianbao::analyse_readable(&doc, nianbao::template::Catalog::embedded())?;
     drop(doc);
     let destination = Destination::for_input(&args.output, input, args.force);
     let stem = super::display_name(destination.stem());

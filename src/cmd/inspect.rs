@@ -38,7 +38,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The bytes go as soon as the document is read: a large input is not held twice while it is analysed.
     let doc = nianbao::read::read(&bytes, &source).with_context(|| name.clone())?;
     drop(bytes);
-    let report = nianbao::analyse(&doc);
+    let report =
+        nianbao::analyse_readable(&doc, nianbao::template::Catalog::embedded()).with_context(|| name.clone())?;
     drop(doc);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -169,13 +169,14 @@ fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
 }
 
 static VALUE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]{1,12}|[0-9OoIl〇]{1,8}|#(?:REF!|DIV/0!|N/A|NAME\?|NULL!|NUM!|VALUE!|DATA!|SPILL!|CALC!)|=\S.*)$")
+    Regex::new(r"^(?:[零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]{1,12}|[0-9OoIl〇]{1,8}|#(?:REF!|DIV/0!|N/A|NAME\?|NULL!|NUM!|VALUE!|DATA!|SPILL!|CALC!)|=\S.*|(?i:true|false|nan|[+-]?inf(?:inity)?)|[+-]?[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+)$")
         .expect("valid")
 });
 
 /// Text that can only stand where a value belongs: a number in Chinese numerals (`十二`), a number OCR read as
-/// letters (`ll` for 11), a spreadsheet error
-/// (`#REF!`), or a formula saved without its computed value (`=SUM(D6:D7)`). It is never a label.
+/// letters (`ll` for 11), a spreadsheet error (`#REF!`), a formula saved without its computed value
+/// (`=SUM(D6:D7)`), a spreadsheet's boolean or not-a-number (`TRUE`, `NaN`, `inf`), or a number in scientific
+/// notation (`1e308`, far beyond any count). It is never a label.
 pub fn is_value_text(raw: &str) -> bool {
     VALUE_TEXT.is_match(raw.trim())
 }
@@ -281,7 +282,7 @@ mod tests {
 
     #[test]
     fn numerals_and_sheet_errors_after_the_label_are_values_not_labels() {
-        for bad in ["十二", "#REF!"] {
+        for bad in ["十二", "#REF!", "TRUE", "NaN", "1e308", "-inf"] {
             let table = Table {
                 shape: TableShape::Grid,
                 name: None,
@@ -301,6 +302,7 @@ mod tests {
         }
         assert!(!is_value_text("一、本年新收"));
         assert!(!is_value_text("其他"));
+        assert!(!is_value_text("Information"));
     }
 
     #[test]

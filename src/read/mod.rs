@@ -58,6 +58,9 @@ pub enum ReadError {
     /// A compound file (legacy Office) so damaged that not even its stream names can be read.
     #[error("a damaged or truncated Office file ({0})")]
     DamagedCompoundFile(String),
+    /// Tables whose every value cell holds something that is no number (`TRUE`, `NaN`, `#REF!`, `1e308`).
+    #[error("no number in its tables could be read: the cells where numbers belong hold no value ({0})")]
+    NoReadableValue(String),
     /// A file of a kind nianbao does not read (an image, an archive, a presentation).
     #[error("{}, not a document nianbao reads: {}", .0.what, .0.advice)]
     Unsupported(FileKind),

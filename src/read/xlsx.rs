@@ -395,6 +395,11 @@ fn number_text(f: f64) -> String {
     if !f.is_finite() {
         return f.to_string();
     }
+    // Beyond 15 digits a cell holds no count or amount a report prints: shown as Excel shows it (`1E+308`), in
+    // scientific notation, which the mapper reads as a value it cannot use.
+    if f.abs() >= 1e15 {
+        return format!("{f:e}");
+    }
     if f.fract() == 0.0 && f.abs() < 1e15 {
         return format!("{}", f as i64);
     }
@@ -817,6 +822,8 @@ mod tests {
         assert_eq!(number_text(9.63211), "9.63211");
         assert_eq!(number_text(0.1 + 0.2), "0.3");
         assert_eq!(number_text(278.334), "278.334");
+        assert_eq!(number_text(1e308), "1e308");
+        assert_eq!(number_text(f64::NAN), "NaN");
     }
 
     #[test]
