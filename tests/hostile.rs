@@ -313,3 +313,21 @@ fn bulk_walks_a_link_loop_once_and_reports_every_special_entry() {
         "the report once, every special entry an error row, nothing from the output directory"
     );
 }
+
+/// A legacy `.xls` with one cell record moved to row 60000, column 65000 (as a flipped byte does): the workbook
+/// library would lay that sheet out as a dense grid of billions of cells while opening the file. It is refused
+/// first, in bounded memory, as an unreadable input.
+#[test]
+fn an_xls_cell_far_out_is_refused_before_the_grid_is_laid_out() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut bytes = std::fs::read(root().join("fixtures/xls/official_2021.xls")).expect("fixture");
+    // The first NUMBER record (type 0x0203, 14 bytes of data: row, column, format, value).
+    let at = bytes.windows(4).position(|w| w == [0x03, 0x02, 0x0E, 0x00]).expect("a NUMBER record");
+    bytes[at + 4..at + 6].copy_from_slice(&60000u16.to_le_bytes());
+    bytes[at + 6..at + 8].copy_from_slice(&65000u16.to_le_bytes());
+    std::fs::write(tmp.path().join("far.xls"), bytes).expect("write");
+    let run = run_bounded(tmp.path(), &["inspect", "far.xls"], deadline());
+    bounded("far cell", &run);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("far.xls: not a readable spreadsheet: a sheet spans"), "{}", run.stderr);
+}

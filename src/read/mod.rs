@@ -22,6 +22,7 @@ use regex::Regex;
 use crate::doc::{Block, Document};
 use crate::normalize;
 
+mod biff_guard;
 pub mod docx;
 mod flow;
 pub mod html;

@@ -43,6 +43,7 @@ use regex::Regex;
 use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
 use crate::map::records::is_value_text;
 use crate::map::value::classify;
+use crate::read::biff_guard;
 use crate::read::zip_guard::{self, ZipLimits};
 use crate::read::ReadError;
 
@@ -145,6 +146,7 @@ fn load_xlsx(bytes: &[u8]) -> Result<Book, ReadError> {
 /// is an OLE container as well; calamine refuses both it and password-protected `.xls`, and the message says
 /// what to do.
 fn load_xls(bytes: &[u8]) -> Result<Book, ReadError> {
+    biff_guard::check_xls(bytes).map_err(ReadError::Spreadsheet)?;
     let mut workbook: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| xls_error(bytes, &e))?;
     let names = workbook.defined_names().to_vec();
     let title = workbook.workbook_properties().ok().and_then(|p| p.title);
