@@ -1,52 +1,112 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: bulk conversion of N report pages to CSV with nianbao (`bulk` into long CSVs, and
-# `convert` into one CSV per table) and with the pandas.read_html
-# script an analyst would otherwise write. Needs: a release build, python3 with pandas and lxml
-# (pip install pandas lxml), and hyperfine (apt-get install hyperfine) for timing; /usr/bin/time for memory.
+# The benchmark, in one run, on one generated corpus: nianbao against the Python script an analyst would
+# otherwise write, per core and on every core, and against the floor of only reading the files.
 #
-# Usage: bench/run.sh [N]     (default N=2000; the corpus cycles through fixtures/html/*.html)
+#   bench/run.sh [N] [BIG]     N reports (default 1000); peak memory also at BIG reports (default 100000)
+#
+# What it measures (every figure on the same corpus, DIR/reports, made by `examples/corpus`):
+#   per core   CPU time (user + system) per report of `bulk -j 1`, of the script in one process
+#              (bench/baseline.py bulk) and of the parse-only floor (examples/parse_only: read + decode + parse into
+#              the document model, nothing else). CPU time, not wall time, because the machine may be shared:
+#              it is what one core spends, whatever else runs.
+#   all cores  wall time of `bulk -j $(nproc)` against `bulk -j 1`, and of the script as one process per core
+#              (each takes every nproc-th file).
+#   convert    `convert --format xlsx` (one workbook per report) against the script writing one workbook per
+#              report with openpyxl; per core, CPU time per report.
+#   memory     peak RSS of `bulk` at N and at BIG reports. BIG is N's files again under other names (symbolic
+#              links to the same files, BIG/N of each), so the disk holds the corpus once.
+#   truth      `corpus check`: every cell bulk wrote against the generator's truth, per input shape.
+#
+# Needs a Rust toolchain, python3 with pandas, lxml, openpyxl, python-docx and pdfplumber
+# (pip install pandas lxml openpyxl python-docx pdfplumber), and GNU time (/usr/bin/time). Each timing is the best
+# of RUNS runs (default 3). WORK (default target/bench) holds the corpus and the outputs; BUILD=0 skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n="${1:-2000}"
+n="${1:-1000}"
+big="${2:-100000}"
+runs="${RUNS:-3}"
+cores="$(nproc)"
+work="${WORK:-$PWD/target/bench}"
 
-cargo build --release --quiet
+[ "${BUILD:-1}" = 0 ] || cargo build --release --quiet --bin nianbao --example corpus --example parse_only
 bin="$PWD/target/release/nianbao"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+corpus_bin="$PWD/target/release/examples/corpus"
+floor_bin="$PWD/target/release/examples/parse_only"
+python3 -c 'import pandas, lxml, openpyxl, docx, pdfplumber' 2>/dev/null ||
+  { echo "bench: python3 needs pandas lxml openpyxl python-docx pdfplumber" >&2; exit 2; }
 
-mkdir -p "$work/corpus"
-fixtures=(fixtures/html/*.html)
-for ((i = 0; i < n; i++)); do
-  src="${fixtures[i % ${#fixtures[@]}]}"
-  cp "$src" "$work/corpus/$(printf '%05d' "$i")_$(basename "$src")"
-done
-echo "corpus: $n pages ($(du -sh "$work/corpus" | cut -f1)) on $(nproc) cores"
-
-nianbao_cmd="rm -rf $work/out_n && $bin convert $work/corpus/*.html -o $work/out_n --format csv 2>/dev/null"
-bulk_cmd="rm -rf $work/out_b && $bin bulk $work/corpus -o $work/out_b 2>/dev/null"
-pandas_cmd="rm -rf $work/out_p && python3 bench/pandas_read_html.py $work/out_p $work/corpus/*.html 2>/dev/null"
-
-if command -v hyperfine >/dev/null 2>&1; then
-  hyperfine --warmup 1 --runs 5 -i \
-    --command-name "nianbao bulk (long CSV)" "$bulk_cmd" \
-    --command-name "nianbao convert --format csv" "$nianbao_cmd" \
-    --command-name "pandas.read_html + to_csv" "$pandas_cmd"
-else
-  echo "hyperfine not found: one timed run each"
-  time bash -c "$bulk_cmd"
-  time bash -c "$nianbao_cmd"
-  time bash -c "$pandas_cmd"
+corpus="$work/corpus-$n"
+if [ ! -f "$corpus/truth_cells.csv" ]; then
+  rm -rf "$corpus"
+  "$corpus_bin" generate "$corpus" "$n"
 fi
+reports="$corpus/reports"
+times="$work/times.tsv"
+: >"$times"
 
-# Peak memory at two corpus sizes: it should stay flat as the number of reports grows.
-if [ -x /usr/bin/time ]; then
-  files=("$work"/corpus/*.html)
-  for size in $((n / 4)) "$n"; do
-    for cmd in convert bulk; do
-      rm -rf "$work/out_m"
-      if [ "$cmd" = convert ]; then extra=(--format csv); else extra=(); fi
-      kb=$(/usr/bin/time -f '%M' "$bin" "$cmd" "${files[@]:0:$size}" -o "$work/out_m" "${extra[@]}" 2>&1 >/dev/null | tail -1)
-      echo "nianbao $cmd peak memory for $size reports: ${kb} KiB"
-    done
+# best NAME COMMAND...: runs COMMAND $runs times, keeps the run with the least CPU time; appends
+# NAME wall cpu peak_kb to $times.
+best() {
+  local name="$1"
+  shift
+  local best_cpu="" line
+  for ((r = 0; r < runs; r++)); do
+    /usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr.out" ||
+      { [ $? -le 2 ] || { cat "$work/stderr.out" >&2; exit 1; }; }
+    read -r wall user sys kb < <(tail -n 1 "$work/time.out")
+    cpu=$(python3 -c "print($user + $sys)")
+    if [ -z "$best_cpu" ] || python3 -c "import sys; sys.exit(0 if $cpu < $best_cpu else 1)"; then
+      best_cpu="$cpu"
+      line="$name	$wall	$cpu	$kb"
+    fi
   done
+  echo "$line" >>"$times"
+  echo "  $line" >&2
+}
+
+# The script on every core: one process per core, each over every nproc-th file.
+script_all_cores() {
+  local mode="$1" out="$2"
+  for ((k = 0; k < cores; k++)); do python3 bench/baseline.py "$mode" "$out" "$reports" "$k/$cores" & done
+  wait
+}
+
+echo "corpus: $n reports, $(du -sh --apparent-size "$reports" | cut -f1), on $cores cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))" >&2
+echo "timing (name, wall s, cpu s, peak KiB), best of $runs:" >&2
+best floor "$floor_bin" "$reports"
+best bulk_j1 "$bin" bulk "$reports" -o "$work/out-j1" --force -j 1
+best "bulk_j$cores" "$bin" bulk "$reports" -o "$work/out-jn" --force -j "$cores"
+best script_1 python3 bench/baseline.py bulk "$work/out-py1" "$reports" 0/1
+export -f script_all_cores
+export reports cores
+best "script_$cores" bash -c "script_all_cores bulk $work/out-pyn"
+mapfile -t files < <(find "$reports" -type f | sort)
+rm -rf "$work/out-conv"
+best convert_xlsx "$bin" convert "${files[@]}" -o "$work/out-conv" --format xlsx --force
+best script_convert python3 bench/baseline.py convert "$work/out-pyconv" "$reports" 0/1
+
+# Peak memory at BIG reports: N's files under BIG names (links), in directories of 1000.
+if [ "$big" -gt 0 ]; then
+  links="$work/links-$big"
+  if [ ! -d "$links" ] || [ "$(find "$links" -type l | wc -l)" -ne "$big" ]; then
+    rm -rf "$links"
+    python3 - "$reports" "$links" "$big" <<'EOF'
+import os, sys
+src, dst, big = sys.argv[1], sys.argv[2], int(sys.argv[3])
+files = sorted(os.path.join(d, f) for d, _, fs in os.walk(src) for f in fs)
+for i in range(big):
+    f = files[i % len(files)]
+    sub = os.path.join(dst, f"{i // 1000:04d}")
+    os.makedirs(sub, exist_ok=True)
+    os.symlink(f, os.path.join(sub, f"{i:07d}{os.path.splitext(f)[1]}"))
+EOF
+  fi
+  runs=1 best "bulk_j${cores}_big" "$bin" bulk "$links" -o "$work/out-big" --force -j "$cores"
 fi
+
+echo >&2
+"$corpus_bin" check "$corpus" "$work/out-j1" || true
+cmp -s "$work/out-j1/cells.csv" "$work/out-jn/cells.csv" && echo "bulk -j 1 and -j $cores: identical cells.csv" ||
+  echo "bulk -j 1 and -j $cores: cells.csv DIFFER"
+echo
+python3 bench/table.py "$times" "$n" "$big" "$cores"
