@@ -18,6 +18,9 @@ macro_rules! exit_codes_help {
 
 mod cmd;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "nianbao",
