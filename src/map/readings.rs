@@ -368,20 +368,14 @@ impl Split<'_> {
                 break;
             };
             parts.push(Some(value));
-            if self.rules.hold_at(parts_padded(parts, self.n).as_slice(), placed) {
+            // Cells not placed yet read as unknown (past the end of `parts`), so their equations wait.
+            if self.rules.hold_at(parts, placed) {
                 self.walk(at + len, parts)?;
             }
             parts.pop();
         }
         Ok(())
     }
-}
-
-/// `parts` padded with unknowns to the row's width, for evaluating the equations completed so far.
-fn parts_padded(parts: &[Option<i64>], n: usize) -> Vec<Option<i64>> {
-    let mut out = parts.to_vec();
-    out.resize(n, None);
-    out
 }
 
 /// Joins neighbouring digit groups (`1 2` → 12) until there are `n` numbers: every composition of the groups.
