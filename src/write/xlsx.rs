@@ -110,6 +110,10 @@ pub fn report_workbook(catalog: &Catalog, report: &Report, source: &SourceInfo) 
     narrative_sheet(wb.add_worksheet(), catalog, report, source, &styles, &header)?;
     findings_sheet(wb.add_worksheet(), catalog, report, &styles, &header)?;
     wb.set_properties(&report_properties(report, source));
+    // Deflate at its fastest level: a report's workbook is a few dozen kilobytes of repetitive XML, which level 1
+    // compresses nearly as well as the default 6 at a fraction of the time (compression was an eighth of the
+    // time `convert` spent).
+    wb.set_zip_compression_level(1);
     Ok(wb.save_to_buffer()?)
 }
 
