@@ -241,7 +241,7 @@ fn table_values(rng: &mut Rng, spec: &TableSpec) -> BTreeMap<String, Value> {
         equations.iter().filter(|e| e.lhs.len() == 1).map(|e| &e.lhs[0]).collect();
     let kind = |key: &CellKey| spec.column(key.col()).map_or(ValueKind::Count, |c| c.kind);
     let mut drawn: HashMap<CellKey, i64> = HashMap::new();
-    let mut draw = |rng: &mut Rng, key: &CellKey| -> i64 {
+    let draw = |rng: &mut Rng, key: &CellKey| -> i64 {
         match kind(key) {
             ValueKind::Money => {
                 if rng.chance(0.6) {
@@ -308,7 +308,8 @@ fn table_values(rng: &mut Rng, spec: &TableSpec) -> BTreeMap<String, Value> {
         };
         // A cell no rule involves is sometimes printed as not applicable.
         let value = if !in_equation.contains(key) && rng.chance(0.06) {
-            Value::Na(*rng.pick(&["/", "—", "无"]))
+            const MARKS: [&str; 3] = ["/", "—", "无"];
+            Value::Na(MARKS[rng.below(MARKS.len())])
         } else {
             value
         };
