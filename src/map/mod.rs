@@ -46,6 +46,9 @@ const AMBIGUOUS: &str = "按模板的行序和算术关系有不止一种放法 
 const INCONSISTENT: &str = "没有一种放法符合模板的算术关系 (no placement is consistent with the template's rules)";
 const NO_READING: &str =
     "数值与该行的列数及算术关系都不相符 (no reading of the values fits the row's columns and rules)";
+/// Most placements the search over one table holds, over all its units.
+const MAX_CHOICES_PER_TABLE: usize = 20_000;
+
 const TOO_MANY: &str = "可能的放法过多，无法在限定范围内判定 (too many possible placements to decide within bounds)";
 
 /// The tables of one document, mapped.
@@ -281,6 +284,7 @@ fn rows_without_group(spec: &TableSpec, label: &str) -> Vec<usize> {
 /// Maps one table's records with one template version; `stated` are the figures the document states for sums of
 /// this table's cells, used only to break ties between placements.
 fn map_table(template: &Template, spec: &TableSpec, records: &[&Record], stated: &[Evidence]) -> Outcome {
+    readings::new_budget();
     let mut state = TableState::new(template, spec);
     state.units_in_header = units_in_header(spec, records);
     state.extra_column = prints_subtotal(records);
@@ -596,7 +600,14 @@ impl<'a> TableState<'a> {
         let mut units: Vec<place::Unit> = Vec::new();
         let mut placements: Vec<Vec<Placement>> = Vec::new();
         let mut kept: Vec<&Pending> = Vec::new();
+        let mut choices_kept = 0usize;
         for p in &pending {
+            // However many units a damaged table has, the search holds at most MAX_CHOICES_PER_TABLE choices:
+            // memory stays bounded, and the units beyond are left unplaced.
+            if choices_kept > MAX_CHOICES_PER_TABLE {
+                self.unplace(p.record, TOO_MANY);
+                continue;
+            }
             match self.placements(p, read, &known) {
                 Ok(options) if options.is_empty() => {
                     let reason = match p.row {
@@ -606,6 +617,7 @@ impl<'a> TableState<'a> {
                     self.unplace(p.record, reason);
                 }
                 Ok(options) => {
+                    choices_kept += options.len();
                     let choices = options
                         .iter()
                         .map(|o| place::Choice { rows: o.rows.clone(), cells: self.choice_cells(o) })

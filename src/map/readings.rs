@@ -298,6 +298,19 @@ fn number(digits: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// [`number`] of the digit groups written one after another, without joining them into a string.
+fn joined_number(groups: &[String]) -> Option<i64> {
+    let len: usize = groups.iter().map(String::len).sum();
+    let leading_zero = groups.iter().find(|g| !g.is_empty()).is_some_and(|g| g.starts_with('0'));
+    if len == 0 || len > MAX_DIGITS || (len > 1 && leading_zero) {
+        return None;
+    }
+    groups
+        .iter()
+        .flat_map(|g| g.bytes())
+        .try_fold(0i64, |acc, b| b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0')))
+}
+
 fn value_cell(raw: &str, value: i64, like: &SourceCell) -> SourceCell {
     SourceCell {
         raw: raw.to_string(),
@@ -308,7 +321,8 @@ fn value_cell(raw: &str, value: i64, like: &SourceCell) -> SourceCell {
 }
 
 fn push(out: &mut Vec<Reading>, reading: Reading) -> Result<(), TooMany> {
-    if out.len() >= MAX_READINGS {
+    // A reading kept costs the budget a step per cell besides the steps that found it.
+    if out.len() >= MAX_READINGS || !spend(reading.cells.len()) {
         return Err(TooMany);
     }
     out.push(reading);
@@ -324,7 +338,7 @@ fn split_digits(run: &SourceCell, n: usize, rules: &LocalRules, out: &mut Vec<Re
     if digits.len() < n || digits.len() > n * MAX_DIGITS {
         return Ok(());
     }
-    let mut search = Split { digits: digits.as_bytes(), n, rules, found: Vec::new(), steps: 0 };
+    let mut search = Split { digits: digits.as_bytes(), n, rules, found: Vec::new() };
     search.walk(0, &mut Vec::with_capacity(n))?;
     for parts in search.found {
         let cells = parts.iter().map(|v| value_cell(&run.raw, *v, run)).collect();
@@ -333,21 +347,45 @@ fn split_digits(run: &SourceCell, n: usize, rules: &LocalRules, out: &mut Vec<Re
     Ok(())
 }
 
-/// Most steps of one digit-run search: a hostile run cannot take longer than this.
+/// Most steps of the digit-run searches made while one table is mapped, all rows and all their searches
+/// together (each way of joining and dropping is a search of its own, and rows are read again as other rows are
+/// decided): a hostile table cannot take longer than this. Rows read once the budget is spent are left unplaced.
 const MAX_STEPS: usize = 1 << 20;
+
+thread_local! {
+    /// The steps spent on the table being mapped (see [`new_budget`]).
+    static STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts the step budget of a new table; the searches of this thread spend it until the next call.
+pub fn new_budget() {
+    STEPS.with(|steps| steps.set(0));
+}
+
+/// Spends one step of the table's budget; `false` once it is spent.
+fn step() -> bool {
+    spend(1)
+}
+
+/// Spends `n` steps of the table's budget; `false` once it is spent.
+fn spend(n: usize) -> bool {
+    STEPS.with(|steps| {
+        let spent = steps.get().saturating_add(n);
+        steps.set(spent);
+        spent <= MAX_STEPS
+    })
+}
 
 struct Split<'a> {
     digits: &'a [u8],
     n: usize,
     rules: &'a LocalRules,
     found: Vec<Vec<i64>>,
-    steps: usize,
 }
 
 impl Split<'_> {
     fn walk(&mut self, at: usize, parts: &mut Vec<Option<i64>>) -> Result<(), TooMany> {
-        self.steps += 1;
-        if self.steps > MAX_STEPS || self.found.len() > MAX_READINGS {
+        if !step() || self.found.len() > MAX_READINGS {
             return Err(TooMany);
         }
         let placed = parts.len();
@@ -384,7 +422,7 @@ fn join_digits(groups: &[&SourceCell], n: usize, rules: &LocalRules, out: &mut V
     if digits.len() != groups.len() || n == 0 {
         return Ok(());
     }
-    let mut join = Join { groups, digits: &digits, n, rules, steps: 0 };
+    let mut join = Join { groups, digits: &digits, n, rules };
     join.compose(0, &mut Vec::with_capacity(n), out)
 }
 
@@ -393,14 +431,12 @@ struct Join<'a> {
     digits: &'a [String],
     n: usize,
     rules: &'a LocalRules,
-    steps: usize,
 }
 
 impl Join<'_> {
     /// Chooses where each of the `n` numbers starts and ends (`cuts`), recursively.
     fn compose(&mut self, at: usize, cuts: &mut Vec<(usize, usize)>, out: &mut Vec<Reading>) -> Result<(), TooMany> {
-        self.steps += 1;
-        if self.steps > MAX_STEPS {
+        if !step() {
             return Err(TooMany);
         }
         let (groups, digits, n, rules) = (self.groups, self.digits, self.n, self.rules);
@@ -409,18 +445,23 @@ impl Join<'_> {
             if at != groups.len() {
                 return Ok(());
             }
-            let mut cells = Vec::with_capacity(n);
+            // The values first, without building any text: most cuts fail the rules.
             let mut values = Vec::with_capacity(n);
             for &(from, to) in cuts.iter() {
-                let joined: String = digits[from..to].concat();
-                let Some(value) = number(&joined) else {
+                let Some(value) = joined_number(&digits[from..to]) else {
                     return Ok(());
                 };
-                let raw = groups[from..to].iter().map(|g| g.raw.trim()).collect::<Vec<_>>().join(" ");
                 values.push(Some(value));
-                cells.push(value_cell(&raw, value, groups[from]));
             }
             if rules.hold(&values) {
+                let cells = cuts
+                    .iter()
+                    .zip(&values)
+                    .map(|(&(from, to), value)| {
+                        let raw = groups[from..to].iter().map(|g| g.raw.trim()).collect::<Vec<_>>().join(" ");
+                        value_cell(&raw, value.unwrap_or_default(), groups[from])
+                    })
+                    .collect();
                 push(out, Reading { how: How::JoinedDigits, cells, dropped: None })?;
             }
             return Ok(());
@@ -570,6 +611,14 @@ mod tests {
 
     fn ints(v: &[i64]) -> Vec<Option<i64>> {
         v.iter().map(|x| Some(*x)).collect()
+    }
+
+    #[test]
+    fn joined_numbers_read_like_the_joined_text() {
+        let groups = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        for parts in [&["1", "2"][..], &["0"], &["0", "7"], &["12", "345"], &[""], &["9999999", "999999999"]] {
+            assert_eq!(joined_number(&groups(parts)), number(&parts.concat()), "{parts:?}");
+        }
     }
 
     #[test]
