@@ -1,6 +1,6 @@
 //! Measures a legacy `.xls` workbook before calamine reads it. calamine lays every sheet out as a dense grid from
 //! its first to its last cell while it opens the file, so one damaged cell record at column 65535 or row 65535
-//! would make it ask for gigabytes at once. The BIFF records of the `Workbook` stream are walked here, and a sheet
+//! would make it ask for gigabytes at once, and a sector chain that loops would make it read forever. The BIFF records of the `Workbook` stream are walked here, and a sheet
 //! whose cells span more than [`MAX_GRID_CELLS`] grid slots is refused before any grid exists.
 
 use std::io::{Cursor, Read};
@@ -24,10 +24,11 @@ const CELL_RECORDS: [u16; 8] = [
 const MULTI_CELL_RECORDS: [u16; 2] = [0x00BD, 0x00BE];
 const BOF: u16 = 0x0809;
 
-/// Refuses a workbook one of whose sheets spans too large a grid.
+/// Refuses a workbook whose compound file is damaged, or one of whose sheets spans too large a grid.
 pub fn check_xls(bytes: &[u8]) -> Result<(), String> {
-    // A container the `cfb` crate cannot open is left to calamine, which says why it is no workbook.
-    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else { return Ok(()) };
+    // A container the `cfb` crate refuses (it checks the sector chains for loops) is not handed to calamine, which
+    // follows a looping chain until memory runs out.
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| format!("a damaged workbook ({e})"))?;
     let name = ["/Workbook", "/Book"].into_iter().find(|n| file.is_stream(n));
     let Some(name) = name else { return Ok(()) };
     let mut stream = Vec::new();
