@@ -262,7 +262,9 @@ fn table_values(rng: &mut Rng, spec: &TableSpec) -> BTreeMap<String, Value> {
             }
         }
     };
+    let mut attempts = 0;
     let solved = loop {
+        attempts += 1;
         let mut known: HashMap<&CellKey, i64> = HashMap::new();
         let mut from: HashMap<&CellKey, usize> = HashMap::new();
         let mut cells = spec.cell_keys().iter().filter(|k| !sums.contains(k));
@@ -289,14 +291,21 @@ fn table_values(rng: &mut Rng, spec: &TableSpec) -> BTreeMap<String, Value> {
             let v = *drawn.entry(next.clone()).or_insert_with(|| draw(rng, next));
             known.insert(next, v);
         }
-        let negative =
-            known.iter().find(|(k, v)| **v < 0 && kind(k) != ValueKind::SignedCount && from.contains_key(*k));
+        // In the template's cell order, so that the same seed gives the same corpus.
+        let negative = spec.cell_keys().iter().find_map(|k| {
+            let v = *known.get(k)?;
+            (v < 0 && kind(k) != ValueKind::SignedCount && from.contains_key(k)).then_some((k, v))
+        });
         let Some((key, v)) = negative else { break known };
-        let eq = &equations[from[*key]];
+        if attempts > 1000 {
+            break known; // the form's equations leave no way out; never seen with the national forms
+        }
+        let eq = &equations[from[key]];
         let other = if eq.lhs.contains(key) { &eq.rhs } else { &eq.lhs };
         match other.iter().find(|c| drawn.contains_key(*c)) {
             Some(c) => *drawn.get_mut(c).expect("drawn") -= v,
-            None => break known, // cannot happen with the national forms; leave the table as it is
+            // No drawn cell can make up for it: draw the table again.
+            None => drawn.clear(),
         }
     };
     let mut out = BTreeMap::new();

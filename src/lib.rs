@@ -78,14 +78,15 @@ pub fn analyse(doc: &Document) -> Report {
 /// Everything nianbao knows about a document, with the templates of `catalog`.
 pub fn analyse_with(doc: &Document, catalog: &Catalog) -> Report {
     let mut meta = meta::extract(doc, catalog.sections());
-    let mut mapped = map::map_document(doc, meta.year, catalog);
-    // Placements the tables' rules leave open may be decided by a figure the text states for the same cells.
-    if mapped.undecided {
-        let evidence = prose::stated_figures(doc, catalog);
-        if !evidence.is_empty() {
-            mapped = map::map_document_with(doc, meta.year, catalog, &evidence);
-        }
-    }
+    // Placements the tables' rules leave open may be decided by a figure the text states for the same cells; the
+    // prose read for them is read once.
+    let mut prose_read = None;
+    let mapped = map::map_document_deciding(doc, meta.year, catalog, || {
+        let read = prose::read(doc, catalog);
+        let evidence = prose::stated_figures(&read, catalog);
+        prose_read = Some(read);
+        evidence
+    });
     // A document that prints the standard tables is a report (or the official form), even with no prose: a
     // workbook brought back for validation has only its tables.
     let has_tables = mapped.tables.values().any(|t| t.status != report::TableStatus::Absent);
@@ -123,7 +124,7 @@ pub fn analyse_with(doc: &Document, catalog: &Catalog) -> Report {
             format!("内容过大，未读取 / {} not read: {}", o.what, o.reason),
         )
     }));
-    let prose_findings = prose::apply(doc, &mut report, catalog);
+    let prose_findings = prose::apply(doc, &mut report, catalog, prose_read);
     let findings = check::check(&report, catalog);
     report.findings.extend(findings);
     report.findings.extend(prose_findings);

@@ -332,6 +332,7 @@ struct Prepared {
     cross_equations: Vec<CrossEquation>,
     links: Vec<ProseLink>,
     mix: Vec<MixPart>,
+    labels: crate::check::labels::Labels,
 }
 
 /// A table's matching data in compact form (see [`compact`]), as the mapper compares it with source labels.
@@ -352,6 +353,11 @@ impl TableSpec {
 
     pub fn row(&self, key: &str) -> Option<&RowSpec> {
         self.rows.iter().find(|r| r.key == key)
+    }
+
+    /// The printed names of the table's rows and value cells, for messages.
+    pub fn labels(&self) -> &crate::check::labels::Labels {
+        &self.prepared.labels
     }
 
     /// Every cell key (`<row>.<col>`) of this table, in official order.
@@ -407,6 +413,7 @@ impl TableSpec {
         let mut problems = self.check_keys();
         self.prepared.cell_keys =
             self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| CellKey::new(&r.key, c))).collect();
+        self.prepared.labels = crate::check::labels::Labels::new(self);
         let compacted = |patterns: &[String]| patterns.iter().map(|p| compact(p)).collect::<Vec<_>>();
         self.prepared.matching = Matching {
             cues: compacted(&self.cues),

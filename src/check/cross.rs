@@ -102,7 +102,6 @@ pub fn check_pair(catalog: &Catalog, cells: &CrossCells, prior: Side, later: Sid
         let Some(spec) = version.and_then(|v| catalog.by_version(v)).and_then(|t| t.table(table)) else {
             continue;
         };
-        let mut labels: Option<Labels> = None;
         for eq in spec.cross_equations() {
             let value = |term: &CrossTerm| {
                 let figures = if term.prior { prior.figures } else { later.figures };
@@ -115,7 +114,7 @@ pub fn check_pair(catalog: &Catalog, cells: &CrossCells, prior: Side, later: Sid
             if super::equal(found, expected) {
                 continue;
             }
-            let labels = labels.get_or_insert_with(|| Labels::new(spec));
+            let labels = spec.labels();
             let Some(rule) = spec.cross_rules.iter().find(|r| r.id == eq.rule) else {
                 continue;
             };

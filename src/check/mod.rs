@@ -59,7 +59,7 @@ pub fn check(report: &Report, catalog: &Catalog) -> Vec<Finding> {
             out.push(not_applicable(spec));
             continue;
         };
-        let labels = Labels::new(spec);
+        let labels = spec.labels();
         if table.status == TableStatus::Absent {
             out.push(not_applicable(spec));
         } else {

@@ -29,10 +29,10 @@ pub fn reading_problems(report: &Report, doc: &Document, catalog: &Catalog) -> V
         let Some(table) = report.tables.get(key).filter(|t| t.status != TableStatus::Absent) else { continue };
         let version = table.template.as_deref().or(report.template.as_deref());
         let Some(spec) = version.and_then(|v| catalog.by_version(v)).and_then(|t| t.table(key)) else { continue };
-        let labels = Labels::new(spec);
-        out.extend(unreadable(report, spec, &labels, &texts));
+        let labels = spec.labels();
+        out.extend(unreadable(report, spec, labels, &texts));
         out.extend(unplaced(report, spec));
-        out.extend(unread(report, table, spec, &labels));
+        out.extend(unread(report, table, spec, labels));
     }
     out
 }

@@ -67,15 +67,7 @@ const LABEL_CHARS: usize = 4;
 pub fn read<'r>(spec: &TableSpec, records: &[&'r Record]) -> Events<'r> {
     let mut raw: Vec<Raw<'r>> = Vec::new();
     let mut group: Option<String> = None;
-    let mut seen_cues: Vec<&str> = Vec::new();
     for &record in records {
-        for label in &record.labels {
-            for cue in &spec.matching().version_cues {
-                if label.compact.contains(cue.as_str()) && !seen_cues.contains(&cue.as_str()) {
-                    seen_cues.push(cue);
-                }
-            }
-        }
         let has_values =
             record.values.iter().any(|v| v.token != Token::Blank) || (!record.from_stream && !record.values.is_empty());
         if has_values {
@@ -124,7 +116,15 @@ pub fn read<'r>(spec: &TableSpec, records: &[&'r Record]) -> Events<'r> {
         }
     }
     let (events, blocks) = pair_and_block(raw);
-    Events { events, blocks, cue_hits: seen_cues.len(), labelled_rows }
+    Events { events, blocks, cue_hits: cue_hits(spec, records), labelled_rows }
+}
+
+/// How many of the version cues of `spec` the records' labels carry (each cue counted once).
+pub fn cue_hits(spec: &TableSpec, records: &[&Record]) -> usize {
+    let cues = &spec.matching().version_cues;
+    cues.iter()
+        .filter(|cue| records.iter().flat_map(|r| &r.labels).any(|label| label.compact.contains(cue.as_str())))
+        .count()
 }
 
 /// An event before blocks are formed.

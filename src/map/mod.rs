@@ -84,17 +84,89 @@ pub fn map_document(doc: &Document, year: Option<i32>, catalog: &Catalog) -> Map
 /// [`map_document`], with figures the document states elsewhere (its prose) as tie-breakers for placements the
 /// template's rules leave open.
 pub fn map_document_with(doc: &Document, year: Option<i32>, catalog: &Catalog, evidence: &[Evidence]) -> Mapped {
+    map_items(&records::items(doc), year, catalog, evidence, &mut Memo::default())
+}
+
+/// [`map_document`]; when values stay unplaced because several placements fit the rules, the figures `evidence`
+/// gives (called only then) decide what they can, as with [`map_document_with`]. Tables those figures do not
+/// concern are mapped once.
+pub fn map_document_deciding(
+    doc: &Document,
+    year: Option<i32>,
+    catalog: &Catalog,
+    evidence: impl FnOnce() -> Vec<Evidence>,
+) -> Mapped {
     let items = records::items(doc);
-    let segments = segment(&items, catalog);
+    let mut memo = Memo::default();
+    let mapped = map_items(&items, year, catalog, &[], &mut memo);
+    if !mapped.undecided {
+        return mapped;
+    }
+    let evidence = evidence();
+    if evidence.is_empty() {
+        return mapped;
+    }
+    map_items(&items, year, catalog, &evidence, &mut memo)
+}
+
+/// Outcomes of tables mapped with no stated figure, by version and table: mapping them again with figures that
+/// concern none of their cells gives the same outcome.
+#[derive(Default)]
+struct Memo {
+    outcomes: Vec<(String, String, Outcome)>,
+}
+
+/// [`map_table`], or its outcome from `memo` when no figure of `evidence` concerns the table.
+fn map_table_memo(
+    template: &Template,
+    spec: &TableSpec,
+    records: &[&Record],
+    evidence: &[Evidence],
+    memo: &mut Memo,
+) -> Outcome {
+    let stated = stated_for(spec, evidence);
+    if !stated.is_empty() {
+        return map_table(template, spec, records, &stated);
+    }
+    let known = memo.outcomes.iter().find(|(v, k, _)| *v == template.version && *k == spec.key);
+    if let Some((_, _, outcome)) = known {
+        return outcome.clone();
+    }
+    let outcome = map_table(template, spec, records, &[]);
+    memo.outcomes.push((template.version.clone(), spec.key.clone(), outcome.clone()));
+    outcome
+}
+
+/// The figures of `evidence` stated for sums of cells of `spec`.
+fn stated_for(spec: &TableSpec, evidence: &[Evidence]) -> Vec<place::Stated> {
+    evidence
+        .iter()
+        .filter(|e| e.table == spec.key && e.cells.iter().all(|k| spec.row(k.row()).is_some()))
+        .map(|e| place::Stated { cells: e.cells.clone(), value: e.value })
+        .collect()
+}
+
+fn map_items(items: &[Item], year: Option<i32>, catalog: &Catalog, evidence: &[Evidence], memo: &mut Memo) -> Mapped {
+    let segments = segment(items, catalog);
     let mut outcomes: IndexMap<&str, (Outcome, bool)> = IndexMap::new();
+    // Every version's outcome that was mapped, for the verdict below to reuse.
+    let mut others: Vec<(&str, Outcome)> = Vec::new();
     for key in catalog.table_keys() {
         let Some(records) = segments.get(key.as_str()) else {
             continue;
         };
-        let mut candidates: Vec<Outcome> = catalog
+        let versions: Vec<(&Template, &TableSpec, usize)> = catalog
             .all()
             .iter()
-            .filter_map(|t| t.table(key).map(|spec| map_table(t, spec, records, evidence)))
+            .filter_map(|t| t.table(key).map(|spec| (t, spec, events::cue_hits(spec, records))))
+            .collect();
+        // Version cues come first in an outcome's score: a version with fewer cues than another never wins and
+        // is not mapped.
+        let most_cues = versions.iter().map(|(_, _, hits)| *hits).max().unwrap_or(0);
+        let mut candidates: Vec<Outcome> = versions
+            .iter()
+            .filter(|(_, _, hits)| *hits == most_cues)
+            .map(|(t, spec, _)| map_table_memo(t, spec, records, evidence, memo))
             .collect();
         candidates.sort_by_key(|o| std::cmp::Reverse(o.score()));
         let decided = match candidates.as_slice() {
@@ -102,11 +174,12 @@ pub fn map_document_with(doc: &Document, year: Option<i32>, catalog: &Catalog, e
             _ => true,
         };
         if !candidates.is_empty() {
-            let best = candidates.swap_remove(0);
+            let best = candidates.remove(0);
             outcomes.insert(key, (best, decided));
+            others.extend(candidates.into_iter().map(|o| (key.as_str(), o)));
         }
     }
-    resolve_undecided(&mut outcomes, &segments, year, catalog, evidence);
+    resolve_undecided(&mut outcomes, others, &segments, year, catalog, evidence, memo);
 
     let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new(), undecided: false };
     for key in catalog.table_keys() {
@@ -126,12 +199,14 @@ pub fn map_document_with(doc: &Document, year: Option<i32>, catalog: &Catalog, e
 }
 
 /// Tables whose version no cue decided take the majority verdict of the decided ones, else the year's template.
-fn resolve_undecided(
-    outcomes: &mut IndexMap<&str, (Outcome, bool)>,
+fn resolve_undecided<'c>(
+    outcomes: &mut IndexMap<&'c str, (Outcome, bool)>,
+    mut others: Vec<(&'c str, Outcome)>,
     segments: &IndexMap<&str, Vec<&Record>>,
     year: Option<i32>,
     catalog: &Catalog,
     evidence: &[Evidence],
+    memo: &mut Memo,
 ) {
     let mut votes: IndexMap<String, usize> = IndexMap::new();
     for (outcome, decided) in outcomes.values() {
@@ -151,10 +226,15 @@ fn resolve_undecided(
         if *decided || outcome.version == verdict {
             continue;
         }
+        // The verdict's outcome, when it was mapped above; else mapped now.
+        if let Some(at) = others.iter().position(|(k, o)| k == key && o.version == verdict) {
+            *outcome = others.swap_remove(at).1;
+            continue;
+        }
         let remapped =
             catalog.by_version(&verdict).and_then(|t| t.table(key).map(|spec| (t, spec))).zip(segments.get(key));
         if let Some(((t, spec), records)) = remapped {
-            *outcome = map_table(t, spec, records, evidence);
+            *outcome = map_table_memo(t, spec, records, evidence, memo);
         }
     }
 }
@@ -283,7 +363,7 @@ fn rows_without_group(spec: &TableSpec, label: &str) -> Vec<usize> {
 
 /// Maps one table's records with one template version; `stated` are the figures the document states for sums of
 /// this table's cells, used only to break ties between placements.
-fn map_table(template: &Template, spec: &TableSpec, records: &[&Record], stated: &[Evidence]) -> Outcome {
+fn map_table(template: &Template, spec: &TableSpec, records: &[&Record], stated: &[place::Stated]) -> Outcome {
     readings::new_budget();
     let mut state = TableState::new(template, spec);
     state.units_in_header = units_in_header(spec, records);
@@ -309,12 +389,7 @@ fn map_table(template: &Template, spec: &TableSpec, records: &[&Record], stated:
         }
     }
     state.resolve_named(&mut pending);
-    let stated: Vec<place::Stated> = stated
-        .iter()
-        .filter(|e| e.table == spec.key && e.cells.iter().all(|k| spec.row(k.row()).is_some()))
-        .map(|e| place::Stated { cells: e.cells.clone(), value: e.value })
-        .collect();
-    state.place_by_search(pending, &read, &stated);
+    state.place_by_search(pending, &read, stated);
     state.finish(read.cue_hits)
 }
 

@@ -146,9 +146,48 @@ impl LocalRules {
     fn hold_at(&self, values: &[Option<i64>], just: usize) -> bool {
         self.equations.iter().filter(|eq| eq.last == just).all(|eq| eq.holds(values))
     }
+
+    /// Whether every equation still waiting for cells can hold when the `n - values.len()` cells after `values`
+    /// are cut from the `digits` digits that remain: each such cell is a whole number of at most as many digits
+    /// as are left once every other cell has one.
+    fn feasible(&self, values: &[Option<i64>], n: usize, digits: usize) -> bool {
+        let unplaced = n.saturating_sub(values.len());
+        if unplaced == 0 || digits < unplaced {
+            return true;
+        }
+        let longest = u32::try_from((digits - (unplaced - 1)).min(MAX_DIGITS)).unwrap_or(u32::MAX);
+        let most = 10i128.pow(longest) - 1;
+        self.equations.iter().filter(|eq| eq.last >= values.len()).all(|eq| eq.feasible(values, most))
+    }
 }
 
 impl Local {
+    /// Whether the equation can hold with the cells past the end of `values` each anywhere in `0..=most` (a
+    /// blank among the placed cells leaves it unverifiable, so possible).
+    fn feasible(&self, values: &[Option<i64>], most: i128) -> bool {
+        let range = |ix: &[usize]| -> Option<(i128, i128)> {
+            let (mut low, mut high) = (0i128, 0i128);
+            for &i in ix {
+                match values.get(i) {
+                    Some(v) => {
+                        let v = i128::from((*v)?);
+                        low += v;
+                        high += v;
+                    }
+                    None => high += most,
+                }
+            }
+            Some((low, high))
+        };
+        match (range(&self.lhs), range(&self.rhs)) {
+            (Some((l_low, l_high)), Some((r_low, r_high))) => {
+                let c = i128::from(self.constant);
+                l_low + c <= r_high && l_high + c >= r_low
+            }
+            _ => true,
+        }
+    }
+
     fn holds(&self, values: &[Option<i64>]) -> bool {
         let sum = |ix: &[usize]| -> Option<i64> {
             ix.iter().try_fold(0i64, |acc, &i| acc.checked_add(values.get(i).copied().flatten()?))
@@ -291,6 +330,7 @@ fn whole_digits(cell: &SourceCell) -> Option<String> {
 }
 
 /// A number read from digits: no leading zero unless it is `0`, at most [`MAX_DIGITS`] digits.
+#[cfg(test)]
 fn number(digits: &str) -> Option<i64> {
     if digits.is_empty() || digits.len() > MAX_DIGITS || (digits.len() > 1 && digits.starts_with('0')) {
         return None;
@@ -401,13 +441,19 @@ impl Split<'_> {
             return Ok(());
         }
         let longest = (remaining_digits - (remaining_parts - 1)).min(MAX_DIGITS);
+        let mut value = 0i64;
         for len in 1..=longest {
-            let Some(value) = std::str::from_utf8(&self.digits[at..at + len]).ok().and_then(number) else {
+            let digit = self.digits[at + len - 1];
+            // No leading zero unless the number is `0`.
+            if !digit.is_ascii_digit() || (len > 1 && self.digits[at] == b'0') {
                 break;
-            };
+            }
+            value = value * 10 + i64::from(digit - b'0');
             parts.push(Some(value));
-            // Cells not placed yet read as unknown (past the end of `parts`), so their equations wait.
-            if self.rules.hold_at(parts, placed) {
+            // Cells not placed yet read as unknown (past the end of `parts`), so their equations wait; an
+            // equation no value of the cells still to place can satisfy ends the branch.
+            let rest = remaining_digits - len;
+            if self.rules.hold_at(parts, placed) && self.rules.feasible(parts, self.n, rest) {
                 self.walk(at + len, parts)?;
             }
             parts.pop();

@@ -38,6 +38,9 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Classifies a cell's text.
 pub fn classify(raw: &str) -> Token {
+    if let Some(token) = classify_plain(raw) {
+        return token;
+    }
     let folded: String =
         raw.nfkc().filter(|c| !c.is_whitespace() && *c != ',' && *c != '\u{200b}' && *c != '\u{feff}').collect();
     if folded.is_empty() {
@@ -68,6 +71,30 @@ pub fn classify(raw: &str) -> Token {
     };
     let unit = caps.name("unit").map(|m| m.as_str().to_string());
     Token::Number { amount, unit }
+}
+
+/// The common cells, read without normalising: nothing but ASCII digits, spaces and thousands commas (a whole
+/// number, or a blank). `None` for anything else, which [`classify`] reads in full; the result is the same.
+fn classify_plain(raw: &str) -> Option<Token> {
+    let mut value: Option<i64> = None;
+    for b in raw.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                let digit = i64::from(b - b'0');
+                // Too long for a whole number: text, as the full reading finds.
+                let Some(v) = value.unwrap_or(0).checked_mul(10).and_then(|v| v.checked_add(digit)) else {
+                    return Some(Token::Text);
+                };
+                value = Some(v);
+            }
+            b',' | b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => {}
+            _ => return None,
+        }
+    }
+    Some(match value {
+        Some(v) => Token::Number { amount: Amount::Int(v), unit: None },
+        None => Token::Blank,
+    })
 }
 
 /// Letters OCR reads for digits: `O`, `o`, `〇` for 0 and `l`, `I` for 1.
@@ -120,6 +147,46 @@ mod tests {
         match classify(raw) {
             Token::Number { amount, unit } => (amount, unit),
             other => panic!("{raw} gave {other:?}"),
+        }
+    }
+
+    #[test]
+    fn plain_cells_read_as_the_full_reading_reads_them() {
+        for raw in [
+            "0",
+            " 12 ",
+            "1,035,000",
+            "",
+            "   ",
+            "\t\n",
+            "007",
+            "9223372036854775807",
+            "9223372036854775808",
+            "99999999999999999999",
+            ",",
+            "1 2",
+            "12a",
+            "-3",
+            "1.5",
+        ] {
+            let full = {
+                let folded: String = raw.nfkc().filter(|c| !c.is_whitespace() && *c != ',').collect();
+                if folded.is_empty() {
+                    Some(Token::Blank)
+                } else if folded.bytes().all(|b| b.is_ascii_digit()) {
+                    Some(
+                        folded
+                            .parse::<i64>()
+                            .map_or(Token::Text, |v| Token::Number { amount: Amount::Int(v), unit: None }),
+                    )
+                } else {
+                    None
+                }
+            };
+            assert_eq!(classify_plain(raw), full, "{raw:?}");
+            if let Some(token) = full {
+                assert_eq!(classify(raw), token, "{raw:?}");
+            }
         }
     }
 

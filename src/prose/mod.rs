@@ -25,11 +25,12 @@ use crate::template::Catalog;
 /// Adds what the prose says to a report whose tables are already mapped: sections, metrics and prose-derived
 /// cells for pre-2019 reports. Returns the prose findings (`section_missing`, `P1`), which the pipeline lists
 /// after the rule findings.
-pub fn apply(doc: &Document, report: &mut Report, catalog: &Catalog) -> Vec<Finding> {
+/// `prose` is the document's prose when it was already [`read`].
+pub fn apply(doc: &Document, report: &mut Report, catalog: &Catalog, prose: Option<Prose>) -> Vec<Finding> {
     if report.kind != DocKind::AnnualReport {
         return Vec::new();
     }
-    let (sections, found) = read(doc, catalog);
+    let Prose { sections, found } = prose.unwrap_or_else(|| read(doc, catalog));
     report.sections = sections;
     report.metrics = found.iter().map(|e| e.metric.clone()).collect();
     links::place_prose_cells(report, &found, catalog);
@@ -41,8 +42,14 @@ pub fn apply(doc: &Document, report: &mut Report, catalog: &Catalog) -> Vec<Find
     findings
 }
 
+/// What the prose of a document holds.
+pub struct Prose {
+    sections: Vec<Section>,
+    found: Vec<metrics::Extracted>,
+}
+
 /// The sections of the document's prose and the figures its sentences state.
-fn read(doc: &Document, catalog: &Catalog) -> (Vec<Section>, Vec<metrics::Extracted>) {
+pub fn read(doc: &Document, catalog: &Catalog) -> Prose {
     let prose = doc.prose_text();
     let (sections, heading_spans) = sections::find(&prose, catalog.sections());
     let cuts: Vec<usize> = heading_spans.iter().flat_map(|&(start, end)| [start, end]).collect();
@@ -51,15 +58,14 @@ fn read(doc: &Document, catalog: &Catalog) -> (Vec<Section>, Vec<metrics::Extrac
     text::for_each_sentence(&prose, &cuts, &heading_spans, |sentence| {
         found.extend(metrics::extract_sentence(&sentence));
     });
-    (sections, found)
+    Prose { sections, found }
 }
 
 /// The whole numbers the prose states exactly for template cells (through the tables' `links` in `templates/`):
 /// evidence the mapper may use to choose between placements of a table's values that its rules leave open.
-pub fn stated_figures(doc: &Document, catalog: &Catalog) -> Vec<Evidence> {
-    let (_, found) = read(doc, catalog);
+pub fn stated_figures(prose: &Prose, catalog: &Catalog) -> Vec<Evidence> {
     let mut out = Vec::new();
-    for e in &found {
+    for e in &prose.found {
         let (Qualifier::Exact, Amount::Int(value)) = (e.metric.qualifier, e.metric.value) else {
             continue;
         };

@@ -8,7 +8,6 @@
 //! different columns) are empty and have no mark. An absent table has no CSV at all (the caller says so on
 //! stderr).
 
-use crate::check::labels::Labels;
 use crate::report::{CellKey, CellSource, CellState, CellValue, Report, TableResult, TableStatus};
 use crate::template::{Catalog, TableSpec};
 use crate::write::{drawing_spec, table_result, OutputFile, SourceInfo, WriteError, Writer};
@@ -144,7 +143,7 @@ pub fn row_label(spec: &TableSpec, row_key: &str) -> String {
 /// so every CSV column has a distinct name.
 pub fn column_labels(spec: &TableSpec) -> Vec<String> {
     let columns = spec.ordered_columns();
-    let labels = Labels::new(spec);
+    let labels = spec.labels();
     columns
         .iter()
         .map(|c| {

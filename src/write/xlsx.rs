@@ -21,7 +21,6 @@ use rust_xlsxwriter::{
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::check::labels::Labels;
 use crate::report::{
     CellKey, CellSource, CellState, CellValue, DocKind, Finding, FindingStatus, Inference, Origin, Place, Qualifier,
     Report, Rule, Severity, TableResult, TableStatus,
@@ -934,7 +933,7 @@ fn finding_cells_zh(catalog: &Catalog, report: &Report, f: &Finding) -> String {
     let refs = finding_refs(catalog, report, f);
     let spec = f.table.as_deref().and_then(|t| drawing_spec(catalog, report, t));
     let Some(spec) = spec.filter(|_| !f.cells.is_empty()) else { return refs.join("\n") };
-    let labels = Labels::new(spec);
+    let labels = spec.labels();
     let named: Vec<String> = f
         .cells
         .iter()
