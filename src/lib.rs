@@ -8,6 +8,7 @@
 pub mod check;
 pub mod doc;
 pub mod glossary;
+pub mod hash;
 pub mod map;
 pub mod meta;
 pub mod normalize;

@@ -51,14 +51,23 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
 /// ASCII bytes kept on each side of a run of non-ASCII bytes when sniffing a legacy encoding.
 const SNIFF_CONTEXT: usize = 16;
 
+/// Bytes (non-ASCII runs with their context) after which sniffing stops: about 3,000 Chinese characters.
+const SNIFF_ENOUGH: usize = 8 * 1024;
+
 /// The legacy encoding of bytes that are not UTF-8 (GBK, GB18030, Big5 …), guessed by chardetng from the
 /// non-ASCII runs with the ASCII around them. Every candidate reads ASCII alike, so long ASCII stretches (markup,
 /// scripts, styles: most of a web page) tell nothing and are not fed; chardetng scores every byte it is given
 /// under every candidate, and on a page that was most of the time spent reading it.
 fn sniff_legacy(bytes: &[u8]) -> &'static encoding_rs::Encoding {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let mut fed = 0;
     for segment in non_ascii_segments(bytes, SNIFF_CONTEXT) {
         detector.feed(segment, false);
+        // Thousands of characters of a page decide its encoding as well as all of them do.
+        fed += segment.len();
+        if fed >= SNIFF_ENOUGH {
+            break;
+        }
     }
     detector.feed(&[], true);
     detector.guess(None, chardetng::Utf8Detection::Allow)

@@ -15,7 +15,8 @@
 //!
 //! This module knows no row, label or rule: all of it is in the files.
 
-use std::collections::{BTreeMap, HashSet};
+use crate::hash::HashSet;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -261,7 +262,7 @@ impl Template {
         if template.last_year.is_some_and(|last| last < template.first_year) {
             problems.push(format!("last_year {:?} is before first_year {}", template.last_year, template.first_year));
         }
-        let mut keys = HashSet::new();
+        let mut keys = HashSet::default();
         for spec in &mut template.tables {
             if !keys.insert(spec.key.clone()) {
                 problems.push(format!("table `{}` appears twice", spec.key));
@@ -460,7 +461,7 @@ impl TableSpec {
     /// Keys are unique, free of `.` (cell keys are `<row>.<col>`), and every key a row names is declared.
     fn check_keys(&self) -> Vec<String> {
         let mut problems = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let keys = self.rows.iter().map(|r| ("row", &r.key)).chain(self.columns.iter().map(|c| ("column", &c.key)));
         for (what, key) in keys.chain(self.groups.iter().map(|g| ("group", &g.key))) {
             if key.is_empty() || key.contains('.') {

@@ -3,7 +3,7 @@
 //!
 //! Everything is derived from the template's `rows`, `groups` and `layout`; no label is written here.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::doc::{layout_grid, Slot};
 use crate::report::CellKey;
@@ -21,7 +21,7 @@ pub struct Labels {
 impl Labels {
     /// Builds the names of every row and value cell of `spec` from its layout.
     pub fn new(spec: &TableSpec) -> Self {
-        let mut rows = HashMap::new();
+        let mut rows = HashMap::default();
         for row in &spec.rows {
             let group =
                 row.group.as_deref().and_then(|g| spec.groups.iter().find(|x| x.key == g)).map(|g| g.label.as_str());
@@ -71,7 +71,7 @@ fn column_headers(spec: &TableSpec) -> HashMap<CellKey, String> {
         }
         Slot::Empty => None,
     };
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for (y, layout_row) in spec.layout.iter().enumerate() {
         let Some(row_key) = &layout_row.row else {
             continue;

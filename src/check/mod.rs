@@ -28,7 +28,7 @@ pub mod cross;
 pub mod labels;
 pub mod reading;
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::fmt::Write as _;
 
 pub use labels::Labels;
@@ -70,11 +70,11 @@ pub fn check(report: &Report, catalog: &Catalog) -> Vec<Finding> {
                 .flat_map(|f| f.cells.iter())
                 .collect();
             for eq in spec.equations() {
-                let ctx = Context { spec, labels: &labels, table, unreadable: &unreadable };
+                let ctx = Context { spec, labels, table, unreadable: &unreadable };
                 out.extend(judge(&ctx, eq));
             }
         }
-        out.extend(domain(spec, &labels, table));
+        out.extend(domain(spec, labels, table));
     }
     collapse_blank_tables(report, catalog, &mut out);
     out

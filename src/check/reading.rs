@@ -13,7 +13,7 @@
 //!
 //! Nothing here reads a file; it works from the mapped report, its cells' origins and the document's text.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::check::Labels;
 use crate::doc::Document;
@@ -39,7 +39,7 @@ pub fn reading_problems(report: &Report, doc: &Document, catalog: &Catalog) -> V
 
 /// The text of every spreadsheet cell of the document, by its reference (`依申请公开!D9`).
 fn sheet_texts(doc: &Document) -> HashMap<String, String> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for table in doc.tables() {
         let Some(sheet) = table.name.as_deref() else { continue };
         for cell in table.rows.iter().flatten() {
@@ -213,8 +213,8 @@ struct Places<'a> {
 
 impl<'a> Places<'a> {
     fn new(table: &TableResult, spec: &'a TableSpec) -> Places<'a> {
-        let mut rows = HashMap::new();
-        let mut cols = HashMap::new();
+        let mut rows = HashMap::default();
+        let mut cols = HashMap::default();
         for row in &spec.rows {
             for col in &row.columns {
                 let key = CellKey::new(&row.key, col);

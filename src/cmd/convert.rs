@@ -7,7 +7,7 @@
 //! writers of [`nianbao::write::OutputFormat`]; an input's files are written all or nothing through temporary
 //! files and renames, never over an existing file without `--force`, never over the input.
 
-use std::collections::HashSet;
+use nianbao::hash::HashSet;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // What an earlier run killed part-way left in the output directory is undone before anything is written.
     nianbao::write::output::clean_stale(&args.output);
     // Two inputs with the same file stem would write the same outputs: the later ones fail up front.
-    let mut stems = HashSet::new();
+    let mut stems = HashSet::default();
     let clashes: Vec<bool> = args
         .inputs
         .iter()

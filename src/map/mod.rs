@@ -17,7 +17,7 @@ pub mod readings;
 pub mod records;
 pub mod value;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use indexmap::IndexMap;
 
@@ -508,7 +508,7 @@ impl<'a> TableState<'a> {
         TableState {
             template,
             spec,
-            cells: HashMap::new(),
+            cells: HashMap::default(),
             filled_rows: vec![false; spec.rows.len()],
             unplaced: Vec::new(),
             findings: Vec::new(),
@@ -597,7 +597,7 @@ impl<'a> TableState<'a> {
             self.unplace(record, &msg);
             return;
         }
-        match self.readings(row_index, record, &HashMap::new()) {
+        match self.readings(row_index, record, &HashMap::default()) {
             Ok(mut found) if found.len() == 1 => {
                 let reading = found.remove(0);
                 let placement = Placement { rows: vec![row_index], how: reading.how, cells: reading.cells };
@@ -789,7 +789,7 @@ impl<'a> TableState<'a> {
             }
         }
         // Placements that put the same values in the same rows are one.
-        let mut seen: std::collections::HashSet<(Vec<usize>, Vec<TokenKey>)> = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<(Vec<usize>, Vec<TokenKey>)> = std::collections::HashSet::default();
         let distinct = out
             .into_iter()
             .filter(|p| seen.insert((p.rows.clone(), p.cells.iter().map(token_key).collect())))

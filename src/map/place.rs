@@ -19,7 +19,7 @@
 //!
 //! Units that share no block and no equation are searched separately.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::report::CellKey;
 use crate::rules::Equation;
@@ -167,8 +167,8 @@ fn components(problem: &Problem, equations: &[Eq]) -> Vec<Vec<usize>> {
             parent[ra] = rb;
         }
     };
-    let mut first_of_block: HashMap<usize, usize> = HashMap::new();
-    let mut first_of_cell: HashMap<&CellKey, usize> = HashMap::new();
+    let mut first_of_block: HashMap<usize, usize> = HashMap::default();
+    let mut first_of_cell: HashMap<&CellKey, usize> = HashMap::default();
     for (u, unit) in problem.units.iter().enumerate() {
         if let Some(b) = unit.block {
             let first = *first_of_block.entry(b).or_insert(u);
@@ -193,7 +193,7 @@ fn components(problem: &Problem, equations: &[Eq]) -> Vec<Vec<usize>> {
             }
         }
     }
-    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::default();
     for u in 0..n {
         let root = find(&mut parent, u);
         groups.entry(root).or_default().push(u);
@@ -247,7 +247,7 @@ struct Search<'a> {
 impl<'a> Search<'a> {
     fn new(problem: &'a Problem, component: &[usize], equations: &[Eq]) -> Search<'a> {
         let units: Vec<&Unit> = component.iter().map(|&u| &problem.units[u]).collect();
-        let mut index: HashMap<CellKey, usize> = HashMap::new();
+        let mut index: HashMap<CellKey, usize> = HashMap::default();
         let intern = |key: &CellKey, index: &mut HashMap<CellKey, usize>| -> usize {
             let next = index.len();
             *index.entry(key.clone()).or_insert(next)
@@ -289,7 +289,7 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        let mut block_rows: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut block_rows: HashMap<usize, Vec<usize>> = HashMap::default();
         let mut remaining_in_block = vec![0; units.len()];
         for (i, unit) in units.iter().enumerate() {
             if let Some(b) = unit.block {
@@ -315,7 +315,7 @@ impl<'a> Search<'a> {
             touching,
             block_rows,
             remaining_in_block,
-            last_row: HashMap::new(),
+            last_row: HashMap::default(),
             used_rows: Vec::new(),
             choice_of: vec![0; units.len()],
             forbid: None,

@@ -16,7 +16,7 @@
 //! any, is decided by [`super::place`] over the whole table. Enumeration stops at [`MAX_READINGS`]: a row with
 //! more possible readings than that stays unplaced.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::map::records::SourceCell;
 use crate::map::value::Token;
@@ -650,7 +650,7 @@ mod tests {
     }
 
     fn all(raws: &[&str], keys: &[CellKey], equations: &[Equation], extra: bool) -> Vec<Vec<Option<i64>>> {
-        let rules = LocalRules::new(keys, equations, &HashMap::new());
+        let rules = LocalRules::new(keys, equations, &HashMap::default());
         let shape = RowShape { keys, counts: true, extra_column: extra, groups: &[] };
         readings(&cells(raws), false, &shape, &rules).expect("within bounds").iter().map(values).collect()
     }
@@ -690,9 +690,9 @@ mod tests {
             rhs: vec![key("x", "a"), key("x", "b")],
         };
         let shape = RowShape { keys: &row, counts: true, extra_column: false, groups: &[] };
-        let open = LocalRules::new(&row, std::slice::from_ref(&eq), &HashMap::new());
+        let open = LocalRules::new(&row, std::slice::from_ref(&eq), &HashMap::default());
         assert_eq!(readings(&cells(&["1110"]), false, &shape, &open).map(|r| r.len()), Ok(3));
-        let known = HashMap::from([(key("total", "a"), 2)]);
+        let known: HashMap<_, _> = [(key("total", "a"), 2)].into_iter().collect();
         let pinned = LocalRules::new(&row, &[eq], &known);
         let got: Vec<_> =
             readings(&cells(&["1110"]), false, &shape, &pinned).expect("bounded").iter().map(values).collect();
@@ -730,7 +730,7 @@ mod tests {
         // 自然人 16, 商业企业 2, 科研机构 … 其他 0, 小计 2, 总计 18: R3 adds up leaving out either `2`; where the
         // header prints 小计 after the group (columns 1–5), only the second is its sum in that place.
         let k = seven();
-        let rules = LocalRules::new(&k, &r3(), &HashMap::new());
+        let rules = LocalRules::new(&k, &r3(), &HashMap::default());
         let after = [Subtotal { first: 1, last: 5, at: 6 }];
         let before = [Subtotal { first: 1, last: 5, at: 1 }];
         let raws = ["16", "2", "0", "0", "0", "0", "2", "18"];

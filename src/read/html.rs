@@ -12,7 +12,7 @@
 //! The parsed tree is first flattened into a list of open/close/text events, so every later pass is a loop over a
 //! slice: no recursion, so a page nested a hundred thousand levels deep cannot overflow the stack.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use scraper::node::Element;
 use scraper::{Html, Node};

@@ -18,8 +18,8 @@
 //! `style` and `class` on every cell, often most of the page's bytes, and the parser would read each one
 //! character by character into the tree for nothing.
 
+use crate::hash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Elements nested deeper than this are flattened. Real pages nest a few dozen levels; html5ever handles a few
 /// hundred in linear time.

@@ -2,7 +2,7 @@
 //! `（二）`, `3.`) is not in the paragraph's text; it is rendered here from the list definitions (DOCX
 //! `numbering.xml`, the legacy format's list tables) and the running counters, in document order.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 /// One level of a list definition.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ impl Numbering {
 
     /// Instance `num_id` numbers with list `list`.
     pub fn add_instance(&mut self, num_id: i64, list: i64) {
-        self.nums.insert(num_id, (list, HashMap::new()));
+        self.nums.insert(num_id, (list, HashMap::default()));
     }
 
     /// Instance `num_id` starts `level` at `start` where it is first used.

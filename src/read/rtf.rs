@@ -13,7 +13,7 @@
 //!   spans. Nested tables (`\itapN` paragraphs, `\nestcell`, `\nestrow` with the row definition in
 //!   `\nesttableprops`) are tables inside the cell that holds them.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use encoding_rs::Encoding;
 
@@ -138,9 +138,9 @@ impl<'a> Parser<'a> {
             ignorable: false,
             document_encoding: encoding_rs::WINDOWS_1252,
             default_font: None,
-            fonts: HashMap::new(),
+            fonts: HashMap::default(),
             font_entry: (None, FontDef::default()),
-            styles: HashMap::new(),
+            styles: HashMap::default(),
             style_entry: StyleDef::default(),
             text: String::new(),
             tables: TableStack::new(EDGE_TOLERANCE),

@@ -32,7 +32,8 @@
 //! sheet with one cell at `A1` and one at `XFD1048576` costs two cells, not seventeen billion. What the
 //! mapper does with the tables is not this module's concern; nothing here knows the template.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -231,7 +232,7 @@ const ABSENT_NAME_PREFIX: &str = "nianbao_absent_";
 /// as OpenDocument writes it, `$'主动公开'.$B$5:.$D$5`). nianbao writes them for partial tables, so that an empty
 /// cell it could not fill reads back as absent, not blank.
 fn declared_absent(names: &[(String, String)]) -> HashMap<String, HashSet<(u32, u32)>> {
-    let mut out: HashMap<String, HashSet<(u32, u32)>> = HashMap::new();
+    let mut out: HashMap<String, HashSet<(u32, u32)>> = HashMap::default();
     for (name, formula) in names {
         if !name.starts_with(ABSENT_NAME_PREFIX) {
             continue;
@@ -500,7 +501,7 @@ fn sheet_blocks(sheet: &Sheet, absent: Option<&HashSet<(u32, u32)>>) -> Result<V
     let in_band = |(first, last): (u32, u32), c: u32| (first..=last).contains(&c);
     // A band that starts with a check label is a check column (label on top, results below) or the label of a
     // check row printed right of a form that has no label columns (表四): its row is a check row.
-    let mut check_rows: HashSet<u32> = HashSet::new();
+    let mut check_rows: HashSet<u32> = HashSet::default();
     bands.retain(|&band| {
         let mut band_cells = sheet.cells.iter().filter(|((_, c), _)| in_band(band, *c));
         let Some((&(row, _), text)) = band_cells.next() else { return false };

@@ -15,7 +15,7 @@
 //! * below the form, after one empty row: one check row per other rule (R1, R2 per column; R4 under 表四's
 //!   `总计` columns), its check cells under the cells they check.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::doc::{layout_grid, Slot};
 use crate::report::CellKey;
@@ -140,7 +140,7 @@ fn place(spec: &TableSpec) -> Form {
     let grid =
         layout_grid(spec.layout.iter().map(|r| r.cells.iter().map(|c| (c.rowspan, c.colspan)).collect::<Vec<_>>()));
     let mut cells = Vec::new();
-    let mut positions = HashMap::new();
+    let mut positions = HashMap::default();
     let width = grid.first().map_or(0, Vec::len);
     let mut first_value_row = None;
     let mut last_header_row = None;

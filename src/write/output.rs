@@ -16,7 +16,7 @@
 //! * [`abandon_all`] removes every temporary file of this process; the command line calls it when interrupted.
 //!   It waits for a commit under way to finish, so an interrupt never splits a set.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::Write;
@@ -403,7 +403,7 @@ fn name_in(dir: &Path, kind: Kind, serial: u64) -> PathBuf {
 }
 
 /// The temporary files of this process, removed on an interrupt by [`abandon_all`].
-static LIVE: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+static LIVE: LazyLock<Mutex<HashSet<PathBuf>>> = LazyLock::new(|| Mutex::new(HashSet::default()));
 
 fn registry() -> MutexGuard<'static, HashSet<PathBuf>> {
     LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

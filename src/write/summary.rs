@@ -20,7 +20,8 @@
 //! [`Totals`] gathers the charts' figures as the reports stream. The output depends only on the entries: the
 //! creation date is the year after the newest report's, never the clock.
 
-use std::collections::{BTreeMap, HashMap};
+use crate::hash::HashMap;
+use std::collections::BTreeMap;
 use std::io::{Seek, Write};
 
 use rust_xlsxwriter::{
@@ -148,9 +149,9 @@ impl SummaryEntry {
 impl SummaryLayout {
     /// The layout of every table of `catalog`'s form.
     pub fn new(catalog: &Catalog) -> SummaryLayout {
-        let mut labels = HashMap::new();
-        let mut charted = HashMap::new();
-        let mut rule_names: HashMap<String, String> = HashMap::new();
+        let mut labels = HashMap::default();
+        let mut charted = HashMap::default();
+        let mut rule_names: HashMap<String, String> = HashMap::default();
         for template in catalog.all() {
             for spec in &template.tables {
                 let key = (template.version.clone(), spec.key.clone());

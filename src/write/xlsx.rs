@@ -11,7 +11,7 @@
 //! published, else the last day of the report year), never from the clock, so converting twice gives identical
 //! files.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use rust_xlsxwriter::{
     utility::{cell_range, cell_range_absolute},
@@ -656,7 +656,7 @@ impl Sizes {
             let Content::Text(text) = &p.content else { return 1.0 };
             text.split('\n').map(|part| (text_width(part) / span_width(p).max(1.0)).ceil().max(1.0)).sum()
         };
-        let mut heights: HashMap<u32, f64> = HashMap::new();
+        let mut heights: HashMap<u32, f64> = HashMap::default();
         for r in FORM_TOP..FORM_TOP + form.height {
             heights.insert(r, LINE + 6.0);
         }
@@ -1122,7 +1122,7 @@ mod tests {
             "=IF(COUNT(D6:D7,D29:D30)=0,\"\",IF(ROUND(SUM(D6:D7)-SUM(D29:D30),6)=0,\"✓\",\
              IF(COUNT(D6:D7,D29:D30)<4,\"？ \",\"✗ \")&SUM(D6:D7)&\"≠\"&SUM(D29:D30)))"
         );
-        let mut values: HashMap<(u32, u16), Option<f64>> = HashMap::new();
+        let mut values: HashMap<(u32, u16), Option<f64>> = HashMap::default();
         assert_eq!(check_result(r1, &values), "");
         values.insert((5, 3), Some(29.0));
         values.insert((6, 3), Some(0.0));

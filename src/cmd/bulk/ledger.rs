@@ -10,7 +10,7 @@
 //! Per report about 100 bytes stay in memory (two digests in hash maps and a slot): about 20 MB for 200,000
 //! reports, besides the list of input paths.
 
-use std::collections::HashMap;
+use nianbao::hash::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 
@@ -84,9 +84,9 @@ impl Ledger {
     /// An empty ledger with its temporary file (removed by the system when closed, even after a crash).
     pub fn new() -> std::io::Result<Ledger> {
         Ok(Ledger {
-            by_content: HashMap::new(),
-            by_values: HashMap::new(),
-            agencies: HashMap::new(),
+            by_content: HashMap::default(),
+            by_values: HashMap::default(),
+            agencies: HashMap::default(),
             slots: Vec::new(),
             spill: BufWriter::new(tempfile::tempfile()?),
             written: 0,

@@ -1,7 +1,7 @@
 //! Paragraph styles and list definitions of a DOCX package: whether a style makes a heading, which list a style
 //! numbers, and the lists of `numbering.xml`.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 use crate::read::numbering::{Numbering, LEVELS};
 
@@ -50,7 +50,7 @@ const MAX_STYLE_CHAIN: usize = 16;
 
 impl Styles {
     pub fn parse(xml: &str) -> Styles {
-        let mut styles = HashMap::new();
+        let mut styles = HashMap::default();
         let mut current: Option<(String, Style)> = None;
         let mut reader = Reader::from_str(xml);
         loop {

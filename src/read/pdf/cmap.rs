@@ -2,7 +2,7 @@
 //! Only the parts text extraction needs are read: code space ranges, `bfchar`/`bfrange`, `cidchar`/`cidrange`
 //! and the writing mode. A malformed CMap yields whatever entries parsed before the damage.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
 /// Upper bound on the codes one `bfrange`/`cidrange` may expand to, so a hostile range cannot exhaust memory.
 const MAX_RANGE: u32 = 0x1_0000;

@@ -2,7 +2,7 @@
 //! needs — each glyph's text, box, direction and size in page space, and the straight axis-aligned rules drawn
 //! as stroked lines or as thin filled rectangles. Colours only matter to drop white rules; images are counted.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::rc::Rc;
 
 use hayro_syntax::content::ops::TypedInstruction as Op;
@@ -148,7 +148,7 @@ impl<'c> Interpreter<'c> {
             path: Vec::new(),
             marked: Vec::new(),
             codes: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
         }
     }
 

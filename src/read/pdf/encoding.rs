@@ -2,7 +2,7 @@
 //! (`/Differences`) to Unicode. Glyph names follow the Adobe Glyph List conventions (`uni4E00`, `u1F600`, and
 //! the names of the Latin characters); other names (`g123`, `cid456`) have no meaning and stay unmapped.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::LazyLock;
 
 /// Names of the printable ASCII characters 0x20..=0x7E.
