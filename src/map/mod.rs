@@ -17,6 +17,8 @@ pub mod readings;
 pub mod records;
 pub mod value;
 
+use std::cell::RefCell;
+
 use crate::hash::HashMap;
 
 use indexmap::IndexMap;
@@ -501,7 +503,14 @@ struct TableState<'a> {
     undecided: bool,
     /// Cells the source declares not provided.
     declared_absent: Vec<CellKey>,
+    /// Where each row's keys lie in the template's cell keys (row by row, in column order).
+    row_keys: Vec<std::ops::Range<usize>>,
+    /// The last readings of a record (by address) as a row, with the rules they were read with: a row read again
+    /// under the same rules reads the same, and rows are read again each time another row is decided.
+    read_before: RefCell<ReadBefore>,
 }
+
+type ReadBefore = HashMap<(usize, usize), (LocalRules, Result<Vec<Reading>, readings::TooMany>)>;
 
 impl<'a> TableState<'a> {
     fn new(template: &'a Template, spec: &'a TableSpec) -> Self {
@@ -518,6 +527,16 @@ impl<'a> TableState<'a> {
             notes: Vec::new(),
             undecided: false,
             declared_absent: Vec::new(),
+            row_keys: spec
+                .rows
+                .iter()
+                .scan(0, |at, row| {
+                    let keys = *at..*at + row.columns.len();
+                    *at = keys.end;
+                    Some(keys)
+                })
+                .collect(),
+            read_before: RefCell::default(),
         }
     }
 
@@ -525,9 +544,9 @@ impl<'a> TableState<'a> {
         &self.spec.title
     }
 
-    fn keys(&self, row_index: usize) -> Vec<CellKey> {
-        let row = &self.spec.rows[row_index];
-        row.columns.iter().map(|c| CellKey::new(&row.key, c)).collect()
+    fn keys(&self, row_index: usize) -> &'a [CellKey] {
+        let spec: &'a TableSpec = self.spec;
+        self.row_keys.get(row_index).and_then(|range| spec.cell_keys().get(range.clone())).unwrap_or_default()
     }
 
     /// Whole-number values of the cells placed so far.
@@ -550,11 +569,19 @@ impl<'a> TableState<'a> {
     ) -> Result<Vec<Reading>, readings::TooMany> {
         let row = &self.spec.rows[row_index];
         let keys = self.keys(row_index);
+        let rules = LocalRules::new(keys, self.spec.equations(), known);
+        let at = (std::ptr::from_ref(record) as usize, row_index);
+        if let Some((before, found)) = self.read_before.borrow().get(&at) {
+            if *before == rules {
+                return found.clone();
+            }
+        }
         let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
         let groups = self.groups_of(row);
-        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column.is_some(), groups: &groups };
-        let rules = LocalRules::new(&keys, self.spec.equations(), known);
-        readings::readings(&record.values, record.from_stream, &shape, &rules)
+        let shape = RowShape { keys, counts, extra_column: self.extra_column.is_some(), groups: &groups };
+        let found = readings::readings(&record.values, record.from_stream, &shape, &rules);
+        self.read_before.borrow_mut().insert(at, (rules, found.clone()));
+        found
     }
 
     /// The runs of `row`'s columns the form prints under one header, as inclusive index ranges.
@@ -619,7 +646,7 @@ impl<'a> TableState<'a> {
         let row = &self.spec.rows[row_index];
         let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
         let groups = self.groups_of(row);
-        let shape = RowShape { keys: &keys, counts, extra_column: self.extra_column.is_some(), groups: &groups };
+        let shape = RowShape { keys, counts, extra_column: self.extra_column.is_some(), groups: &groups };
         readings::readings(&record.values, record.from_stream, &shape, &LocalRules::none())
             .map_or(true, |r| !r.is_empty())
     }
@@ -736,7 +763,7 @@ impl<'a> TableState<'a> {
 
     /// The cells of a placement as the search sees them.
     fn choice_cells(&self, placement: &Placement) -> Vec<(CellKey, place::Val)> {
-        let keys: Vec<CellKey> = placement.rows.iter().flat_map(|&r| self.keys(r)).collect();
+        let keys: Vec<CellKey> = placement.rows.iter().flat_map(|&r| self.keys(r)).cloned().collect();
         keys.into_iter()
             .zip(&placement.cells)
             .map(|(k, c)| {

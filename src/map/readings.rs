@@ -94,10 +94,12 @@ pub struct Subtotal {
 
 /// The template's equations restricted to one row: the row's cells by index, the known cells of other rows folded
 /// into a constant. Equations touching a cell that is neither in the row nor known are left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalRules {
     equations: Vec<Local>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Local {
     lhs: Vec<usize>,
     rhs: Vec<usize>,
