@@ -185,8 +185,8 @@ pub fn strip_glosses(text: &str) -> Cow<'_, str> {
 
 /// The compact matching key of a label: NFKC, simplified characters, no whitespace, one quote class.
 pub fn compact(text: &str) -> String {
-    let folded: String = text
-        .nfkc()
+    let folded: String = nfkc(text)
+        .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}' | '\u{feff}'))
         .map(|c| match c {
             '“' | '”' | '「' | '」' | '‘' | '’' | '『' | '』' | '\'' => '"',
@@ -198,6 +198,38 @@ pub fn compact(text: &str) -> String {
         .collect();
     let simplified = to_simplified(&folded);
     fix_phrase_artefacts(&simplified)
+}
+
+/// The NFKC form of `text`. Reports are ASCII, CJK ideographs, CJK punctuation and full-width forms, which are
+/// mapped here one character at a time as NFKC maps them; text with any other character goes through the whole
+/// algorithm.
+pub fn nfkc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match nfkc_of_common(c) {
+            Some(folded) => out.push(folded),
+            None => return text.nfkc().collect(),
+        }
+    }
+    out
+}
+
+/// NFKC of one character of the kinds reports are made of, when it is one character that combines with nothing:
+/// ASCII and CJK ideographs and punctuation stay, full-width forms and the ideographic space become ASCII.
+pub fn nfkc_of_common(c: char) -> Option<char> {
+    match c {
+        '\0'..='\u{7f}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{3001}'..='\u{3007}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{3014}'..='\u{301f}'
+        | '\u{2014}'
+        | '\u{2018}'..='\u{2019}'
+        | '\u{201c}'..='\u{201d}' => Some(c),
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(u32::from(c) - 0xfee0),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
 }
 
 /// Traditional → simplified. Text already in simplified characters is returned unchanged.
@@ -269,6 +301,23 @@ mod tests {
         let mut odd = le.clone();
         odd.push(b'x');
         assert!(decode(&odd).is_ok());
+    }
+
+    #[test]
+    fn common_characters_fold_as_nfkc_folds_them() {
+        let mut checked = 0;
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            if let Some(folded) = nfkc_of_common(c) {
+                let full: String = std::iter::once(c).nfkc().collect();
+                assert_eq!(full, folded.to_string(), "U+{:04X}", u32::from(c));
+                checked += 1;
+            }
+        }
+        assert!(checked > 21_000);
+        for text in ["本年新收申请２９件，（一）予以公开　１２", "ｅ\u{301}", "Ⅻ ①", "e\u{301}", "ABC"]
+        {
+            assert_eq!(nfkc(text), text.nfkc().collect::<String>(), "{text}");
+        }
     }
 
     #[test]

@@ -4,7 +4,6 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::report::Amount;
 
@@ -41,8 +40,10 @@ pub fn classify(raw: &str) -> Token {
     if let Some(token) = classify_plain(raw) {
         return token;
     }
-    let folded: String =
-        raw.nfkc().filter(|c| !c.is_whitespace() && *c != ',' && *c != '\u{200b}' && *c != '\u{feff}').collect();
+    let folded: String = crate::normalize::nfkc(raw)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != '\u{200b}' && *c != '\u{feff}')
+        .collect();
     if folded.is_empty() {
         return Token::Blank;
     }
@@ -142,6 +143,7 @@ pub fn to_unit(amount: Amount, from: &str, to: &str) -> Option<Amount> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_normalization::UnicodeNormalization;
 
     fn num(raw: &str) -> (Amount, Option<String>) {
         match classify(raw) {

@@ -44,6 +44,9 @@ fn per_character(nfkc: &str) -> String {
 
 /// NFKC of one character when it folds to exactly one character (`１` → `1`, `，` → `,`), else the character.
 fn fold_width(c: char) -> char {
+    if let Some(folded) = crate::normalize::nfkc_of_common(c) {
+        return folded;
+    }
     let mut folded = std::iter::once(c).nfkc();
     match (folded.next(), folded.next()) {
         (Some(one), None) => one,
