@@ -687,8 +687,11 @@ fn crawl_table(lines: &mut Vec<String>, rows: &[Vec<PCell>], _: &str) {
 
 /// The three tables on one sheet, one under the other, with the form's merged cells.
 fn xlsx_report(r: &Report) -> Res<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
     let mut book = Workbook::new();
+    // A fixed creation time, so that the same seed writes the same bytes.
+    let created = ExcelDateTime::from_ymd(2024, 1, 1)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let sheet = book.add_worksheet();
     sheet.set_name("年报")?;
     let plain = Format::new();

@@ -19,12 +19,14 @@
 #
 # Needs a Rust toolchain, python3 with pandas, lxml, openpyxl, python-docx and pdfplumber
 # (pip install pandas lxml openpyxl python-docx pdfplumber), and GNU time (/usr/bin/time). Each timing is the best
-# of RUNS runs (default 3). WORK (default target/bench) holds the corpus and the outputs; BUILD=0 skips the build.
+# of RUNS runs (default 3), the script's of SCRIPT_RUNS runs (default RUNS: the script takes minutes a run). WORK
+# (default target/bench) holds the corpus and the outputs; BUILD=0 skips the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000}"
 big="${2:-100000}"
 runs="${RUNS:-3}"
+script_runs="${SCRIPT_RUNS:-$runs}"
 cores="$(nproc)"
 work="${WORK:-$PWD/target/bench}"
 
@@ -76,14 +78,14 @@ echo "timing (name, wall s, cpu s, peak KiB), best of $runs:" >&2
 best floor "$floor_bin" "$reports"
 best bulk_j1 "$bin" bulk "$reports" -o "$work/out-j1" --force -j 1
 best "bulk_j$cores" "$bin" bulk "$reports" -o "$work/out-jn" --force -j "$cores"
-best script_1 python3 bench/baseline.py bulk "$work/out-py1" "$reports" 0/1
+runs=$script_runs best script_1 python3 bench/baseline.py bulk "$work/out-py1" "$reports" 0/1
 export -f script_all_cores
 export reports cores
-best "script_$cores" bash -c "script_all_cores bulk $work/out-pyn"
+runs=$script_runs best "script_$cores" bash -c "script_all_cores bulk $work/out-pyn"
 mapfile -t files < <(find "$reports" -type f | sort)
 rm -rf "$work/out-conv"
 best convert_xlsx "$bin" convert "${files[@]}" -o "$work/out-conv" --format xlsx --force
-best script_convert python3 bench/baseline.py convert "$work/out-pyconv" "$reports" 0/1
+runs=$script_runs best script_convert python3 bench/baseline.py convert "$work/out-pyconv" "$reports" 0/1
 
 # Peak memory at BIG reports: N's files under BIG names (links), in directories of 1000.
 if [ "$big" -gt 0 ]; then
