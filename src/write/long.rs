@@ -220,7 +220,13 @@ pub fn set_duplicate_of(rows: &mut Rows, duplicate_of: &str) {
 /// that reads back as the same number. A whole number printed without one would let a reader that guesses column
 /// types from the first rows (DuckDB, for one) type the column as integers and round a later `25.1` to 25.
 pub fn real_text(x: f64) -> String {
-    if x.fract() == 0.0 {
+    // A whole number that an i64 holds exactly prints as that integer and `.0` (what `{:.1}` prints, without its
+    // exact decimal expansion); `-0.0` keeps its sign through the general path.
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
+        let whole = x as i64;
+        format!("{whole}.0")
+    } else if x.fract() == 0.0 {
         format!("{x:.1}")
     } else {
         x.to_string()
@@ -230,6 +236,15 @@ pub fn real_text(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_amounts_print_as_the_general_format_prints_them() {
+        for x in [0.0, -0.0, 1.0, -3.0, 24380.0, 1e15, -1e15, 9_007_199_254_740_991.0, 9_007_199_254_740_992.0, 1e300] {
+            assert_eq!(real_text(x), format!("{x:.1}"), "{x}");
+        }
+        assert_eq!(real_text(25.1), "25.1");
+        assert_eq!(real_text(f64::NAN), "NaN");
+    }
 
     #[test]
     fn every_row_has_its_file_header_width() {
