@@ -254,7 +254,7 @@ fn unread_attributes(text: &str, from: usize, end: usize) -> Vec<std::ops::Range
         while at < close && !matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r' | 0x0c | b'/' | b'>' | b'=') {
             at += 1;
         }
-        let name = &text[name_start..at];
+        let name = text.get(name_start..at).unwrap_or_default();
         let mut value_end = at;
         let after_name = skip_space(at);
         if after_name < close && bytes[after_name] == b'=' {
