@@ -681,6 +681,54 @@ mod tests {
     }
 
     #[test]
+    fn pruned_splits_are_every_cut_the_rules_allow() {
+        // Every cut of the run into seven numbers without a leading zero, kept when the rules hold: what the
+        // search, with its pruning, must find, no more and no less.
+        fn cuts(digits: &str, n: usize) -> Vec<Vec<i64>> {
+            if n == 1 {
+                let plain = !digits.is_empty() && (digits == "0" || !digits.starts_with('0'));
+                return if plain { vec![vec![digits.parse().expect("digits")]] } else { Vec::new() };
+            }
+            let mut out = Vec::new();
+            for len in 1..digits.len() {
+                let (head, rest) = digits.split_at(len);
+                if head.len() > 1 && head.starts_with('0') {
+                    break;
+                }
+                for mut tail in cuts(rest, n - 1) {
+                    tail.insert(0, head.parse().expect("digits"));
+                    out.push(tail);
+                }
+            }
+            out
+        }
+        let rules = LocalRules::new(&seven(), &r3(), &HashMap::default());
+        let mut state = 7u64;
+        let mut found = 0;
+        for case in 0..300 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let run: String = if case % 2 == 0 {
+                // Random digits: mostly no cut adds up.
+                let len = 7 + (state >> 60) as usize % 6;
+                (0..len).map(|i| char::from(b'0' + ((state >> (i * 5)) % 10) as u8)).collect()
+            } else {
+                // Six small counts and their total, run together: at least that cut adds up.
+                let parts: Vec<u64> = (0..6).map(|i| (state >> (i * 9)) % if i % 2 == 0 { 4 } else { 40 }).collect();
+                let total: u64 = parts.iter().sum();
+                parts.iter().chain([&total]).map(u64::to_string).collect()
+            };
+            let mut expected: Vec<Vec<Option<i64>>> =
+                cuts(&run, 7).into_iter().map(|v| ints(&v)).filter(|v| rules.hold(v)).collect();
+            let mut got = all(&[run.as_str()], &seven(), &r3(), false);
+            expected.sort();
+            got.sort();
+            assert_eq!(got, expected, "{run}");
+            found += got.len();
+        }
+        assert!(found >= 150, "only {found} readings in all");
+    }
+
+    #[test]
     fn known_cells_of_other_rows_pin_down_a_run() {
         // total.a = x.a + x.b with total.a known to be 2: of 1|1|10, 1|11|0 and 11|1|0 only the first adds up.
         let key = |row: &str, col: &str| CellKey::new(row, col);
