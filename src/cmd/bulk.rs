@@ -29,10 +29,11 @@ use anyhow::Context;
 use nianbao::check::cross::{check_pair, CrossCells, Side};
 use nianbao::report::DocKind;
 use nianbao::template::Catalog;
-use nianbao::write::long::{self, FileFacts, Rows, FILE_NAMES};
+use nianbao::write::long::{self, FileFacts, RowSink, FILE_NAMES};
 use nianbao::write::output::Destination;
+use nianbao::write::record::{self, Holed};
 use nianbao::write::summary::{BatchCounts, SummaryBook, SummaryEntry, SummaryLayout, Totals};
-use nianbao::write::wide::{self, WideTable};
+use nianbao::write::wide::WideTable;
 use nianbao::write::{dictionary, summary::FILE_NAME as SUMMARY_FILE};
 
 use inputs::Input;
@@ -83,14 +84,15 @@ enum Outcome {
     /// A walked file that is no report.
     Skipped,
     /// The input could not be read: its `reports.csv` row, the digest of its bytes (if any were read) and why.
-    Failed { rows: Rows, content: Option<Digest16>, reason: String },
+    Failed { row: Holed, content: Option<Digest16>, reason: String },
     /// A report was read.
     Read(Box<ReadReport>),
 }
 
 struct ReadReport {
-    rows: Rows,
-    wide: Vec<Vec<String>>,
+    /// The rows, encoded by the worker: `duplicate_of` is left to fill in the rows that have it.
+    rows: Encoded,
+    wide: Vec<Holed>,
     content: Digest16,
     values: Option<Digest16>,
     /// What an annual report contributes to the summary and the cross checks.
@@ -105,38 +107,73 @@ struct Shared<'c> {
     cross: CrossCells,
 }
 
+/// A report's rows of the four long files as the worker encoded them: the `reports.csv` row with its
+/// `duplicate_of` left to fill, the other files' rows as CSV bytes.
+#[derive(Default)]
+struct Encoded {
+    report: Holed,
+    others: [Vec<u8>; 3],
+}
+
+impl RowSink for Encoded {
+    fn row(&mut self, file: usize, fields: &[&str]) {
+        match file.checked_sub(1).and_then(|i| self.others.get_mut(i)) {
+            Some(out) => record::push_record(out, fields),
+            // `duplicate_of` is the last column of `reports.csv`.
+            None => self.report = Holed::new(fields, fields.len().saturating_sub(1)),
+        }
+    }
+}
+
 /// A CSV file being written, with the name its errors give (the file the user asked for, not its temporary file).
 struct CsvOut<'f> {
-    writer: csv::Writer<BufWriter<&'f mut File>>,
+    file: BufWriter<&'f mut File>,
     name: String,
+    /// A record being encoded, reused.
+    line: Vec<u8>,
 }
 
 impl<'f> CsvOut<'f> {
     /// Starts a staged file with its byte-order mark (if `bom`) and its header.
     fn new<S: AsRef<str>>(file: &'f mut File, target: &Path, header: &[S], bom: bool) -> anyhow::Result<Self> {
         let name = super::display_name(target);
-        let mut file = BufWriter::new(file);
+        let mut out = CsvOut { file: BufWriter::with_capacity(1 << 16, file), name, line: Vec::new() };
         if bom {
-            file.write_all("\u{feff}".as_bytes()).with_context(|| name.clone())?;
+            out.bytes("\u{feff}".as_bytes())?;
         }
-        let mut writer = csv::Writer::from_writer(file);
-        writer.write_record(header.iter().map(AsRef::as_ref)).with_context(|| name.clone())?;
-        Ok(CsvOut { writer, name })
+        out.write(header)?;
+        Ok(out)
     }
 
-    fn write<S: AsRef<[u8]>>(&mut self, row: &[S]) -> anyhow::Result<()> {
-        self.writer.write_record(row).with_context(|| self.name.clone())
+    /// Writes one record of `row`.
+    fn write<S: AsRef<str>>(&mut self, row: &[S]) -> anyhow::Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        record::push_record(&mut line, row);
+        let written = self.bytes(&line);
+        self.line = line;
+        written
     }
 
-    fn write_all(&mut self, rows: &[Vec<String>]) -> anyhow::Result<()> {
-        rows.iter().try_for_each(|row| self.write(row))
+    /// Writes a record with `fill` in its hole.
+    fn holed(&mut self, row: &Holed, fill: &str) -> anyhow::Result<()> {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        row.fill_into(&mut line, fill);
+        let written = self.bytes(&line);
+        self.line = line;
+        written
+    }
+
+    /// Writes records already encoded.
+    fn bytes(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.file.write_all(bytes).with_context(|| self.name.clone())
     }
 
     /// Flushes everything to the staged file.
     fn finish(self) -> anyhow::Result<()> {
         let name = self.name;
-        let file = self.writer.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
-        file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+        self.file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
         Ok(())
     }
 }
@@ -194,22 +231,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 |i: u32| inputs.get(i as usize).map(|input| super::display_name(&input.path)).unwrap_or_default();
             match outcome {
                 Outcome::Skipped => counts.skipped += 1,
-                Outcome::Failed { mut rows, content, reason } => {
+                Outcome::Failed { row, content, reason } => {
                     counts.failed += 1;
                     let duplicate = ledger.duplicate_of(index, content, None).map(name).unwrap_or_default();
-                    long::set_duplicate_of(&mut rows, &duplicate);
-                    write_rows(&mut long_out, &rows)?;
+                    long_out[0].holed(&row, &duplicate)?;
                     progress.failed(&name(index), &reason);
                 }
-                Outcome::Read(mut read) => {
+                Outcome::Read(read) => {
                     counts.read += 1;
                     let duplicate = ledger.duplicate_of(index, Some(read.content), read.values).map(name);
                     let duplicate_of = duplicate.as_deref().unwrap_or_default();
-                    long::set_duplicate_of(&mut read.rows, duplicate_of);
-                    write_rows(&mut long_out, &read.rows)?;
-                    for (out, row) in wide_out.iter_mut().zip(&mut read.wide) {
-                        wide::set_duplicate_of(row, duplicate_of);
-                        out.write(row)?;
+                    if let [reports, others @ ..] = long_out.as_mut_slice() {
+                        reports.holed(&read.rows.report, duplicate_of)?;
+                        for (out, bytes) in others.iter_mut().zip(&read.rows.others) {
+                            out.bytes(bytes)?;
+                        }
+                    }
+                    for (out, row) in wide_out.iter_mut().zip(&read.wide) {
+                        out.holed(row, duplicate_of)?;
                     }
                     match (duplicate, read.entry) {
                         (Some(_), _) => counts.duplicates += 1,
@@ -228,7 +267,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for out in long_out.into_iter().chain(wide_out) {
         out.finish()?;
     }
-    dictionary_out.write_all(&dictionary::rows(catalog))?;
+    dictionary::rows(catalog).iter().try_for_each(|row| dictionary_out.write(row))?;
     dictionary_out.finish()?;
 
     // Once every report is read: the summary and the cross checks, over the reports sorted by agency and year.
@@ -272,8 +311,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn process(ctx: &Shared, input: &Input) -> Outcome {
     let path = super::display_name(&input.path);
     let failed = |reason: String, sha256: &str, content: Option<Digest16>| {
-        let rows = long::error_rows(ctx.catalog, &path, &reason, FileFacts { sha256, duplicate_of: "" });
-        Outcome::Failed { rows, content, reason }
+        let [mut rows, ..] = long::error_rows(ctx.catalog, &path, &reason, FileFacts { sha256, duplicate_of: "" });
+        let row = rows.pop().map(|row| Holed::new(&row, row.len().saturating_sub(1))).unwrap_or_default();
+        Outcome::Failed { row, content, reason }
     };
     let bytes = match super::read_path(&input.path) {
         Ok(bytes) => bytes,
@@ -305,9 +345,11 @@ fn process(ctx: &Shared, input: &Input) -> Outcome {
     let entry = (report.kind == DocKind::AnnualReport)
         .then(|| ctx.layout.entry(&path, &report, ctx.cross.figures(ctx.catalog, &report)));
     let facts = FileFacts { sha256: &sha256, duplicate_of: "" };
+    let mut rows = Encoded::default();
+    long::emit_report_rows(ctx.catalog, &path, &report, facts, &mut rows);
     Outcome::Read(Box::new(ReadReport {
-        rows: long::report_rows(ctx.catalog, &path, &report, facts),
-        wide: ctx.wide.iter().map(|t| t.row(&path, &report)).collect(),
+        rows,
+        wide: ctx.wide.iter().map(|t| t.encoded(&path, &report)).collect(),
         content,
         values: ledger::values_digest(&report),
         entry,
@@ -357,8 +399,4 @@ fn side(entry: &SummaryEntry) -> Option<Side<'_>> {
 
 fn report_ref(entry: &SummaryEntry) -> long::ReportRef<'_> {
     long::ReportRef { path: &entry.path, agency: entry.agency.as_deref().unwrap_or_default(), year: entry.year }
-}
-
-fn write_rows(outs: &mut [CsvOut], rows: &Rows) -> anyhow::Result<()> {
-    outs.iter_mut().zip(rows).try_for_each(|(out, rows)| out.write_all(rows))
 }

@@ -18,6 +18,8 @@
 //! [`real_text`]), so that a reader guessing types from the first rows types them as decimals and never truncates
 //! a later fraction. Like every writer this one only formats a [`Report`]; reading and mapping happened before.
 
+use std::fmt::Write;
+
 use crate::check::cross::CrossFinding;
 use crate::report::{CellKey, FindingStatus, Report, Severity, TableStatus};
 use crate::template::Catalog;
@@ -52,6 +54,21 @@ pub fn headers(catalog: &Catalog) -> [Vec<String>; 4] {
 /// The rows one input contributes to each of the four files, in [`FILE_NAMES`] order.
 pub type Rows = [Vec<Vec<String>>; 4];
 
+/// Where the rows of [`emit_report_rows`] go, one at a time: kept as strings ([`Rows`]) or encoded as they come
+/// (`bulk` encodes in its workers).
+pub trait RowSink {
+    /// A row of file `file` (an index into [`FILE_NAMES`]).
+    fn row(&mut self, file: usize, fields: &[&str]);
+}
+
+impl RowSink for Rows {
+    fn row(&mut self, file: usize, fields: &[&str]) {
+        if let Some(rows) = self.get_mut(file) {
+            rows.push(fields.iter().map(|f| f.to_string()).collect());
+        }
+    }
+}
+
 /// What `reports.csv` records about the input file itself.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FileFacts<'a> {
@@ -63,88 +80,107 @@ pub struct FileFacts<'a> {
 
 /// The rows of a report that was read, with a table status for each table of `catalog`'s form.
 pub fn report_rows(catalog: &Catalog, path: &str, report: &Report, file: FileFacts) -> Rows {
-    let status = |t: &str| report.tables.get(t).map_or(TableStatus::Absent, |r| r.status).as_str().to_string();
+    let mut rows = Rows::default();
+    emit_report_rows(catalog, path, report, file, &mut rows);
+    rows
+}
+
+/// The rows of [`report_rows`], handed to `sink` one by one.
+pub fn emit_report_rows(catalog: &Catalog, path: &str, report: &Report, file: FileFacts, sink: &mut impl RowSink) {
+    let status = |t: &str| report.tables.get(t).map_or(TableStatus::Absent, |r| r.status).as_str();
     let count = |severity: Severity| report.findings.iter().filter(|f| f.severity == severity).count().to_string();
     let year = report.year.map(|y| y.to_string()).unwrap_or_default();
-    let agency = report.agency.clone().unwrap_or_default();
-    let template = report.template.clone().unwrap_or_default();
+    let agency = report.agency.as_deref().unwrap_or_default();
+    let template = report.template.as_deref().unwrap_or_default();
+    let cells = report.tables.values().map(|t| t.cells.len()).sum::<usize>().to_string();
+    let (unplaced, errors, warnings) =
+        (report.unplaced.len().to_string(), count(Severity::Error), count(Severity::Warning));
     let mut summary = vec![
-        path.to_string(),
-        STATUS_OK.to_string(),
-        String::new(),
-        report.kind.as_str().to_string(),
-        year.clone(),
-        agency.clone(),
-        report.published.clone().unwrap_or_default(),
-        template.clone(),
+        path,
+        STATUS_OK,
+        "",
+        report.kind.as_str(),
+        &year,
+        agency,
+        report.published.as_deref().unwrap_or_default(),
+        template,
     ];
     summary.extend(catalog.table_keys().iter().map(|t| status(t)));
-    summary.extend([
-        report.tables.values().map(|t| t.cells.len()).sum::<usize>().to_string(),
-        report.unplaced.len().to_string(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        file.sha256.to_string(),
-        file.duplicate_of.to_string(),
-    ]);
+    summary.extend([cells.as_str(), &unplaced, &errors, &warnings, file.sha256, file.duplicate_of]);
+    sink.row(0, &summary);
 
-    let leading = |template: &str| vec![path.to_string(), agency.clone(), year.clone(), template.to_string()];
-    let mut cells = Vec::new();
+    // Two buffers for the fields that are formatted, reused from row to row.
+    let (mut value, mut origin) = (String::new(), String::new());
     for (table, result) in &report.tables {
         for (key, cell) in &result.cells {
-            let mut row = leading(result.template.as_deref().unwrap_or_default());
-            row.extend([
-                table.clone(),
-                key.row().to_string(),
-                key.col().to_string(),
-                cell.value.map(|v| real_text(v.as_f64())).unwrap_or_default(),
-                cell.raw.clone(),
-                cell.state.as_str().to_string(),
-                cell.unit.name().unwrap_or_default().to_string(),
-                cell.source.as_str().to_string(),
-                cell.origin.as_ref().map(ToString::to_string).unwrap_or_default(),
-            ]);
-            cells.push(row);
+            value.clear();
+            if let Some(v) = cell.value {
+                push_real(&mut value, v.as_f64());
+            }
+            origin.clear();
+            if let Some(o) = &cell.origin {
+                let _ = write!(origin, "{o}");
+            }
+            sink.row(
+                1,
+                &[
+                    path,
+                    agency,
+                    &year,
+                    result.template.as_deref().unwrap_or_default(),
+                    table,
+                    key.row(),
+                    key.col(),
+                    &value,
+                    &cell.raw,
+                    cell.state.as_str(),
+                    cell.unit.name().unwrap_or_default(),
+                    cell.source.as_str(),
+                    &origin,
+                ],
+            );
         }
     }
 
-    let metrics = report
-        .metrics
-        .iter()
-        .map(|m| {
-            let mut row = leading(&template);
-            row.extend([
-                m.key.clone(),
-                real_text(m.value.as_f64()),
-                m.unit.clone().unwrap_or_default(),
-                m.qualifier.as_str().to_string(),
-                m.sentence.clone(),
-                m.offset.to_string(),
-            ]);
-            row
-        })
-        .collect();
+    for m in &report.metrics {
+        value.clear();
+        push_real(&mut value, m.value.as_f64());
+        let offset = m.offset.to_string();
+        let metric = [
+            path,
+            agency,
+            &year,
+            template,
+            &m.key,
+            &value,
+            m.unit.as_deref().unwrap_or_default(),
+            m.qualifier.as_str(),
+            &m.sentence,
+            &offset,
+        ];
+        sink.row(2, &metric);
+    }
 
-    let findings = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut row = leading(&template);
-            row.extend([
-                f.severity.to_string(),
-                f.rule.to_string(),
-                f.status.map(|s| s.as_str().to_string()).unwrap_or_default(),
-                f.table.clone().unwrap_or_default(),
-                f.cells.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" "),
-                f.expected.map(real_text).unwrap_or_default(),
-                f.found.map(real_text).unwrap_or_default(),
-                f.message.clone(),
-            ]);
-            row
-        })
-        .collect();
-
-    [vec![summary], cells, metrics, findings]
+    for f in &report.findings {
+        let (severity, rule) = (f.severity.to_string(), f.rule.to_string());
+        let cells = f.cells.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" ");
+        let (expected, found) = (f.expected.map(real_text), f.found.map(real_text));
+        let finding = [
+            path,
+            agency,
+            &year,
+            template,
+            &severity,
+            &rule,
+            f.status.map(|s| s.as_str()).unwrap_or_default(),
+            f.table.as_deref().unwrap_or_default(),
+            &cells,
+            expected.as_deref().unwrap_or_default(),
+            found.as_deref().unwrap_or_default(),
+            &f.message,
+        ];
+        sink.row(3, &finding);
+    }
 }
 
 /// The rows of an input that could not be read: its own line in `reports.csv` (as wide as `headers(catalog)`),
@@ -220,17 +256,24 @@ pub fn set_duplicate_of(rows: &mut Rows, duplicate_of: &str) {
 /// that reads back as the same number. A whole number printed without one would let a reader that guesses column
 /// types from the first rows (DuckDB, for one) type the column as integers and round a later `25.1` to 25.
 pub fn real_text(x: f64) -> String {
+    let mut text = String::new();
+    push_real(&mut text, x);
+    text
+}
+
+/// [`real_text`], appended to `out`.
+pub fn push_real(out: &mut String, x: f64) {
     // A whole number that an i64 holds exactly prints as that integer and `.0` (what `{:.1}` prints, without its
     // exact decimal expansion); `-0.0` keeps its sign through the general path.
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
-    if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
+    let _ = if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
         let whole = x as i64;
-        format!("{whole}.0")
+        write!(out, "{whole}.0")
     } else if x.fract() == 0.0 {
-        format!("{x:.1}")
+        write!(out, "{x:.1}")
     } else {
-        x.to_string()
-    }
+        write!(out, "{x}")
+    };
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@
 //! * [`wide`] — `bulk`'s wide tables, one row per report and one column per template cell;
 //! * [`dictionary`] — `bulk`'s dictionary of every key with its label and meaning;
 //! * [`summary`] — `bulk`'s summary workbook: a sheet per table, the findings, charts;
+//! * [`record`] — CSV records encoded straight into bytes, for `bulk`'s many rows;
 //! * [`output`] — where files go and how they are put on disk (temporary files, then renames).
 //!
 //! Writers never parse and never look at label-matching data: they take the report as mapped. Absent stays
@@ -24,6 +25,7 @@ pub mod form;
 pub mod json;
 pub mod long;
 pub mod output;
+pub mod record;
 pub mod summary;
 pub mod wide;
 pub mod xlsx;

@@ -12,7 +12,8 @@
 use crate::report::{CellKey, CellState, Report, TableStatus, Unit};
 use crate::template::{Catalog, ValueKind};
 
-use super::long::real_text;
+use super::long::push_real;
+use super::record::{Holed, HoledBuilder};
 
 /// The columns before the cells.
 const LEADING: [&str; 6] = ["path", "agency", "year", "template", "status", "duplicate_of"];
@@ -49,25 +50,46 @@ impl WideTable {
     /// A report's row: the table's status and template version, and a number for every cell that printed one.
     /// `duplicate_of` is filled later by [`set_duplicate_of`], once the batch knows it.
     pub fn row(&self, path: &str, report: &Report) -> Vec<String> {
-        let table = report.tables.get(&self.table);
-        let mut row = vec![
-            path.to_string(),
-            report.agency.clone().unwrap_or_default(),
-            report.year.map(|y| y.to_string()).unwrap_or_default(),
-            table.and_then(|t| t.template.clone()).unwrap_or_default(),
-            table.map_or(TableStatus::Absent, |t| t.status).as_str().to_string(),
-            String::new(),
-        ];
-        row.extend(self.cells.iter().map(|key| {
-            let cell = table.and_then(|t| t.cells.get(key));
-            match cell {
-                Some(c) if c.state == CellState::Value && c.unit != Unit::Unstated => {
-                    c.value.map(|v| real_text(v.as_f64())).unwrap_or_default()
-                }
-                _ => String::new(),
-            }
-        }));
+        let mut row = Vec::with_capacity(LEADING.len() + self.cells.len());
+        self.each_field(path, report, |field| row.push(field.to_string()));
         row
+    }
+
+    /// The row of [`WideTable::row`] encoded as CSV, with `duplicate_of` left to fill.
+    pub fn encoded(&self, path: &str, report: &Report) -> Holed {
+        let mut record = HoledBuilder::new(DUPLICATE_OF);
+        self.each_field(path, report, |field| {
+            record.field(field);
+        });
+        record.finish()
+    }
+
+    /// Hands every field of the row to `each`, in column order (`duplicate_of` empty).
+    fn each_field(&self, path: &str, report: &Report, mut each: impl FnMut(&str)) {
+        let table = report.tables.get(&self.table);
+        let year = report.year.map(|y| y.to_string()).unwrap_or_default();
+        let leading = [
+            path,
+            report.agency.as_deref().unwrap_or_default(),
+            &year,
+            table.and_then(|t| t.template.as_deref()).unwrap_or_default(),
+            table.map_or(TableStatus::Absent, |t| t.status).as_str(),
+            "",
+        ];
+        leading.into_iter().for_each(&mut each);
+        let mut number = String::new();
+        for key in &self.cells {
+            number.clear();
+            match table.and_then(|t| t.cells.get(key)) {
+                Some(c) if c.state == CellState::Value && c.unit != Unit::Unstated => {
+                    if let Some(v) = c.value {
+                        push_real(&mut number, v.as_f64());
+                    }
+                }
+                _ => {}
+            }
+            each(&number);
+        }
     }
 }
 
@@ -175,5 +197,11 @@ mod tests {
         assert_eq!(row[at("admin_penalty.decisions")], "", "absent is empty");
         set_duplicate_of(&mut row, "b.txt");
         assert_eq!(row[at("duplicate_of")], "b.txt");
+        // The encoded row, filled, is the CSV record of the same fields.
+        let mut encoded = Vec::new();
+        table.encoded("a.txt", &report).fill_into(&mut encoded, "b.txt");
+        let mut expected = Vec::new();
+        crate::write::record::push_record(&mut expected, &row);
+        assert_eq!(String::from_utf8(encoded).unwrap(), String::from_utf8(expected).unwrap());
     }
 }
