@@ -7,3 +7,6 @@ pub type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 
 /// A [`std::collections::HashSet`] with the fast hasher; make one with `HashSet::default()`.
 pub type HashSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
+
+/// An [`indexmap::IndexMap`] (insertion order) with the fast hasher; make one with `IndexMap::default()`.
+pub type IndexMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;

@@ -12,6 +12,7 @@ pub mod hash;
 pub mod map;
 pub mod meta;
 pub mod normalize;
+pub mod patterns;
 pub mod prose;
 pub mod read;
 pub mod report;
@@ -19,7 +20,7 @@ pub mod rules;
 pub mod template;
 pub mod write;
 
-use indexmap::IndexMap;
+use crate::hash::IndexMap;
 
 use doc::Document;
 use report::{DocKind, Report};
@@ -100,7 +101,7 @@ pub fn analyse_with(doc: &Document, catalog: &Catalog) -> Report {
             mapped.version().or_else(|| meta.year.and_then(|y| catalog.for_year(y)).map(|t| t.version.clone()))
         }
     };
-    let mut tables = IndexMap::new();
+    let mut tables = IndexMap::default();
     for (key, table) in mapped.tables {
         tables.insert(key, table);
     }

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::glossary::Glossary;
 use crate::normalize::compact;
+use crate::patterns::GroupedPatterns;
 use crate::report::{CellKey, Severity};
 use crate::rules::{self, CrossEquation, Equation};
 
@@ -100,6 +101,8 @@ pub struct Catalog {
     table_keys: Vec<String>,
     /// Per table key, the compact cues of every version that identify a source row as part of the table.
     table_cues: Vec<(String, Vec<String>)>,
+    /// The same cues, table after table, searched for together.
+    table_cue_patterns: GroupedPatterns,
 }
 
 impl Catalog {
@@ -125,7 +128,14 @@ impl Catalog {
             }
         }
         let common = common.ok_or(TemplateError::NoCommonFile)?;
-        let empty = Catalog { templates: Vec::new(), common, glossary, table_keys: Vec::new(), table_cues: Vec::new() };
+        let empty = Catalog {
+            templates: Vec::new(),
+            common,
+            glossary,
+            table_keys: Vec::new(),
+            table_cues: Vec::new(),
+            table_cue_patterns: GroupedPatterns::default(),
+        };
         templates.into_iter().try_fold(empty, Catalog::adding)
     }
 
@@ -176,6 +186,7 @@ impl Catalog {
                 (key.clone(), cues)
             })
             .collect();
+        self.table_cue_patterns = GroupedPatterns::new(self.table_cues.iter().map(|(_, cues)| cues));
     }
 
     /// All versions, oldest first.
@@ -218,6 +229,12 @@ impl Catalog {
     /// Per table key, the compact cues of every version that identify a source row as part of the table.
     pub fn table_cues(&self) -> &[(String, Vec<String>)] {
         &self.table_cues
+    }
+
+    /// The table (its key) with a cue in `label` (compact), the first in form order if several.
+    pub fn table_cued_in(&self, label: &str) -> Option<&str> {
+        let table = self.table_cue_patterns.first_in(label)?;
+        self.table_cues.get(table).map(|(key, _)| key.as_str())
     }
 
     /// The report's sections, shared by every version.
@@ -345,6 +362,12 @@ pub struct Matching {
     pub rows: Vec<Vec<String>>,
     /// Per group, its key and patterns.
     pub groups: Vec<(String, Vec<String>)>,
+    /// The rows' patterns, row after row, searched for together.
+    pub row_patterns: GroupedPatterns,
+    /// Which row patterns hold a parenthesis (looked for in the whole label, the others outside its notes).
+    pub noted: Vec<bool>,
+    /// The groups' patterns, group after group.
+    pub group_patterns: GroupedPatterns,
 }
 
 impl TableSpec {
@@ -416,11 +439,17 @@ impl TableSpec {
             self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| CellKey::new(&r.key, c))).collect();
         self.prepared.labels = crate::check::labels::Labels::new(self);
         let compacted = |patterns: &[String]| patterns.iter().map(|p| compact(p)).collect::<Vec<_>>();
+        let rows: Vec<Vec<String>> = self.rows.iter().map(|r| compacted(&r.patterns)).collect();
+        let groups: Vec<(String, Vec<String>)> =
+            self.groups.iter().map(|g| (g.key.clone(), compacted(&g.patterns))).collect();
         self.prepared.matching = Matching {
             cues: compacted(&self.cues),
             version_cues: compacted(&self.version_cues),
-            rows: self.rows.iter().map(|r| compacted(&r.patterns)).collect(),
-            groups: self.groups.iter().map(|g| (g.key.clone(), compacted(&g.patterns))).collect(),
+            row_patterns: GroupedPatterns::new(&rows),
+            noted: rows.iter().flatten().map(|p| p.contains('(')).collect(),
+            group_patterns: GroupedPatterns::new(groups.iter().map(|(_, patterns)| patterns)),
+            rows,
+            groups,
         };
         match rules::equations(self) {
             Ok(equations) => self.prepared.equations = equations,

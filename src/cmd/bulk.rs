@@ -170,10 +170,11 @@ impl<'f> CsvOut<'f> {
         self.file.write_all(bytes).with_context(|| self.name.clone())
     }
 
-    /// Flushes everything to the staged file.
+    /// Flushes everything to the staged file and starts writing it to disk.
     fn finish(self) -> anyhow::Result<()> {
         let name = self.name;
-        self.file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+        let file = self.file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+        nianbao::write::output::start_writeback(file);
         Ok(())
     }
 }

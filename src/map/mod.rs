@@ -21,7 +21,7 @@ use std::cell::RefCell;
 
 use crate::hash::HashMap;
 
-use indexmap::IndexMap;
+use crate::hash::IndexMap;
 
 use crate::doc::Document;
 use crate::normalize::compact;
@@ -67,7 +67,7 @@ pub struct Mapped {
 impl Mapped {
     /// The template version the found tables agree on, if any table was found.
     pub fn version(&self) -> Option<String> {
-        let mut counts: IndexMap<&str, usize> = IndexMap::new();
+        let mut counts: IndexMap<&str, usize> = IndexMap::default();
         for t in self.tables.values() {
             if let Some(v) = &t.template {
                 *counts.entry(v.as_str()).or_default() += 1;
@@ -150,7 +150,7 @@ fn stated_for(spec: &TableSpec, evidence: &[Evidence]) -> Vec<place::Stated> {
 
 fn map_items(items: &[Item], year: Option<i32>, catalog: &Catalog, evidence: &[Evidence], memo: &mut Memo) -> Mapped {
     let segments = segment(items, catalog);
-    let mut outcomes: IndexMap<&str, (Outcome, bool)> = IndexMap::new();
+    let mut outcomes: IndexMap<&str, (Outcome, bool)> = IndexMap::default();
     // Every version's outcome that was mapped, for the verdict below to reuse.
     let mut others: Vec<(&str, Outcome)> = Vec::new();
     for key in catalog.table_keys() {
@@ -183,7 +183,8 @@ fn map_items(items: &[Item], year: Option<i32>, catalog: &Catalog, evidence: &[E
     }
     resolve_undecided(&mut outcomes, others, &segments, year, catalog, evidence, memo);
 
-    let mut mapped = Mapped { tables: IndexMap::new(), unplaced: Vec::new(), findings: Vec::new(), undecided: false };
+    let mut mapped =
+        Mapped { tables: IndexMap::default(), unplaced: Vec::new(), findings: Vec::new(), undecided: false };
     for key in catalog.table_keys() {
         match outcomes.shift_remove(key.as_str()) {
             Some((outcome, _)) => {
@@ -210,7 +211,7 @@ fn resolve_undecided<'c>(
     evidence: &[Evidence],
     memo: &mut Memo,
 ) {
-    let mut votes: IndexMap<String, usize> = IndexMap::new();
+    let mut votes: IndexMap<String, usize> = IndexMap::default();
     for (outcome, decided) in outcomes.values() {
         if *decided {
             *votes.entry(outcome.version.clone()).or_default() += 1;
@@ -243,17 +244,12 @@ fn resolve_undecided<'c>(
 
 /// The table whose cues (of any version) a record's labels carry.
 fn table_of<'c>(record: &Record, catalog: &'c Catalog) -> Option<&'c str> {
-    record.labels.iter().find_map(|label| {
-        let cues = catalog.table_cues().iter();
-        cues.filter(|(_, cues)| cues.iter().any(|c| label.compact.contains(c.as_str())))
-            .map(|(key, _)| key.as_str())
-            .next()
-    })
+    record.labels.iter().find_map(|label| catalog.table_cued_in(&label.compact))
 }
 
 /// Assigns records to standard tables in reading order.
 fn segment<'a, 'c>(items: &'a [Item], catalog: &'c Catalog) -> IndexMap<&'c str, Vec<&'a Record>> {
-    let mut segments: IndexMap<&str, Vec<&Record>> = IndexMap::new();
+    let mut segments: IndexMap<&str, Vec<&Record>> = IndexMap::default();
     let mut current: Option<&str> = None;
     // Rows of bare values printed before the first label of a table (an OCR copy that puts a row's numbers before
     // its label): they join the table whose cue follows them.
@@ -322,19 +318,25 @@ fn without_parentheticals(text: &str) -> String {
 /// outside parenthesised notes, so a note that mentions another row's words does not count. A label that names
 /// two rows, neither pattern part of the other (`行政许可1,268行政处罚`, text run together), names none.
 fn row_for(spec: &TableSpec, label: &str, group: Option<&str>) -> Option<usize> {
+    let matching = spec.matching();
     let bare = without_parentheticals(label);
-    let mut matches: Vec<(usize, &str)> = Vec::new();
-    for (index, (row, patterns)) in spec.rows.iter().zip(&spec.matching().rows).enumerate() {
-        if row.needs_group && row.group.as_deref() != group {
-            continue;
-        }
-        for p in patterns {
-            let haystack = if p.contains('(') { label } else { bare.as_str() };
-            if haystack.contains(p.as_str()) {
-                matches.push((index, p.as_str()));
-            }
-        }
+    // Every row pattern found, in row order then pattern order: those with a parenthesis in the whole label, the
+    // others outside its notes (the same text when it has none).
+    let mut found = Vec::new();
+    matching.row_patterns.present_in(&bare, &mut found);
+    if bare.len() != label.len() {
+        let noted = |i: &usize| matching.noted.get(*i).copied().unwrap_or(false);
+        found.retain(|i| !noted(i));
+        let mut in_label = Vec::new();
+        matching.row_patterns.present_in(label, &mut in_label);
+        found.extend(in_label.into_iter().filter(noted));
+        found.sort_unstable();
     }
+    let matches: Vec<(usize, &str)> = found
+        .into_iter()
+        .filter_map(|i| matching.row_patterns.get(i))
+        .filter(|&(index, _)| spec.rows.get(index).is_some_and(|row| !row.needs_group || row.group.as_deref() == group))
+        .collect();
     let &(best, pattern) = matches.iter().max_by_key(|(_, p)| p.len())?;
     let rival = matches.iter().any(|&(r, p)| r != best && !pattern.contains(p));
     (!rival).then_some(best)
@@ -342,12 +344,9 @@ fn row_for(spec: &TableSpec, label: &str, group: Option<&str>) -> Option<usize> 
 
 /// The group whose label this is.
 fn group_for<'s>(spec: &'s TableSpec, label: &str) -> Option<&'s str> {
-    let bare = without_parentheticals(label);
-    spec.matching()
-        .groups
-        .iter()
-        .find(|(_, patterns)| patterns.iter().any(|p| bare.contains(p.as_str())))
-        .map(|(k, _)| k.as_str())
+    let matching = spec.matching();
+    let group = matching.group_patterns.first_in(&without_parentheticals(label))?;
+    matching.groups.get(group).map(|(k, _)| k.as_str())
 }
 
 /// The rows that need a group (`3.其他`) whose patterns the label matches, whatever the group: what the label may
@@ -988,7 +987,7 @@ impl<'a> TableState<'a> {
         if let Some(finding) = self.inferred_finding() {
             self.findings.push(finding);
         }
-        let mut ordered = IndexMap::new();
+        let mut ordered = IndexMap::default();
         let mut cells = self.cells;
         for key in self.spec.cell_keys() {
             if let Some(c) = cells.remove(key) {

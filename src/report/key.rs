@@ -28,7 +28,11 @@ pub struct BadCellKey(pub String);
 impl CellKey {
     /// The key of column `col` in row `row`. Template keys never contain a `.` (the template tests check it).
     pub fn new(row: &str, col: &str) -> CellKey {
-        CellKey { text: format!("{row}.{col}"), dot: row.len() }
+        let mut text = String::with_capacity(row.len() + 1 + col.len());
+        text.push_str(row);
+        text.push('.');
+        text.push_str(col);
+        CellKey { text, dot: row.len() }
     }
 
     /// Parses `row.col`: the row is everything before the first `.`, and neither part is empty.

@@ -17,7 +17,7 @@ pub use key::{BadCellKey, CellKey};
 pub use origin::{parse_a1, Inference, Origin, Place};
 pub use rule::{DomainRule, FindingStatus, Rule};
 
-use indexmap::IndexMap;
+use crate::hash::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,7 +99,12 @@ pub struct TableResult {
 
 impl TableResult {
     pub fn absent() -> Self {
-        TableResult { status: TableStatus::Absent, template: None, cells: IndexMap::new(), declared_absent: Vec::new() }
+        TableResult {
+            status: TableStatus::Absent,
+            template: None,
+            cells: IndexMap::default(),
+            declared_absent: Vec::new(),
+        }
     }
 }
 

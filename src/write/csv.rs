@@ -178,14 +178,14 @@ fn row_source(result: &TableResult, row_key: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::{Amount, CellSource, CellValue, DocKind, Unit};
-    use indexmap::IndexMap;
+    use crate::hash::IndexMap;
 
     fn cell(value: Option<Amount>, raw: &str, state: CellState) -> CellValue {
         CellValue { value, raw: raw.into(), state, unit: Unit::NotMoney, source: CellSource::Table, origin: None }
     }
 
     fn report_with_t2() -> Report {
-        let mut cells = IndexMap::new();
+        let mut cells = IndexMap::default();
         cells.insert(
             CellKey::parse("regulations.issued").expect("key"),
             cell(Some(Amount::Int(3)), "3", CellState::Value),
@@ -196,7 +196,7 @@ mod tests {
             CellKey::parse("admin_fees.fee_amount").expect("key"),
             cell(Some(Amount::Real(9.63211)), "9.63211", CellState::Value),
         );
-        let mut tables = IndexMap::new();
+        let mut tables = IndexMap::default();
         tables.insert(
             "t2".to_string(),
             TableResult {
