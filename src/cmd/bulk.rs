@@ -23,10 +23,11 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context;
 
-use nianbao::check::cross::{check_pair, CrossCells, Side};
+use nianbao::check::cross::{check_pair, CrossCells, CrossFinding, Side};
 use nianbao::report::DocKind;
 use nianbao::template::Catalog;
 use nianbao::write::long::{self, FileFacts, RowSink, FILE_NAMES};
@@ -272,24 +273,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     dictionary_out.finish()?;
 
     // Once every report is read: the summary and the cross checks, over the reports sorted by agency and year.
-    let mut book = SummaryBook::new(&ctx.layout)?;
-    let mut agency: Vec<SummaryEntry> = Vec::new();
-    let mut cross_findings = 0u64;
-    for entry in ledger.into_sorted().context("cannot read a temporary file")? {
-        let entry = entry.context("cannot read a temporary file")?;
-        book.add_report(&entry)?;
-        if agency.first().is_some_and(|first| first.agency != entry.agency) {
-            cross_findings += cross_check(&ctx, &agency, &mut book, &mut cross_out)?;
-            agency.clear();
-        }
-        // Reports that name no agency are never the same agency's: they are not kept for the cross checks.
-        if entry.agency.is_some() && entry.year.is_some() {
-            agency.push(entry);
-        }
-    }
-    cross_findings += cross_check(&ctx, &agency, &mut book, &mut cross_out)?;
-    cross_out.finish()?;
-    book.finish(&totals, counts, BufWriter::new(summary_file)).with_context(|| super::display_name(summary_target))?;
+    // The summary workbook is built on a thread of its own while this one reads the reports back and checks them.
+    let cross_findings = std::thread::scope(|scope| -> anyhow::Result<u64> {
+        let (to_book, book_items) = crossbeam_channel::bounded::<BookItem>(BOOK_QUEUE);
+        let layout = &ctx.layout;
+        let totals = &totals;
+        let book = scope.spawn(move || -> anyhow::Result<()> {
+            let mut book = SummaryBook::new(layout)?;
+            for item in book_items {
+                match item {
+                    BookItem::Report(entry) => book.add_report(&entry)?,
+                    BookItem::Cross(prior, later, finding) => book.add_cross(&prior, &later, &finding)?,
+                }
+            }
+            book.finish(totals, counts, BufWriter::new(summary_file))
+                .with_context(|| super::display_name(summary_target))
+        });
+        let checked = cross_check_sorted(&ctx, ledger, &to_book, &mut cross_out);
+        drop(to_book);
+        let built = book.join().unwrap_or_else(|_| Err(anyhow::anyhow!("building the summary workbook failed")));
+        // The workbook's own error first: the reading side only sees that it stopped.
+        built?;
+        let found = checked?;
+        cross_out.finish()?;
+        Ok(found)
+    })?;
     drop(files);
     staged.commit()?;
 
@@ -369,13 +377,50 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
+/// What the summary workbook's thread is handed, in the order it writes them.
+enum BookItem {
+    Report(Arc<SummaryEntry>),
+    Cross(Arc<SummaryEntry>, Arc<SummaryEntry>, CrossFinding),
+}
+
+/// Items handed to the summary workbook's thread that it has not taken yet, at most.
+const BOOK_QUEUE: usize = 256;
+
+/// Reads the kept reports back sorted by agency and year, hands each to the summary workbook and runs the cross
+/// checks of every agency's reports. Returns the number of cross findings.
+fn cross_check_sorted(
+    ctx: &Shared,
+    ledger: Ledger,
+    book: &crossbeam_channel::Sender<BookItem>,
+    csv: &mut CsvOut,
+) -> anyhow::Result<u64> {
+    // A closed channel means the workbook's thread stopped on an error, which its result gives.
+    let hand = |item: BookItem| book.send(item).map_err(|_| anyhow::anyhow!("the summary workbook stopped"));
+    let mut agency: Vec<Arc<SummaryEntry>> = Vec::new();
+    let mut found = 0;
+    for entry in ledger.into_sorted().context("cannot read a temporary file")? {
+        let entry = Arc::new(entry.context("cannot read a temporary file")?);
+        hand(BookItem::Report(Arc::clone(&entry)))?;
+        if agency.first().is_some_and(|first| first.agency != entry.agency) {
+            found += cross_check(ctx, &agency, &hand, csv)?;
+            agency.clear();
+        }
+        // Reports that name no agency are never the same agency's: they are not kept for the cross checks.
+        if entry.agency.is_some() && entry.year.is_some() {
+            agency.push(entry);
+        }
+    }
+    found += cross_check(ctx, &agency, &hand, csv)?;
+    Ok(found)
+}
+
 /// The cross checks between one agency's reports (sorted by year, each with a year): every report against each
 /// of the year before.
 /// Returns the number of findings.
 fn cross_check(
     ctx: &Shared,
-    reports: &[SummaryEntry],
-    book: &mut SummaryBook,
+    reports: &[Arc<SummaryEntry>],
+    hand: &impl Fn(BookItem) -> anyhow::Result<()>,
     csv: &mut CsvOut,
 ) -> anyhow::Result<u64> {
     let mut found = 0;
@@ -386,7 +431,7 @@ fn cross_check(
             for finding in check_pair(ctx.catalog, &ctx.cross, prior_side, later_side) {
                 let template = later.table_template(&ctx.layout, &finding.table).unwrap_or_default();
                 csv.write(&long::cross_row(report_ref(prior), report_ref(later), template, &finding))?;
-                book.add_cross(prior, later, &finding)?;
+                hand(BookItem::Cross(Arc::clone(prior), Arc::clone(later), finding))?;
                 found += 1;
             }
         }

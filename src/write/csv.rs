@@ -177,8 +177,8 @@ fn row_source(result: &TableResult, row_key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Amount, CellSource, CellValue, DocKind, Unit};
     use crate::hash::IndexMap;
+    use crate::report::{Amount, CellSource, CellValue, DocKind, Unit};
 
     fn cell(value: Option<Amount>, raw: &str, state: CellState) -> CellValue {
         CellValue { value, raw: raw.into(), state, unit: Unit::NotMoney, source: CellSource::Table, origin: None }
