@@ -10,8 +10,8 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 #[derive(Debug, Clone, Default)]
 pub struct PatternSet {
     /// A contiguous NFA: as fast as a DFA on labels this short, and small enough to stay in cache (a DFA of a
-    /// table's patterns is hundreds of kilobytes). `None` when the list is empty (or the automaton could not be built, which for short literal patterns does
-    /// not happen; then every search falls back to `str::contains`).
+    /// table's patterns is hundreds of kilobytes). `None` when the list is empty (or the automaton could not be
+    /// built, which for short literal patterns does not happen; then every search falls back to `str::contains`).
     automaton: Option<AhoCorasick>,
     patterns: Vec<String>,
 }
