@@ -436,6 +436,9 @@ impl<'l> SummaryBook<'l> {
     /// A workbook with its sheets and their headers.
     pub fn new(layout: &'l SummaryLayout) -> Result<SummaryBook<'l>, XlsxError> {
         let mut workbook = Workbook::new();
+        // A faster deflate than the default level 6: the batch waits on the workbook of its last reports, and
+        // level 3 takes about 40% of the time for a file about a quarter larger.
+        workbook.set_zip_compression_level(3);
         let formats = Formats::new();
         workbook.add_worksheet().set_name(OVERVIEW_NAME)?;
         let mut sheets = Vec::new();
