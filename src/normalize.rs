@@ -11,7 +11,10 @@
 //!   comparisons use the compact form.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::sync::LazyLock;
+
+use crate::hash::HashMap;
 
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
@@ -184,7 +187,36 @@ pub fn strip_glosses(text: &str) -> Cow<'_, str> {
 }
 
 /// The compact matching key of a label: NFKC, simplified characters, no whitespace, one quote class.
+///
+/// Labels are a small vocabulary that every report repeats (the form's row and column names), so the keys of short
+/// texts are remembered, per thread, up to [`COMPACT_MEMO`] of them (then forgotten all at once: memory stays flat).
 pub fn compact(text: &str) -> String {
+    if text.len() > COMPACT_MEMO_TEXT {
+        return compact_uncached(text);
+    }
+    thread_local! {
+        static MEMO: RefCell<HashMap<Box<str>, String>> = RefCell::new(HashMap::default());
+    }
+    MEMO.with(|memo| {
+        if let Some(key) = memo.borrow().get(text) {
+            return key.clone();
+        }
+        let key = compact_uncached(text);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= COMPACT_MEMO {
+            memo.clear();
+        }
+        memo.insert(text.into(), key.clone());
+        key
+    })
+}
+
+/// Texts remembered by [`compact`], at most, per thread.
+const COMPACT_MEMO: usize = 4096;
+/// The longest text (in bytes) [`compact`] remembers: a label, not a paragraph.
+const COMPACT_MEMO_TEXT: usize = 96;
+
+fn compact_uncached(text: &str) -> String {
     let folded: String = nfkc(text)
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}' | '\u{feff}'))
@@ -267,6 +299,19 @@ fn fix_phrase_artefacts(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_keys_are_the_keys() {
+        // More texts than are remembered, each asked twice (once computed, once remembered, or computed again
+        // after the memo was forgotten), and long texts that are never remembered.
+        for round in 0..2 {
+            for i in 0..(COMPACT_MEMO + 100) {
+                let text =
+                    format!("（{i}）行政許可 「資訊」{}", if i % 7 == 0 { "长".repeat(60) } else { String::new() });
+                assert_eq!(compact(&text), compact_uncached(&text), "round {round}: {text}");
+            }
+        }
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {
