@@ -104,9 +104,9 @@ fn classify_plain(raw: &str) -> Option<Token> {
 }
 
 /// The cells of labels, read without normalising: nothing but CJK ideographs, CJK and ASCII punctuation and
-/// spaces. None of these normalises to a digit, a letter or more than one character, so the text holds no number:
-/// it is blank, a not-applicable mark (`无`, `不适用`, `/`) or text, and it can only be a mark if it is as short as
-/// one. `None` for anything else, which [`classify`] reads in full; the result is the same.
+/// spaces. None of these normalises to a digit, an ASCII letter, a letter OCR reads for a digit or more than one
+/// character, so the text holds no number: it is blank, a not-applicable mark (`无`, `不适用`, `/`) or text, and it
+/// can only be a mark if it is as short as one. `None` for anything else, which [`classify`] reads in full; the result is the same.
 fn classify_words(raw: &str) -> Option<Token> {
     let wordy = |c: char| {
         matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3001}'..='\u{3006}' | '\u{3008}'..='\u{3020}'
@@ -251,6 +251,23 @@ mod tests {
             ["不 适 用", "  无  ", "，，，，，", "行政许可（件）", "－／－", "不　适　用　", "、、、、"]
                 .map(String::from),
         );
+        // What the fast path takes normalises to one character that is no digit, no ASCII letter and no letter
+        // OCR reads for a digit (ideographs to themselves).
+        let ranges =
+            ['\u{4e00}'..='\u{9fff}', '\u{3001}'..='\u{3006}', '\u{3008}'..='\u{3020}', '\u{ff01}'..='\u{ff0f}'];
+        for c in ranges.into_iter().flatten().chain('\u{ff1a}'..='\u{ff20}').chain('\0'..='\u{7f}') {
+            if c.is_ascii_alphanumeric() {
+                continue;
+            }
+            let folded: Vec<char> = c.to_string().nfkc().collect();
+            let one = |f: char| !f.is_numeric() && !f.is_ascii_alphabetic() && ocr_digit(f).is_none();
+            let kept = match folded[..] {
+                [f] if ('\u{4e00}'..='\u{9fff}').contains(&c) => f == c && one(f),
+                [f] => one(f),
+                _ => false,
+            };
+            assert!(kept, "{c:?} → {folded:?}");
+        }
         let mut answered = 0;
         for text in &texts {
             if let Some(token) = classify_words(text) {
