@@ -548,13 +548,20 @@ fn join_then_drop(
 /// Puts the `numbers` in `n` columns, in printed order, every other cell blank.
 fn drop_blanks(numbers: &[&SourceCell], n: usize, rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
     let m = numbers.len();
+    // No number to place (digits joined away to nothing), or more than the columns: no reading.
+    let Some(first) = numbers.first() else {
+        return Ok(());
+    };
+    if m > n {
+        return Ok(());
+    }
     let mut columns: Vec<usize> = (0..m).collect();
     loop {
         let mut cells: Vec<SourceCell> = (0..n)
             .map(|_| SourceCell {
                 raw: String::new(),
                 token: Token::Blank,
-                origin: numbers[0].origin.clone(),
+                origin: first.origin.clone(),
                 absent: false,
             })
             .collect();
@@ -659,6 +666,19 @@ mod tests {
 
     fn ints(v: &[i64]) -> Vec<Option<i64>> {
         v.iter().map(|x| Some(*x)).collect()
+    }
+
+    #[test]
+    fn a_one_column_row_under_an_extra_header_column_reads_as_printed() {
+        // One value, one column, and a header with a column the form lacks: the value is the row's, or the extra
+        // column's with the row's only cell lost; the second leaves nothing to place and is no reading.
+        let key = keys(&["a"]);
+        assert_eq!(all(&["7"], &key, &[], true), vec![ints(&[7])]);
+        let mut out = Vec::new();
+        drop_blanks(&[], 3, &LocalRules::none(), &mut out).expect("within bounds");
+        let one = cells(&["1", "2"]);
+        drop_blanks(&one.iter().collect::<Vec<_>>(), 1, &LocalRules::none(), &mut out).expect("within bounds");
+        assert!(out.is_empty());
     }
 
     #[test]
