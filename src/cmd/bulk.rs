@@ -173,8 +173,8 @@ impl<'f> CsvOut<'f> {
 
     /// Flushes everything to the staged file and starts writing it to disk.
     fn finish(self) -> anyhow::Result<()> {
-        let name = self.name;
-        let file = self.file.into_inner().map_err(|e| anyhow::anyhow!("{name}: {}", e.error()))?;
+        // The I/O error itself, so that a full disk exits as an output that cannot be written.
+        let file = self.file.into_inner().map_err(|e| e.into_error()).with_context(|| self.name)?;
         nianbao::write::output::start_writeback(file);
         Ok(())
     }
