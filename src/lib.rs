@@ -26,6 +26,16 @@ use doc::Document;
 use report::{DocKind, Report};
 use template::Catalog;
 
+/// Compiles the text patterns every report needs, which otherwise happens on first use. A batch calls it on a
+/// thread of its own while it lists its inputs: its workers then start on ready patterns, instead of one of them
+/// compiling while the others wait for it. Calling it is never needed for correctness.
+pub fn prepare() {
+    std::thread::scope(|scope| {
+        scope.spawn(meta::prepare);
+        prose::metrics::prepare();
+    });
+}
+
 /// Reads a document and analyses it with the embedded templates. Fails only when the bytes are not a readable
 /// document.
 pub fn inspect_bytes(bytes: &[u8], source: &str) -> Result<Report, read::ReadError> {

@@ -69,6 +69,17 @@ pub fn extract(doc: &Document, form: &Common) -> Meta {
     Meta { kind, year, agency, published }
 }
 
+/// Compiles the patterns of [`extract`] now rather than on the first document (see [`crate::prepare`]).
+pub fn prepare() {
+    for pattern in [&TITLE, &PERIOD, &YEAR_MENTION, &SOURCE_LINE, &ORG_SUFFIX, &DATE_LINE] {
+        LazyLock::force(pattern);
+    }
+    for pattern in [&GLUED_SIGNATURE, &BARE_SUFFIX, &PLACE_SUFFIX, &PUBLISHED, &NOT_AN_ANNUAL_REPORT] {
+        LazyLock::force(pattern);
+    }
+    LazyLock::force(&OPENING);
+}
+
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<before>[^\s|，。；、“”]{0,40}?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<after>[^\s|，。；]{0,30}?)政府信息公开(?:工作)?(?:年度)?(?:工作)?报告")
         .expect("valid")

@@ -181,6 +181,9 @@ impl<'f> CsvOut<'f> {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // The patterns compile on another core while the inputs are listed. Detached: if it cannot start, the
+    // workers compile them as they need them.
+    let _ = std::thread::Builder::new().name("prepare".into()).spawn(nianbao::prepare);
     let names = inputs::names(&args.inputs, args.files_from.as_deref())
         .map_err(super::InputError::File)
         .context("the list of inputs")?;
