@@ -46,27 +46,35 @@ reports="$corpus/reports"
 times="$work/times.tsv"
 : >"$times"
 
-# best NAME OUT COMMAND...: runs COMMAND $runs times, keeps the run with the least CPU time; appends
-# NAME wall cpu peak_kb to $times. OUT (the command's output directory, or - for none) is removed before each run,
-# untimed: every tool writes into a fresh directory, as on a first export, and no run pays for deleting the files
-# of the run before (replacing a 30 MB file costs the file system tens of milliseconds, whoever asks).
-best() {
+# once NAME OUT COMMAND...: runs COMMAND once and keeps the run if it took the least CPU time of NAME's runs so far.
+# OUT (the command's output directory, or - for none) is removed before the run, untimed: every tool writes into a
+# fresh directory, as on a first export, and no run pays for deleting the files of the run before (replacing a
+# 30 MB file costs the file system tens of milliseconds, whoever asks).
+declare -A best_cpu best_line
+once() {
   local name="$1" out="$2"
   shift 2
-  local best_cpu="" line
-  for ((r = 0; r < runs; r++)); do
-    [ "$out" = - ] || rm -rf "$out"
-    /usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr.out" ||
-      { [ $? -le 2 ] || { cat "$work/stderr.out" >&2; exit 1; }; }
-    read -r wall user sys kb < <(tail -n 1 "$work/time.out")
-    cpu=$(python3 -c "print($user + $sys)")
-    if [ -z "$best_cpu" ] || python3 -c "import sys; sys.exit(0 if $cpu < $best_cpu else 1)"; then
-      best_cpu="$cpu"
-      line="$name	$wall	$cpu	$kb"
-    fi
-  done
-  echo "$line" >>"$times"
-  echo "  $line" >&2
+  [ "$out" = - ] || rm -rf "$out"
+  /usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr.out" ||
+    { [ $? -le 2 ] || { cat "$work/stderr.out" >&2; exit 1; }; }
+  read -r wall user sys kb < <(tail -n 1 "$work/time.out")
+  cpu=$(python3 -c "print($user + $sys)")
+  if [ -z "${best_cpu[$name]:-}" ] || python3 -c "import sys; sys.exit(0 if $cpu < ${best_cpu[$name]} else 1)"; then
+    best_cpu[$name]="$cpu"
+    best_line[$name]="$name	$wall	$cpu	$kb"
+  fi
+}
+
+# kept NAME: appends NAME's best run (NAME wall cpu peak_kb) to $times.
+kept() {
+  echo "${best_line[$1]}" >>"$times"
+  echo "  ${best_line[$1]}" >&2
+}
+
+# best NAME OUT COMMAND...: the best of $runs runs of COMMAND.
+best() {
+  for ((r = 0; r < runs; r++)); do once "$@"; done
+  kept "$1"
 }
 
 # The script on every core: one process per core, each over every nproc-th file.
@@ -78,9 +86,16 @@ script_all_cores() {
 
 echo "corpus: $n reports, $(du -sh --apparent-size "$reports" | cut -f1), on $cores cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))" >&2
 echo "timing (name, wall s, cpu s, peak KiB), best of $runs:" >&2
-best floor - "$floor_bin" "$reports"
-best bulk_j1 "$work/out-j1" "$bin" bulk "$reports" -o "$work/out-j1" --force -j 1
-best "bulk_j$cores" "$work/out-jn" "$bin" bulk "$reports" -o "$work/out-jn" --force -j "$cores"
+# The floor and bulk on one and on every core take turns, run after run, so that a machine whose speed drifts
+# (a shared or virtual one) slows all three alike and their ratios hold.
+for ((r = 0; r < runs; r++)); do
+  once floor - "$floor_bin" "$reports"
+  once bulk_j1 "$work/out-j1" "$bin" bulk "$reports" -o "$work/out-j1" --force -j 1
+  once "bulk_j$cores" "$work/out-jn" "$bin" bulk "$reports" -o "$work/out-jn" --force -j "$cores"
+done
+kept floor
+kept bulk_j1
+kept "bulk_j$cores"
 runs=$script_runs best script_1 "$work/out-py1" python3 bench/baseline.py bulk "$work/out-py1" "$reports" 0/1
 export -f script_all_cores
 export reports cores
