@@ -26,6 +26,35 @@ pub struct Equation {
     pub rhs: Vec<CellKey>,
 }
 
+/// An equation as one row of its table sees it: each term a cell of the row (its index among the row's cells, in
+/// order) or a cell elsewhere in the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowEquation {
+    pub lhs: Vec<RowTerm>,
+    pub rhs: Vec<RowTerm>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowTerm {
+    Here(usize),
+    Elsewhere(CellKey),
+}
+
+/// The equations with a cell among `keys` (one row's cells, in order), in their order, as that row sees them.
+pub fn row_equations(keys: &[CellKey], equations: &[Equation]) -> Vec<RowEquation> {
+    let side = |terms: &[CellKey]| -> Vec<RowTerm> {
+        terms
+            .iter()
+            .map(|k| keys.iter().position(|x| x == k).map_or_else(|| RowTerm::Elsewhere(k.clone()), RowTerm::Here))
+            .collect()
+    };
+    equations
+        .iter()
+        .map(|eq| RowEquation { lhs: side(&eq.lhs), rhs: side(&eq.rhs) })
+        .filter(|eq| eq.lhs.iter().chain(&eq.rhs).any(|t| matches!(t, RowTerm::Here(_))))
+        .collect()
+}
+
 impl Equation {
     /// Every cell the equation mentions, left side first.
     pub fn cells(&self) -> impl Iterator<Item = &CellKey> {

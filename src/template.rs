@@ -347,6 +347,8 @@ struct Prepared {
     cell_keys: Vec<CellKey>,
     matching: Matching,
     equations: Vec<Equation>,
+    /// Per row, the equations that involve it, as the row sees them.
+    row_equations: Vec<Vec<rules::RowEquation>>,
     cross_equations: Vec<CrossEquation>,
     links: Vec<ProseLink>,
     mix: Vec<MixPart>,
@@ -404,6 +406,11 @@ impl TableSpec {
         &self.prepared.equations
     }
 
+    /// The equations that involve row `index` (in row order), as that row sees them.
+    pub fn row_equations(&self, index: usize) -> &[rules::RowEquation] {
+        self.prepared.row_equations.get(index).map_or(&[], Vec::as_slice)
+    }
+
     /// The prose figures this table holds, with their cells.
     pub fn prose_links(&self) -> &[ProseLink] {
         &self.prepared.links
@@ -455,6 +462,16 @@ impl TableSpec {
             Ok(equations) => self.prepared.equations = equations,
             Err(e) => problems.push(e.to_string()),
         }
+        let mut at = 0;
+        self.prepared.row_equations = self
+            .rows
+            .iter()
+            .map(|row| {
+                let keys = self.prepared.cell_keys.get(at..at + row.columns.len()).unwrap_or_default();
+                at += row.columns.len();
+                rules::row_equations(keys, &self.prepared.equations)
+            })
+            .collect();
         match rules::cross_equations(self) {
             Ok(equations) => self.prepared.cross_equations = equations,
             Err(e) => problems.push(e.to_string()),

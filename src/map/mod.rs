@@ -17,6 +17,7 @@ pub mod readings;
 pub mod records;
 pub mod value;
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 use crate::hash::HashMap;
@@ -300,7 +301,11 @@ impl Outcome {
 }
 
 /// Removes parenthesised notes: `(二)部分公开(区分处理的,…)` → `部分公开`.
-fn without_parentheticals(text: &str) -> String {
+fn without_parentheticals(text: &str) -> Cow<'_, str> {
+    // Most labels have no note: they are their own bare form.
+    if !text.contains('(') {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
     for c in text.chars() {
@@ -311,7 +316,7 @@ fn without_parentheticals(text: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The best-matching row for one label: the longest pattern wins. Patterns without parentheses are looked for
@@ -432,7 +437,8 @@ fn column_groups(spec: &TableSpec) -> Vec<Vec<String>> {
 /// The table's header prints a subtotal column the form does not have (`法人或其他组织 小计`).
 fn prints_subtotal(records: &[&Record]) -> Option<String> {
     records.iter().filter(|r| r.values.iter().all(|v| v.token == Token::Blank)).find_map(|r| {
-        let text = without_parentheticals(&r.labels.iter().map(|l| l.compact.as_str()).collect::<String>());
+        let text =
+            without_parentheticals(&r.labels.iter().map(|l| l.compact.as_str()).collect::<String>()).into_owned();
         (text.contains("小计") || text.contains("合计")).then_some(text)
     })
 }
@@ -568,7 +574,7 @@ impl<'a> TableState<'a> {
     ) -> Result<Vec<Reading>, readings::TooMany> {
         let row = &self.spec.rows[row_index];
         let keys = self.keys(row_index);
-        let rules = LocalRules::new(keys, self.spec.equations(), known);
+        let rules = LocalRules::of_row(self.spec.row_equations(row_index), known);
         let at = (std::ptr::from_ref(record) as usize, row_index);
         if let Some((before, found)) = self.read_before.borrow().get(&at) {
             if *before == rules {
@@ -588,8 +594,9 @@ impl<'a> TableState<'a> {
         let Some(header) = &self.extra_column else {
             return Vec::new();
         };
-        let at =
-            |key: &String| self.spec.column(key).and_then(|c| header.find(&without_parentheticals(&compact(&c.label))));
+        let at = |key: &String| {
+            self.spec.column(key).and_then(|c| header.find(&*without_parentheticals(&compact(&c.label))))
+        };
         let subtotal = header.find("小计").or_else(|| header.find("合计"));
         column_groups(self.spec)
             .iter()
@@ -1031,7 +1038,7 @@ fn units_in_header(spec: &TableSpec, records: &[&Record]) -> Vec<String> {
             let name = compact(&c.label);
             let name = without_parentheticals(&name);
             let stated =
-                records.iter().flat_map(|r| &r.labels).any(|l| l.compact.contains(&name) && l.compact.contains(&unit));
+                records.iter().flat_map(|r| &r.labels).any(|l| l.compact.contains(&*name) && l.compact.contains(&unit));
             stated.then(|| c.key.clone())
         })
         .collect()

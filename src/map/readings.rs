@@ -21,7 +21,7 @@ use crate::hash::HashMap;
 use crate::map::records::SourceCell;
 use crate::map::value::Token;
 use crate::report::{Amount, CellKey};
-use crate::rules::Equation;
+use crate::rules::{Equation, RowEquation, RowTerm};
 
 /// How a row's printed values were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,16 +110,24 @@ struct Local {
 
 impl LocalRules {
     pub fn new(keys: &[CellKey], equations: &[Equation], known: &HashMap<CellKey, i64>) -> LocalRules {
-        let equations = equations
+        LocalRules::of_row(&crate::rules::row_equations(keys, equations), known)
+    }
+
+    /// The equations of one row (as the template prepares them) with the `known` cells of other rows folded into
+    /// constants.
+    pub fn of_row(row: &[RowEquation], known: &HashMap<CellKey, i64>) -> LocalRules {
+        let equations = row
             .iter()
             .filter_map(|eq| {
                 let mut constant = 0i64;
-                let mut side = |terms: &[CellKey], sign: i64| -> Option<Vec<usize>> {
+                let mut side = |terms: &[RowTerm], sign: i64| -> Option<Vec<usize>> {
                     let mut ix = Vec::new();
-                    for k in terms {
-                        match keys.iter().position(|x| x == k) {
-                            Some(i) => ix.push(i),
-                            None => constant = constant.checked_add(sign.checked_mul(*known.get(k)?)?)?,
+                    for term in terms {
+                        match term {
+                            RowTerm::Here(i) => ix.push(*i),
+                            RowTerm::Elsewhere(k) => {
+                                constant = constant.checked_add(sign.checked_mul(*known.get(k)?)?)?;
+                            }
                         }
                     }
                     Some(ix)
