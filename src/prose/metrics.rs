@@ -485,13 +485,11 @@ pub fn extract_sentence(sentence: &Sentence) -> Vec<Extracted> {
     let mut found: Vec<(usize, Extracted)> = Vec::new();
     // Every numeric pattern needs the digits of `{N}` (a test proves it), so a sentence without any states no
     // figure, and the set need not scan it.
-    let has_digit = text.bytes().any(|b| b.is_ascii_digit());
-    let numeric_hits = if has_digit { NUMERIC_SET.matches(text) } else { NUMERIC_SET.matches("") };
-    let mut numeric_index = 0;
-    for compiled in COMPILED.iter().filter(|_| has_digit) {
-        for re in &compiled.numeric {
-            numeric_index += 1;
-            if !numeric_hits.matched(numeric_index - 1) {
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        let hits = NUMERIC_SET.matches(text);
+        let patterns = COMPILED.iter().flat_map(|compiled| compiled.numeric.iter().map(move |re| (compiled, re)));
+        for (index, (compiled, re)) in patterns.enumerate() {
+            if !hits.matched(index) {
                 continue;
             }
             for caps in re.captures_iter(text) {
