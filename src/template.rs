@@ -345,6 +345,8 @@ pub struct TableSpec {
 #[derive(Debug, Clone, Default)]
 struct Prepared {
     cell_keys: Vec<CellKey>,
+    /// Per row, where its keys lie in `cell_keys`.
+    row_ranges: Vec<std::ops::Range<usize>>,
     matching: Matching,
     equations: Vec<Equation>,
     /// Per row, the equations that involve it, as the row sees them.
@@ -360,8 +362,6 @@ struct Prepared {
 pub struct Matching {
     pub cues: Vec<String>,
     pub version_cues: Vec<String>,
-    /// Per row, in row order, its patterns.
-    pub rows: Vec<Vec<String>>,
     /// Per group, its key and patterns.
     pub groups: Vec<(String, Vec<String>)>,
     /// The rows' patterns, row after row, searched for together.
@@ -406,6 +406,12 @@ impl TableSpec {
         &self.prepared.equations
     }
 
+    /// The keys of row `index`'s cells, in column order.
+    pub fn row_keys(&self, index: usize) -> &[CellKey] {
+        let range = self.prepared.row_ranges.get(index).cloned().unwrap_or_default();
+        self.prepared.cell_keys.get(range).unwrap_or_default()
+    }
+
     /// The equations that involve row `index` (in row order), as that row sees them.
     pub fn row_equations(&self, index: usize) -> &[rules::RowEquation] {
         self.prepared.row_equations.get(index).map_or(&[], Vec::as_slice)
@@ -444,6 +450,15 @@ impl TableSpec {
         let mut problems = self.check_keys();
         self.prepared.cell_keys =
             self.rows.iter().flat_map(|r| r.columns.iter().map(move |c| CellKey::new(&r.key, c))).collect();
+        self.prepared.row_ranges = self
+            .rows
+            .iter()
+            .scan(0, |at, row| {
+                let range = *at..*at + row.columns.len();
+                *at = range.end;
+                Some(range)
+            })
+            .collect();
         self.prepared.labels = crate::check::labels::Labels::new(self);
         let compacted = |patterns: &[String]| patterns.iter().map(|p| compact(p)).collect::<Vec<_>>();
         let rows: Vec<Vec<String>> = self.rows.iter().map(|r| compacted(&r.patterns)).collect();
@@ -455,22 +470,14 @@ impl TableSpec {
             row_patterns: GroupedPatterns::new(&rows),
             noted: rows.iter().flatten().map(|p| p.contains('(')).collect(),
             group_patterns: GroupedPatterns::new(groups.iter().map(|(_, patterns)| patterns)),
-            rows,
             groups,
         };
         match rules::equations(self) {
             Ok(equations) => self.prepared.equations = equations,
             Err(e) => problems.push(e.to_string()),
         }
-        let mut at = 0;
-        self.prepared.row_equations = self
-            .rows
-            .iter()
-            .map(|row| {
-                let keys = self.prepared.cell_keys.get(at..at + row.columns.len()).unwrap_or_default();
-                at += row.columns.len();
-                rules::row_equations(keys, &self.prepared.equations)
-            })
+        self.prepared.row_equations = (0..self.rows.len())
+            .map(|index| rules::row_equations(self.row_keys(index), &self.prepared.equations))
             .collect();
         match rules::cross_equations(self) {
             Ok(equations) => self.prepared.cross_equations = equations,
@@ -893,6 +900,19 @@ impl Common {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_row_has_its_own_keys_and_the_equations_that_name_them() {
+        for spec in all().iter().flat_map(|t| &t.tables) {
+            for (index, row) in spec.rows.iter().enumerate() {
+                let keys: Vec<CellKey> = row.columns.iter().map(|c| CellKey::new(&row.key, c)).collect();
+                assert_eq!(spec.row_keys(index), keys.as_slice(), "{}: {}", spec.key, row.key);
+                let naming = spec.equations().iter().filter(|eq| eq.cells().any(|k| keys.contains(k))).count();
+                assert_eq!(spec.row_equations(index).len(), naming, "{}: {}", spec.key, row.key);
+            }
+            assert!(spec.row_keys(spec.rows.len()).is_empty());
+        }
+    }
 
     #[test]
     fn embedded_templates_parse_and_have_the_official_cell_counts() {

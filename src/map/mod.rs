@@ -357,14 +357,16 @@ fn group_for<'s>(spec: &'s TableSpec, label: &str) -> Option<&'s str> {
 /// The rows that need a group (`3.其他`) whose patterns the label matches, whatever the group: what the label may
 /// name when its group is not known.
 fn rows_without_group(spec: &TableSpec, label: &str) -> Vec<usize> {
-    let bare = without_parentheticals(label);
-    spec.rows
-        .iter()
-        .zip(&spec.matching().rows)
-        .enumerate()
-        .filter(|(_, (row, patterns))| row.needs_group && patterns.iter().any(|p| bare.contains(p.as_str())))
-        .map(|(index, _)| index)
-        .collect()
+    let row_patterns = &spec.matching().row_patterns;
+    let mut found = Vec::new();
+    row_patterns.present_in(&without_parentheticals(label), &mut found);
+    let mut rows: Vec<usize> = found
+        .into_iter()
+        .filter_map(|i| row_patterns.get(i).map(|(row, _)| row))
+        .filter(|&row| spec.rows.get(row).is_some_and(|r| r.needs_group))
+        .collect();
+    rows.dedup();
+    rows
 }
 
 /// Maps one table's records with one template version; `stated` are the figures the document states for sums of
@@ -508,8 +510,6 @@ struct TableState<'a> {
     undecided: bool,
     /// Cells the source declares not provided.
     declared_absent: Vec<CellKey>,
-    /// Where each row's keys lie in the template's cell keys (row by row, in column order).
-    row_keys: Vec<std::ops::Range<usize>>,
     /// The last readings of a record (by address) as a row, with the rules they were read with: a row read again
     /// under the same rules reads the same, and rows are read again each time another row is decided.
     read_before: RefCell<ReadBefore>,
@@ -532,15 +532,6 @@ impl<'a> TableState<'a> {
             notes: Vec::new(),
             undecided: false,
             declared_absent: Vec::new(),
-            row_keys: spec
-                .rows
-                .iter()
-                .scan(0, |at, row| {
-                    let keys = *at..*at + row.columns.len();
-                    *at = keys.end;
-                    Some(keys)
-                })
-                .collect(),
             read_before: RefCell::default(),
         }
     }
@@ -551,7 +542,7 @@ impl<'a> TableState<'a> {
 
     fn keys(&self, row_index: usize) -> &'a [CellKey] {
         let spec: &'a TableSpec = self.spec;
-        self.row_keys.get(row_index).and_then(|range| spec.cell_keys().get(range.clone())).unwrap_or_default()
+        spec.row_keys(row_index)
     }
 
     /// Whole-number values of the cells placed so far.

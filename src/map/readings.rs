@@ -21,7 +21,7 @@ use crate::hash::HashMap;
 use crate::map::records::SourceCell;
 use crate::map::value::Token;
 use crate::report::{Amount, CellKey};
-use crate::rules::{Equation, RowEquation, RowTerm};
+use crate::rules::{RowEquation, RowTerm};
 
 /// How a row's printed values were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +109,10 @@ struct Local {
 }
 
 impl LocalRules {
-    pub fn new(keys: &[CellKey], equations: &[Equation], known: &HashMap<CellKey, i64>) -> LocalRules {
+    /// The rules of the row whose cells are `keys`, from the table's `equations` (the mapper takes each row's
+    /// equations as the template prepared them, with [`LocalRules::of_row`]).
+    #[cfg(test)]
+    pub fn new(keys: &[CellKey], equations: &[crate::rules::Equation], known: &HashMap<CellKey, i64>) -> LocalRules {
         LocalRules::of_row(&crate::rules::row_equations(keys, equations), known)
     }
 
@@ -638,6 +641,7 @@ mod tests {
     use super::*;
     use crate::map::value::classify;
     use crate::report::Origin;
+    use crate::rules::Equation;
 
     fn cells(raws: &[&str]) -> Vec<SourceCell> {
         raws.iter()
