@@ -187,6 +187,25 @@ impl Catalog {
             })
             .collect();
         self.table_cue_patterns = GroupedPatterns::new(self.table_cues.iter().map(|(_, cues)| cues));
+        self.name_forms();
+    }
+
+    /// Gives each table the version of the oldest table with the same key and the same definition: a table a new
+    /// revision kept as it was (表四 of 2019 and 2021) maps a document's rows alike in both.
+    fn name_forms(&mut self) {
+        let versions: Vec<String> = self.templates.iter().map(|t| t.version.clone()).collect();
+        let definitions: Vec<Vec<(String, Option<String>)>> = self
+            .templates
+            .iter()
+            .map(|t| t.tables.iter().map(|s| (s.key.clone(), serde_json::to_string(s).ok())).collect())
+            .collect();
+        for (i, template) in self.templates.iter_mut().enumerate() {
+            for (spec, (key, definition)) in template.tables.iter_mut().zip(&definitions[i]) {
+                let same = |(k, d): &(String, Option<String>)| k == key && d.is_some() && d == definition;
+                let first = (0..i).find(|&j| definitions[j].iter().any(same));
+                spec.prepared.form = versions[first.unwrap_or(i)].clone();
+            }
+        }
     }
 
     /// All versions, oldest first.
@@ -344,6 +363,8 @@ pub struct TableSpec {
 /// What [`TableSpec::prepare`] derives once from a table's data.
 #[derive(Debug, Clone, Default)]
 struct Prepared {
+    /// The version of the oldest table with this key and this same definition (this table's own when none).
+    form: String,
     cell_keys: Vec<CellKey>,
     /// Per row, where its keys lie in `cell_keys`.
     row_ranges: Vec<std::ops::Range<usize>>,
@@ -384,6 +405,12 @@ impl TableSpec {
     /// The printed names of the table's rows and value cells, for messages.
     pub fn labels(&self) -> &crate::check::labels::Labels {
         &self.prepared.labels
+    }
+
+    /// The version of the oldest table with this key and the same definition: two tables of one form map the same
+    /// rows to the same cells.
+    pub fn form(&self) -> &str {
+        &self.prepared.form
     }
 
     /// Every cell key (`<row>.<col>`) of this table, in official order.
@@ -935,6 +962,36 @@ mod tests {
         let catalog = Catalog::embedded();
         assert_eq!(catalog.first().map(|t| t.version.as_str()), Some("gov2019"));
         assert_eq!(catalog.newest().map(|t| t.version.as_str()), Some("gov2021"));
+    }
+
+    #[test]
+    fn a_table_a_revision_kept_as_it_was_has_the_older_form() {
+        let forms = |catalog: &Catalog| -> Vec<(String, String, String)> {
+            let tables = catalog.all().iter().flat_map(|t| t.tables.iter().map(move |s| (t, s)));
+            tables.map(|(t, s)| (t.version.clone(), s.key.clone(), s.form().to_string())).collect()
+        };
+        let own = |v: &str, k: &str| (v.to_string(), k.to_string(), v.to_string());
+        let kept = ("gov2021".to_string(), "t4".to_string(), "gov2019".to_string());
+        let want = [own("gov2019", "t2"), own("gov2019", "t3"), own("gov2019", "t4")];
+        let want2021 = [own("gov2021", "t2"), own("gov2021", "t3"), kept];
+        assert_eq!(forms(Catalog::embedded()), [want.clone(), want2021].concat());
+        // One word changed in 2021's 表四 makes it a form of its own.
+        let files: Vec<(&str, String)> = embedded::EMBEDDED
+            .iter()
+            .map(|(n, t)| {
+                (
+                    *n,
+                    if *n == "gov2021.toml" {
+                        t.replacen("\"其他结果\"", "\"其它结果\"", 1)
+                    } else {
+                        t.to_string()
+                    },
+                )
+            })
+            .collect();
+        let files: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        let edited = Catalog::from_files(&files).expect("valid");
+        assert_eq!(forms(&edited), [want, [own("gov2021", "t2"), own("gov2021", "t3"), own("gov2021", "t4")]].concat());
     }
 
     /// The embedded gov2021 file with one edit.

@@ -112,8 +112,9 @@ pub fn map_document_deciding(
     map_items(&items, year, catalog, &evidence, &mut memo)
 }
 
-/// Outcomes of tables mapped with no stated figure, by version and table: mapping them again with figures that
-/// concern none of their cells gives the same outcome.
+/// Outcomes of tables mapped with no stated figure, by form and table: mapping them again with figures that
+/// concern none of their cells gives the same outcome, and so does mapping them with another version of the same
+/// form (see [`TableSpec::form`]).
 #[derive(Default)]
 struct Memo {
     outcomes: Vec<(String, String, Outcome)>,
@@ -131,12 +132,12 @@ fn map_table_memo(
     if !stated.is_empty() {
         return map_table(template, spec, records, &stated);
     }
-    let known = memo.outcomes.iter().find(|(v, k, _)| *v == template.version && *k == spec.key);
+    let known = memo.outcomes.iter().find(|(form, k, _)| form == spec.form() && *k == spec.key);
     if let Some((_, _, outcome)) = known {
-        return outcome.clone();
+        return outcome.clone().with_version(&template.version);
     }
     let outcome = map_table(template, spec, records, &[]);
-    memo.outcomes.push((template.version.clone(), spec.key.clone(), outcome.clone()));
+    memo.outcomes.push((spec.form().to_string(), spec.key.clone(), outcome.clone()));
     outcome
 }
 
@@ -294,6 +295,17 @@ struct Outcome {
 }
 
 impl Outcome {
+    /// The same outcome, as mapped with `version` (of the same form).
+    fn with_version(mut self, version: &str) -> Outcome {
+        if self.version != version {
+            self.version = version.to_string();
+            if let Some(template) = &mut self.result.template {
+                *template = version.to_string();
+            }
+        }
+        self
+    }
+
     /// Higher is better: version cues first, then placed cells, then fewer unplaced numbers.
     fn score(&self) -> (usize, usize, std::cmp::Reverse<usize>) {
         (self.cue_hits, self.result.cells.len(), std::cmp::Reverse(self.unplaced.len()))
