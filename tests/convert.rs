@@ -144,7 +144,7 @@ fn xlsx_round_trip_matches_inspect_for_every_fixture() {
                 for col in &row.columns {
                     let cell_key = format!("{}.{}", row.key, col);
                     let reference = cell_ref(version, key, &cell_key).expect("cell on the form");
-                    if !table.cells.contains_key(&cell_key) {
+                    if !table.cells.contains_key(cell_key.as_str()) {
                         missing.push(reference.clone());
                     }
                     let (sheet, r, c) = parse_ref(&reference);
@@ -157,7 +157,7 @@ fn xlsx_round_trip_matches_inspect_for_every_fixture() {
                     } else {
                         assert_eq!(left.as_deref(), Some(row.label.as_str()), "{fixture} {cell_key} label");
                     }
-                    let expected = match table.cells.get(&cell_key) {
+                    let expected = match table.cells.get(cell_key.as_str()) {
                         None => Data::Empty,
                         Some(cell) => match (cell.state, cell.value) {
                             (CellState::Value, Some(v)) => Data::Float(v.as_f64()),
@@ -229,7 +229,7 @@ fn csv_round_trip_matches_inspect_for_every_fixture() {
                         assert_eq!((field, mark), ("", None), "{fixture} {cell_key}: not a cell of the row");
                         continue;
                     }
-                    match table.cells.get(&cell_key) {
+                    match table.cells.get(cell_key.as_str()) {
                         Some(cell) if cell.state == CellState::Value => {
                             assert_eq!(mark, None, "{fixture} {cell_key}");
                             let source = fields.get(fields.len() - 2).map(String::as_str);

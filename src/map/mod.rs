@@ -870,7 +870,7 @@ impl<'a> TableState<'a> {
         for &row_index in &placement.rows {
             self.filled_rows[row_index] = true;
             let row = &self.spec.rows[row_index];
-            for col in &row.columns {
+            for (col, key) in row.columns.iter().zip(self.spec.row_keys(row_index)) {
                 let Some(mut cell) = cells.next() else {
                     break;
                 };
@@ -882,8 +882,8 @@ impl<'a> TableState<'a> {
                 if by_order {
                     cell.origin = cell.origin.inferred(Inference::TemplateOrderAndTotals);
                 }
-                keys.push(CellKey::new(&row.key, col));
-                self.put(row, col, &cell);
+                keys.push(key.clone());
+                self.put(col, key, &cell);
             }
         }
         if placement.how != How::Printed || by_order {
@@ -899,11 +899,11 @@ impl<'a> TableState<'a> {
         }
     }
 
-    fn put(&mut self, row: &RowSpec, col_key: &str, cell: &SourceCell) {
+    fn put(&mut self, col_key: &str, key: &CellKey, cell: &SourceCell) {
         let Some(column) = self.spec.column(col_key) else {
             return;
         };
-        let key = CellKey::new(&row.key, col_key);
+        let key = key.clone();
         if cell.absent {
             self.declared_absent.push(key);
             return;

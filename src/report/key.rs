@@ -8,14 +8,17 @@
 use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A template cell: a row key and a column key of one table.
+///
+/// The mapper copies keys often (a table's cells, the equations that name them): a copy shares the text.
 #[derive(Clone, Eq)]
 pub struct CellKey {
     /// `row.col`, as printed.
-    text: String,
+    text: Arc<str>,
     /// Byte index of the `.` between row and column.
     dot: usize,
 }
@@ -28,17 +31,26 @@ pub struct BadCellKey(pub String);
 impl CellKey {
     /// The key of column `col` in row `row`. Template keys never contain a `.` (the template tests check it).
     pub fn new(row: &str, col: &str) -> CellKey {
-        let mut text = String::with_capacity(row.len() + 1 + col.len());
-        text.push_str(row);
-        text.push('.');
-        text.push_str(col);
+        // Assembled on the stack when short (template keys are), so that the text is allocated once.
+        let mut short = [0u8; 64];
+        let length = row.len() + 1 + col.len();
+        let text: Arc<str> = match short.get_mut(..length) {
+            Some(buf) => {
+                let (head, tail) = buf.split_at_mut(row.len());
+                head.copy_from_slice(row.as_bytes());
+                tail[0] = b'.';
+                tail[1..].copy_from_slice(col.as_bytes());
+                Arc::from(std::str::from_utf8(buf).unwrap_or_default())
+            }
+            None => Arc::from(format!("{row}.{col}")),
+        };
         CellKey { text, dot: row.len() }
     }
 
     /// Parses `row.col`: the row is everything before the first `.`, and neither part is empty.
     pub fn parse(text: &str) -> Result<CellKey, BadCellKey> {
         match text.find('.') {
-            Some(dot) if dot > 0 && dot + 1 < text.len() => Ok(CellKey { text: text.to_string(), dot }),
+            Some(dot) if dot > 0 && dot + 1 < text.len() => Ok(CellKey { text: Arc::from(text), dot }),
             _ => Err(BadCellKey(text.to_string())),
         }
     }
@@ -90,12 +102,6 @@ impl Borrow<str> for CellKey {
     }
 }
 
-impl Borrow<String> for CellKey {
-    fn borrow(&self) -> &String {
-        &self.text
-    }
-}
-
 impl AsRef<str> for CellKey {
     fn as_ref(&self) -> &str {
         &self.text
@@ -124,31 +130,31 @@ impl std::str::FromStr for CellKey {
 
 impl PartialEq<str> for CellKey {
     fn eq(&self, other: &str) -> bool {
-        self.text == other
+        *self.text == *other
     }
 }
 
 impl PartialEq<&str> for CellKey {
     fn eq(&self, other: &&str) -> bool {
-        self.text == *other
+        *self.text == **other
     }
 }
 
 impl PartialEq<String> for CellKey {
     fn eq(&self, other: &String) -> bool {
-        &self.text == other
+        *self.text == **other
     }
 }
 
 impl PartialEq<CellKey> for &str {
     fn eq(&self, other: &CellKey) -> bool {
-        *self == other.text
+        **self == *other.text
     }
 }
 
 impl PartialEq<CellKey> for String {
     fn eq(&self, other: &CellKey) -> bool {
-        *self == other.text
+        **self == *other.text
     }
 }
 
@@ -187,7 +193,6 @@ mod tests {
         map.insert(CellKey::new("cases", "review_total"), 3);
         assert_eq!(map.get("cases.review_total"), Some(&3));
         assert_eq!(map["cases.review_total"], 3);
-        assert_eq!(map.get(&"cases.review_total".to_string()), Some(&3));
         let json = serde_json::to_string(&map).expect("serialises");
         assert_eq!(json, r#"{"cases.review_total":3}"#);
         let back: IndexMap<CellKey, i32> = serde_json::from_str(&json).expect("deserialises");
