@@ -46,11 +46,13 @@ reports="$corpus/reports"
 times="$work/times.tsv"
 : >"$times"
 
-# once NAME OUT COMMAND...: runs COMMAND once and keeps the run if it took the least CPU time of NAME's runs so far.
+# once NAME OUT COMMAND...: runs COMMAND once and keeps, over NAME's runs so far, the least wall time, the least CPU
+# time and the most peak memory (each figure's best case, and memory's worst: a run slowed by the machine says
+# nothing of the tool, a run that needed more memory does).
 # OUT (the command's output directory, or - for none) is removed before the run, untimed: every tool writes into a
 # fresh directory, as on a first export, and no run pays for deleting the files of the run before (replacing a
 # 30 MB file costs the file system tens of milliseconds, whoever asks).
-declare -A best_cpu best_line
+declare -A best_wall best_cpu peak_kb
 once() {
   local name="$1" out="$2"
   shift 2
@@ -58,17 +60,19 @@ once() {
   /usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr.out" ||
     { [ $? -le 2 ] || { cat "$work/stderr.out" >&2; exit 1; }; }
   read -r wall user sys kb < <(tail -n 1 "$work/time.out")
-  cpu=$(python3 -c "print($user + $sys)")
-  if [ -z "${best_cpu[$name]:-}" ] || python3 -c "import sys; sys.exit(0 if $cpu < ${best_cpu[$name]} else 1)"; then
-    best_cpu[$name]="$cpu"
-    best_line[$name]="$name	$wall	$cpu	$kb"
-  fi
+  read -r best_wall[$name] best_cpu[$name] peak_kb[$name] < <(python3 -c "
+cpu = $user + $sys
+old = '${best_wall[$name]:-} ${best_cpu[$name]:-} ${peak_kb[$name]:-}'.split()
+new = ($wall, round(cpu, 2), $kb)
+print(*(new if not old else (min(new[0], float(old[0])), min(new[1], float(old[1])), max(new[2], int(old[2])))))
+")
 }
 
-# kept NAME: appends NAME's best run (NAME wall cpu peak_kb) to $times.
+# kept NAME: appends NAME's figures (NAME least-wall least-cpu most-peak_kb) to $times.
 kept() {
-  echo "${best_line[$1]}" >>"$times"
-  echo "  ${best_line[$1]}" >&2
+  local line="$1	${best_wall[$1]}	${best_cpu[$1]}	${peak_kb[$1]}"
+  echo "$line" >>"$times"
+  echo "  $line" >&2
 }
 
 # best NAME OUT COMMAND...: the best of $runs runs of COMMAND.
