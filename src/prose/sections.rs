@@ -117,7 +117,6 @@ fn candidates(prose: &str, form: &Common) -> Vec<Heading> {
     let mut line_start = 0usize;
     for line in prose.split('\n') {
         let folded = fold(line);
-        let original: Vec<char> = line.chars().collect();
         let mut numbers: Vec<(usize, usize, u32, bool)> = Vec::new();
         for caps in HAN_NUMBER.captures_iter(&folded) {
             if let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) {
@@ -134,6 +133,12 @@ fn candidates(prose: &str, form: &Common) -> Vec<Heading> {
                 }
             }
         }
+        // Most lines hold no number: only those that do are taken apart into characters.
+        if numbers.is_empty() {
+            line_start += line.chars().count() + 1;
+            continue;
+        }
+        let original: Vec<char> = line.chars().collect();
         let folded_chars: Vec<char> = folded.chars().collect();
         for (start, after_number, number, arabic) in numbers {
             if let Some((key, title_end)) = title(&folded_chars, after_number, form) {

@@ -15,7 +15,7 @@ pub fn fold(text: &str) -> String {
     let nfkc: String = text.chars().map(fold_width).collect();
     let simplified = to_simplified(&nfkc);
     let simplified = if simplified.chars().count() == nfkc.chars().count() { simplified } else { per_character(&nfkc) };
-    let mut out: String = simplified.chars().map(|c| if c == '谘' { '咨' } else { c }).collect();
+    let mut out = if simplified.contains('谘') { simplified.replace('谘', "咨") } else { simplified };
     for (from, to) in SAME_LENGTH_PHRASES {
         if out.contains(from) {
             out = out.replace(from, to);
