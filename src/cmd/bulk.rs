@@ -276,24 +276,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     dictionary_out.finish()?;
 
     // Once every report is read: the summary and the cross checks, over the reports sorted by agency and year.
-    // The summary workbook is built on a thread of its own while this one reads the reports back and checks them.
+    // The summary workbook is built on threads of their own (its table sheets on one, its findings on another) while
+    // this one reads the reports back and checks them.
     let cross_findings = std::thread::scope(|scope| -> anyhow::Result<u64> {
-        let (to_book, book_items) = crossbeam_channel::bounded::<BookItem>(BOOK_QUEUE);
+        let (to_tables, table_items) = crossbeam_channel::bounded::<Arc<SummaryEntry>>(BOOK_QUEUE);
+        let (to_notes, note_items) = crossbeam_channel::bounded::<BookItem>(BOOK_QUEUE);
         let layout = &ctx.layout;
         let totals = &totals;
         let book = scope.spawn(move || -> anyhow::Result<()> {
             let mut book = SummaryBook::new(layout)?;
-            for item in book_items {
-                match item {
-                    BookItem::Report(entry) => book.add_report(&entry)?,
-                    BookItem::Cross(prior, later, finding) => book.add_cross(&prior, &later, &finding)?,
-                }
-            }
+            let (tables, notes) = book.parts();
+            std::thread::scope(|inner| -> anyhow::Result<()> {
+                let filled = inner.spawn(move || -> anyhow::Result<()> {
+                    for entry in table_items {
+                        tables.add_report(&entry)?;
+                    }
+                    Ok(())
+                });
+                let noted = (|| -> anyhow::Result<()> {
+                    for item in note_items {
+                        match item {
+                            BookItem::Report(entry) => notes.add_report(&entry)?,
+                            BookItem::Cross(prior, later, finding) => notes.add_cross(&prior, &later, &finding)?,
+                        }
+                    }
+                    Ok(())
+                })();
+                filled.join().unwrap_or_else(|_| Err(anyhow::anyhow!("building the summary workbook failed")))?;
+                noted
+            })?;
             book.finish(totals, counts, BufWriter::new(summary_file))
                 .with_context(|| super::display_name(summary_target))
         });
-        let checked = cross_check_sorted(&ctx, ledger, &to_book, &mut cross_out);
-        drop(to_book);
+        let checked = cross_check_sorted(&ctx, ledger, &Book { tables: to_tables, notes: to_notes }, &mut cross_out);
         let built = book.join().unwrap_or_else(|_| Err(anyhow::anyhow!("building the summary workbook failed")));
         // The workbook's own error first: the reading side only sees that it stopped.
         built?;
@@ -380,29 +395,33 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// What the summary workbook's thread is handed, in the order it writes them.
+/// The summary workbook's two threads, as the reading side hands them their rows: every report to both, the cross
+/// findings to the findings' thread. Dropped, it tells both that nothing more comes.
+struct Book {
+    tables: crossbeam_channel::Sender<Arc<SummaryEntry>>,
+    notes: crossbeam_channel::Sender<BookItem>,
+}
+
+/// What the summary workbook's findings thread is handed, in the order it writes them.
 enum BookItem {
     Report(Arc<SummaryEntry>),
     Cross(Arc<SummaryEntry>, Arc<SummaryEntry>, CrossFinding),
 }
 
-/// Items handed to the summary workbook's thread that it has not taken yet, at most.
+/// Items handed to each of the summary workbook's threads that it has not taken yet, at most.
 const BOOK_QUEUE: usize = 256;
 
 /// Reads the kept reports back sorted by agency and year, hands each to the summary workbook and runs the cross
 /// checks of every agency's reports. Returns the number of cross findings.
-fn cross_check_sorted(
-    ctx: &Shared,
-    ledger: Ledger,
-    book: &crossbeam_channel::Sender<BookItem>,
-    csv: &mut CsvOut,
-) -> anyhow::Result<u64> {
+fn cross_check_sorted(ctx: &Shared, ledger: Ledger, book: &Book, csv: &mut CsvOut) -> anyhow::Result<u64> {
     // A closed channel means the workbook's thread stopped on an error, which its result gives.
-    let hand = |item: BookItem| book.send(item).map_err(|_| anyhow::anyhow!("the summary workbook stopped"));
+    let stopped = || anyhow::anyhow!("the summary workbook stopped");
+    let hand = |item: BookItem| book.notes.send(item).map_err(|_| stopped());
     let mut agency: Vec<Arc<SummaryEntry>> = Vec::new();
     let mut found = 0;
     for entry in ledger.into_sorted().context("cannot read a temporary file")? {
         let entry = Arc::new(entry.context("cannot read a temporary file")?);
+        book.tables.send(Arc::clone(&entry)).map_err(|_| stopped())?;
         hand(BookItem::Report(Arc::clone(&entry)))?;
         if agency.first().is_some_and(|first| first.agency != entry.agency) {
             found += cross_check(ctx, &agency, &hand, csv)?;

@@ -345,6 +345,7 @@ fn agency_name(agency: Option<&str>) -> String {
 }
 
 /// The formats of the workbook.
+#[derive(Clone)]
 struct Formats {
     header: Format,
     text: Format,
@@ -382,14 +383,34 @@ impl Formats {
 }
 
 /// The workbook being written: sheets in constant memory, filled with reports in sorted order.
+///
+/// Its two parts fill different sheets and can be filled at once, each on a thread of its own (see
+/// [`SummaryBook::parts`]): the table sheets, and the sheets of findings.
 pub struct SummaryBook<'l> {
     layout: &'l SummaryLayout,
     workbook: Workbook,
     formats: Formats,
-    /// Per table sheet: the next row, the column sums, the reports left out beyond the sheet's last row.
-    sheets: Vec<SheetState>,
-    findings: SheetState,
-    cross: SheetState,
+    tables: TableSheets<'l>,
+    notes: NoteSheets<'l>,
+}
+
+/// The table sheets of a [`SummaryBook`]: one row per report.
+pub struct TableSheets<'l> {
+    layout: &'l SummaryLayout,
+    formats: Formats,
+    /// Per table: its sheet, the next row, the column sums, the reports left out beyond the sheet's last row.
+    sheets: Vec<(Worksheet, SheetState)>,
+}
+
+/// The findings sheets of a [`SummaryBook`]: every report's errors and warnings, and the cross-report findings.
+///
+/// They write no cell with a format of its own while they are filled (they have none to write): the workbook numbers
+/// its formats in the order the table sheets first use them, the same whether the two parts are filled one after
+/// the other or at once, and the file is the same.
+pub struct NoteSheets<'l> {
+    layout: &'l SummaryLayout,
+    findings: (Worksheet, SheetState),
+    cross: (Worksheet, SheetState),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -443,56 +464,109 @@ impl<'l> SummaryBook<'l> {
         workbook.add_worksheet().set_name(OVERVIEW_NAME)?;
         let mut sheets = Vec::new();
         for table in &layout.tables {
-            let sheet = workbook.add_worksheet_with_constant_memory()?;
+            let mut sheet = workbook.new_worksheet_with_constant_memory()?;
             sheet.set_name(&table.sheet)?;
             let mut header: Vec<String> = TABLE_LEADING.iter().map(|s| s.to_string()).collect();
             header.extend(table.columns.iter().map(|c| c.label.clone()));
             header.extend(["本表错误".to_string(), "文件".to_string()]);
-            write_header(sheet, &header, &formats)?;
+            write_header(&mut sheet, &header, &formats)?;
             let widths: Vec<f64> = TABLE_LEADING
                 .iter()
                 .map(|h| if *h == "机关" { 28.0 } else { 9.0 })
                 .chain(table.columns.iter().map(|_| 14.0))
                 .chain([8.0, 40.0])
                 .collect();
-            set_widths(sheet, &widths)?;
+            set_widths(&mut sheet, &widths)?;
             sheet.set_row_height(0, 75)?;
             sheet.set_freeze_panes(1, 2)?;
-            print_across(sheet);
-            sheets.push(SheetState { next_row: 1, sums: vec![0.0; table.columns.len() + 1], left_out: 0 });
+            print_across(&mut sheet);
+            let state = SheetState { next_row: 1, sums: vec![0.0; table.columns.len() + 1], left_out: 0 };
+            sheets.push((sheet, state));
         }
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
-        sheet.set_name("问题")?;
-        write_header(sheet, &FINDINGS_HEADER, &formats)?;
-        set_widths(sheet, &[28.0, 7.0, 7.0, 18.0, 7.0, 40.0, 80.0, 40.0])?;
-        sheet.set_freeze_panes(1, 2)?;
-        print_across(sheet);
-        let sheet = workbook.add_worksheet_with_constant_memory()?;
-        sheet.set_name("跨年核对")?;
-        write_header(sheet, &CROSS_HEADER, &formats)?;
-        set_widths(sheet, &[28.0, 7.0, 7.0, 7.0, 16.0, 36.0, 36.0, 9.0, 9.0, 80.0, 40.0, 40.0])?;
-        sheet.set_freeze_panes(1, 3)?;
-        print_across(sheet);
+        let mut findings = workbook.new_worksheet_with_constant_memory()?;
+        findings.set_name("问题")?;
+        write_header(&mut findings, &FINDINGS_HEADER, &formats)?;
+        set_widths(&mut findings, &[28.0, 7.0, 7.0, 18.0, 7.0, 40.0, 80.0, 40.0])?;
+        findings.set_freeze_panes(1, 2)?;
+        print_across(&mut findings);
+        let mut cross = workbook.new_worksheet_with_constant_memory()?;
+        cross.set_name("跨年核对")?;
+        write_header(&mut cross, &CROSS_HEADER, &formats)?;
+        set_widths(&mut cross, &[28.0, 7.0, 7.0, 7.0, 16.0, 36.0, 36.0, 9.0, 9.0, 80.0, 40.0, 40.0])?;
+        cross.set_freeze_panes(1, 3)?;
+        print_across(&mut cross);
         let fresh = SheetState { next_row: 1, ..SheetState::default() };
-        Ok(SummaryBook { layout, workbook, formats, sheets, findings: fresh.clone(), cross: fresh })
+        Ok(SummaryBook {
+            layout,
+            workbook,
+            tables: TableSheets { layout, formats: formats.clone(), sheets },
+            notes: NoteSheets { layout, findings: (findings, fresh.clone()), cross: (cross, fresh) },
+            formats,
+        })
     }
 
-    fn findings_sheet(&self) -> usize {
-        self.layout.tables.len() + 1
+    /// The table sheets and the findings sheets, to be filled each on a thread of its own: both take every
+    /// report in sorted order, and the findings sheets also the cross-report findings.
+    pub fn parts(&mut self) -> (&mut TableSheets<'l>, &mut NoteSheets<'l>) {
+        (&mut self.tables, &mut self.notes)
     }
 
     /// Adds a report: a row on every table sheet, and its errors and warnings. Reports come sorted by agency and
     /// year.
     pub fn add_report(&mut self, entry: &SummaryEntry) -> Result<(), XlsxError> {
+        self.tables.add_report(entry)?;
+        self.notes.add_report(entry)
+    }
+
+    /// Adds a cross-report finding between `prior` and `later` (rows come sorted by agency and year).
+    pub fn add_cross(&mut self, prior: &SummaryEntry, later: &SummaryEntry, f: &CrossFinding) -> Result<(), XlsxError> {
+        self.notes.add_cross(prior, later, f)
+    }
+
+    /// Writes the totals rows, the filters and the overview with its charts, and saves the workbook to `out`.
+    pub fn finish<W: Write + Seek + Send>(
+        mut self,
+        totals: &Totals,
+        counts: BatchCounts,
+        out: W,
+    ) -> Result<(), XlsxError> {
+        let created = ExcelDateTime::from_ymd(creation_year(totals.newest_year), 1, 1)?;
+        self.workbook.set_properties(
+            &DocProperties::new().set_title("政府信息公开工作年度报告汇总").set_creation_datetime(&created),
+        );
+        for ((mut sheet, state), layout) in self.tables.sheets.into_iter().zip(&self.layout.tables) {
+            let last_col = (TABLE_LEADING.len() + layout.columns.len() + 1) as u16;
+            totals_row(&mut sheet, &state, layout, &self.formats)?;
+            sheet.autofilter(0, 0, state.next_row.saturating_sub(1).max(1), last_col)?;
+            self.workbook.push_worksheet(sheet);
+        }
+        for ((mut sheet, state), width) in
+            [(self.notes.findings, FINDINGS_HEADER.len()), (self.notes.cross, CROSS_HEADER.len())]
+        {
+            if state.left_out > 0 {
+                let note = format!("另有 {} 行未列出（超出工作表行数），见 CSV 文件", state.left_out);
+                sheet.write_string_with_format(state.next_row, 0, note, &self.formats.note)?;
+            }
+            sheet.autofilter(0, 0, state.next_row.saturating_sub(1).max(1), width as u16 - 1)?;
+            self.workbook.push_worksheet(sheet);
+        }
+        let sheet = self.workbook.worksheet_from_index(OVERVIEW)?;
+        overview(sheet, self.layout, totals, counts, &self.formats)?;
+        self.workbook.save_to_writer(out)
+    }
+}
+
+impl TableSheets<'_> {
+    /// Adds a report's row to every table sheet. Reports come sorted by agency and year.
+    pub fn add_report(&mut self, entry: &SummaryEntry) -> Result<(), XlsxError> {
         let agency = agency_name(entry.agency.as_deref());
-        for (i, (table, layout)) in entry.tables.iter().zip(&self.layout.tables).enumerate() {
-            let (Some(state), Ok(sheet)) = (self.sheets.get_mut(i), self.workbook.worksheet_from_index(i + 1)) else {
-                continue;
-            };
+        let f = &self.formats;
+        for (table, ((sheet, state), layout)) in
+            entry.tables.iter().zip(self.sheets.iter_mut().zip(&self.layout.tables))
+        {
             let Some(row) = state.take_row() else {
                 continue;
             };
-            let f = &self.formats;
             sheet.write_string_with_format(row, 0, &agency, &f.text)?;
             if let Some(year) = entry.year {
                 sheet.write_number(row, 1, year)?;
@@ -516,12 +590,19 @@ impl<'l> SummaryBook<'l> {
             }
             sheet.write_string(row, errors_col + 1, &entry.path)?;
         }
-        let index = self.findings_sheet();
+        Ok(())
+    }
+}
+
+impl NoteSheets<'_> {
+    /// Adds a report's errors and warnings. Reports come sorted by agency and year.
+    pub fn add_report(&mut self, entry: &SummaryEntry) -> Result<(), XlsxError> {
+        let agency = agency_name(entry.agency.as_deref());
+        let (sheet, state) = &mut self.findings;
         for finding in &entry.findings {
-            let Some(row) = self.findings.take_row() else {
+            let Some(row) = state.take_row() else {
                 continue;
             };
-            let sheet = self.workbook.worksheet_from_index(index)?;
             sheet.write_string(row, 0, &agency)?;
             if let Some(year) = entry.year {
                 sheet.write_number(row, 1, year)?;
@@ -538,10 +619,10 @@ impl<'l> SummaryBook<'l> {
 
     /// Adds a cross-report finding between `prior` and `later` (rows come sorted by agency and year).
     pub fn add_cross(&mut self, prior: &SummaryEntry, later: &SummaryEntry, f: &CrossFinding) -> Result<(), XlsxError> {
-        let Some(row) = self.cross.take_row() else {
+        let (sheet, state) = &mut self.cross;
+        let Some(row) = state.take_row() else {
             return Ok(());
         };
-        let index = self.findings_sheet() + 1;
         let severity = self.layout.severity_names.get(&f.severity).map_or("", String::as_str).to_string();
         // Both reports' cells are named as the later report's version prints them: the rule is written in its keys.
         let version = later.tables.iter().zip(&self.layout.tables).find(|(_, l)| l.key == f.table);
@@ -559,7 +640,6 @@ impl<'l> SummaryBook<'l> {
             Some(name) => format!("{} {name}", f.rule),
             None => f.rule.clone(),
         };
-        let sheet = self.workbook.worksheet_from_index(index)?;
         sheet.write_string(row, 0, agency_name(later.agency.as_deref()))?;
         if let Some(year) = prior.year {
             sheet.write_number(row, 1, year)?;
@@ -577,41 +657,6 @@ impl<'l> SummaryBook<'l> {
         sheet.write_string(row, 10, &prior.path)?;
         sheet.write_string(row, 11, &later.path)?;
         Ok(())
-    }
-
-    /// Writes the totals rows, the filters and the overview with its charts, and saves the workbook to `out`.
-    pub fn finish<W: Write + Seek + Send>(
-        mut self,
-        totals: &Totals,
-        counts: BatchCounts,
-        out: W,
-    ) -> Result<(), XlsxError> {
-        let created = ExcelDateTime::from_ymd(creation_year(totals.newest_year), 1, 1)?;
-        self.workbook.set_properties(
-            &DocProperties::new().set_title("政府信息公开工作年度报告汇总").set_creation_datetime(&created),
-        );
-        for (i, layout) in self.layout.tables.iter().enumerate() {
-            let (Some(state), Ok(sheet)) = (self.sheets.get(i), self.workbook.worksheet_from_index(i + 1)) else {
-                continue;
-            };
-            let last_col = (TABLE_LEADING.len() + layout.columns.len() + 1) as u16;
-            totals_row(sheet, state, layout, &self.formats)?;
-            sheet.autofilter(0, 0, state.next_row.saturating_sub(1).max(1), last_col)?;
-        }
-        let index = self.findings_sheet();
-        for (offset, (state, width)) in
-            [(&self.findings, FINDINGS_HEADER.len()), (&self.cross, CROSS_HEADER.len())].into_iter().enumerate()
-        {
-            let sheet = self.workbook.worksheet_from_index(index + offset)?;
-            if state.left_out > 0 {
-                let note = format!("另有 {} 行未列出（超出工作表行数），见 CSV 文件", state.left_out);
-                sheet.write_string_with_format(state.next_row, 0, note, &self.formats.note)?;
-            }
-            sheet.autofilter(0, 0, state.next_row.saturating_sub(1).max(1), width as u16 - 1)?;
-        }
-        let sheet = self.workbook.worksheet_from_index(OVERVIEW)?;
-        overview(sheet, self.layout, totals, counts, &self.formats)?;
-        self.workbook.save_to_writer(out)
     }
 }
 
@@ -828,6 +873,47 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+    }
+
+    /// The workbook of some fixtures, filled one report after the other through the book, or through its two parts
+    /// at once.
+    fn workbook_of_fixtures(at_once: bool) -> Vec<u8> {
+        let catalog = Catalog::embedded();
+        let layout = SummaryLayout::new(catalog);
+        let cross = crate::check::cross::CrossCells::new(catalog);
+        let fixtures: [(&str, &[u8]); 3] = [
+            ("gbk_2022.html", include_bytes!("../../fixtures/html/gbk_2022.html")),
+            ("blank_zeros_2021.html", include_bytes!("../../fixtures/html/blank_zeros_2021.html")),
+            ("003.txt", include_bytes!("../../fixtures/003_f86e26e747344a50.txt")),
+        ];
+        let entries: Vec<SummaryEntry> = fixtures
+            .iter()
+            .map(|(name, bytes)| {
+                let report = crate::inspect_bytes(bytes, name).expect("readable");
+                layout.entry(name, &report, cross.figures(catalog, &report))
+            })
+            .collect();
+        assert!(entries.iter().any(|e| !e.findings.is_empty()), "some report has findings");
+        let mut totals = Totals::default();
+        entries.iter().for_each(|e| totals.add(&layout, e));
+        let mut book = SummaryBook::new(&layout).expect("book");
+        if at_once {
+            let (tables, notes) = book.parts();
+            std::thread::scope(|s| {
+                s.spawn(|| entries.iter().try_for_each(|e| tables.add_report(e)).expect("table rows"));
+                entries.iter().try_for_each(|e| notes.add_report(e)).expect("findings");
+            });
+        } else {
+            entries.iter().try_for_each(|e| book.add_report(e)).expect("rows");
+        }
+        let mut out = std::io::Cursor::new(Vec::new());
+        book.finish(&totals, BatchCounts::default(), &mut out).expect("saved");
+        out.into_inner()
+    }
+
+    #[test]
+    fn the_two_parts_filled_at_once_give_the_same_file() {
+        assert_eq!(workbook_of_fixtures(true), workbook_of_fixtures(false));
     }
 
     #[test]
