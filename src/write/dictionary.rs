@@ -133,7 +133,7 @@ fn table_rows(catalog: &Catalog, glossary: &Glossary, table: &str) -> Vec<Row> {
     for key in &row_keys {
         // 表四's single row is printed without a label: the table's name stands for it.
         let label = |_: &Template, s: &TableSpec| {
-            s.row(key).map(|r| if r.label.is_empty() { s.name.clone() } else { Labels::new(s).row(key).to_string() })
+            s.row(key).map(|r| if r.label.is_empty() { s.name.clone() } else { s.labels().row(key).to_string() })
         };
         out.push(described("row", key, glossary.row(table, key), &label));
     }
@@ -152,7 +152,7 @@ fn table_rows(catalog: &Catalog, glossary: &Glossary, table: &str) -> Vec<Row> {
         out.push(row);
     }
 
-    let labels: Vec<(String, Labels)> = versions.iter().map(|(t, s)| (t.version.clone(), Labels::new(s))).collect();
+    let labels: Vec<(String, &Labels)> = versions.iter().map(|(t, s)| (t.version.clone(), s.labels())).collect();
     for cell in union_cells(catalog, table) {
         let label = |t: &Template, s: &TableSpec| {
             let names = labels.iter().find(|(v, _)| *v == t.version).map(|(_, l)| l)?;

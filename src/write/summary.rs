@@ -155,7 +155,7 @@ impl SummaryLayout {
         for template in catalog.all() {
             for spec in &template.tables {
                 let key = (template.version.clone(), spec.key.clone());
-                labels.insert(key.clone(), Labels::new(spec));
+                labels.insert(key.clone(), spec.labels().clone());
                 let per_year = spec.summary.per_year.as_deref().and_then(|k| CellKey::parse(k).ok());
                 charted.insert(key, (per_year, spec.mix().to_vec()));
                 for rule in &spec.rules {
