@@ -75,9 +75,10 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 /// files (`own_files`) in it, so an earlier run's files are never read as reports.
 pub fn collect(names: &[PathBuf], output: &Path, own_files: &[String]) -> (Vec<Input>, u64) {
     let output = output.canonicalize().ok();
+    // The name first: resolving the directory of every walked file would cost a system call per part of its path.
     let is_own_output = |path: &Path| {
-        let in_output = path.parent().and_then(|p| p.canonicalize().ok()).is_some_and(|p| Some(p) == output);
-        in_output && path.file_name().and_then(|n| n.to_str()).is_some_and(|n| own_files.iter().any(|f| f == n))
+        let own_name = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| own_files.iter().any(|f| f == n));
+        own_name && path.parent().and_then(|p| p.canonicalize().ok()).is_some_and(|p| Some(p) == output)
     };
     let mut out = Vec::new();
     let mut skipped = 0;
