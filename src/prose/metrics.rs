@@ -439,6 +439,9 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
 static NUMERIC_SET: LazyLock<RegexSet> = LazyLock::new(|| pattern_set(|s| s.patterns));
 static ZERO_SET: LazyLock<RegexSet> = LazyLock::new(|| pattern_set(|s| s.zero));
 
+/// The characters of which every zero pattern holds one in what it matches: the negation it states.
+const ZERO_WORDS: [char; 4] = ['未', '没', '无', '不'];
+
 fn pattern_set(patterns: fn(&MetricSpec) -> &[&str]) -> RegexSet {
     RegexSet::new(SPECS.iter().flat_map(|spec| patterns(spec).iter().map(|p| expand(p, spec.units))))
         .expect("metric patterns are valid regexes")
@@ -500,6 +503,18 @@ pub fn extract_sentence(sentence: &Sentence) -> Vec<Extracted> {
             }
         }
     }
+    // Every zero statement says 未, 没有, 无 or 不 (a test proves it): a sentence without any of them states none,
+    // and the set need not scan it (most sentences do not).
+    if text.contains(ZERO_WORDS) {
+        zero_statements(sentence, &mut claims, &mut found);
+    }
+    found.sort_by_key(|(pos, _)| *pos);
+    found.into_iter().map(|(_, e)| e).collect()
+}
+
+/// The zero statements of `sentence` (`未发生行政复议`) of metrics no figure of `found` gives, outside `claims`.
+fn zero_statements(sentence: &Sentence, claims: &mut Vec<Span>, found: &mut Vec<(usize, Extracted)>) {
+    let text = sentence.folded.as_str();
     let zero_hits = ZERO_SET.matches(text);
     let mut zero_index = 0;
     for compiled in COMPILED.iter() {
@@ -514,7 +529,7 @@ pub fn extract_sentence(sentence: &Sentence) -> Vec<Extracted> {
             }
             for m in re.find_iter(text) {
                 let span = (m.start(), m.end());
-                if overlaps(&claims, span)
+                if overlaps(claims, span)
                     || guarded(text, compiled, span.0, span.1)
                     || !in_context(text, &sentence.lead, compiled, span.0, span.1)
                 {
@@ -534,8 +549,6 @@ pub fn extract_sentence(sentence: &Sentence) -> Vec<Extracted> {
             }
         }
     }
-    found.sort_by_key(|(pos, _)| *pos);
-    found.into_iter().map(|(_, e)| e).collect()
 }
 
 /// A numeric match, if it passes the guards; with the span it claims.
@@ -687,6 +700,52 @@ mod tests {
             HirKind::Concat(parts) => parts.iter().all(matches_something),
             HirKind::Alternation(parts) => parts.iter().any(matches_something),
         }
+    }
+
+    /// The pattern with every literal that holds one of `banned` made impossible, and those characters taken out of
+    /// every class: what it still matches holds none of them.
+    fn without_chars(hir: &regex_syntax::hir::Hir, banned: &[char]) -> regex_syntax::hir::Hir {
+        use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
+        match hir.kind() {
+            HirKind::Empty | HirKind::Look(_) => hir.clone(),
+            HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
+                Ok(text) if !text.contains(banned) => hir.clone(),
+                _ => Hir::fail(),
+            },
+            HirKind::Class(Class::Unicode(class)) => {
+                let mut class = class.clone();
+                class.difference(&ClassUnicode::new(banned.iter().map(|&c| ClassUnicodeRange::new(c, c))));
+                Hir::class(Class::Unicode(class))
+            }
+            // Byte classes hold no character of more than one byte.
+            HirKind::Class(Class::Bytes(_)) => hir.clone(),
+            HirKind::Repetition(r) => {
+                Hir::repetition(Repetition { sub: Box::new(without_chars(&r.sub, banned)), ..r.clone() })
+            }
+            HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(without_chars(&c.sub, banned)), ..c.clone() }),
+            HirKind::Concat(parts) => Hir::concat(parts.iter().map(|p| without_chars(p, banned)).collect()),
+            HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(|p| without_chars(p, banned)).collect()),
+        }
+    }
+
+    #[test]
+    fn every_zero_pattern_needs_a_word_of_negation() {
+        let parse = |p: &str| regex_syntax::parse(p).expect("valid");
+        for spec in SPECS {
+            for pattern in spec.zero {
+                let hir = parse(&expand(pattern, spec.units));
+                assert!(matches_something(&hir), "{pattern}");
+                let without = without_chars(&hir, &ZERO_WORDS);
+                assert!(!matches_something(&without), "{} can state a zero without 未/没/无/不: {pattern}", spec.key);
+            }
+        }
+        // The check can fail: an alternative without the words, or an optional word, matches without them.
+        assert!(matches_something(&without_chars(&parse("(?:未|尚无|零)收到"), &ZERO_WORDS)));
+        assert!(matches_something(&without_chars(&parse("(?:没有)?收到"), &ZERO_WORDS)));
+        assert!(matches_something(&without_chars(&parse("[无零]收费"), &ZERO_WORDS)));
+        assert!(!matches_something(&without_chars(&parse("[无不]收费"), &ZERO_WORDS)));
+        // A sentence with a zero statement still gives it.
+        assert!(!extract_sentence(&sentence("本年度未发生行政复议和行政诉讼。")).is_empty());
     }
 
     #[test]
