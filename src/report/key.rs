@@ -182,6 +182,11 @@ mod tests {
         assert_eq!((key.row(), key.col()), ("new_received", "natural_person"));
         assert_eq!(key.to_string(), "new_received.natural_person");
         assert_eq!(key, CellKey::new("new_received", "natural_person"));
+        // A key too long to be assembled on the stack is the same key.
+        let (row, col) = ("r".repeat(40), "c".repeat(40));
+        let long = CellKey::new(&row, &col);
+        assert_eq!((long.row(), long.col(), long.as_str().len()), (row.as_str(), col.as_str(), 81));
+        assert_eq!(long, CellKey::parse(&format!("{row}.{col}")).expect("valid"));
         for bad in ["", "row", ".col", "row.", "."] {
             assert!(CellKey::parse(bad).is_err(), "{bad}");
         }
