@@ -52,6 +52,8 @@ fn classify_full(raw: &str) -> Token {
     if folded.is_empty() {
         return Token::Blank;
     }
+    // Marks and units printed in traditional characters (無, 不適用, 萬元, 個) read as their simplified forms.
+    let folded = if folded.is_ascii() { folded } else { crate::normalize::to_simplified(&folded) };
     let lower = folded.to_lowercase();
     let dashless = lower.replace(['－', '–', '―'], "-");
     if NA_MARKS.contains(&dashless.as_str()) {
@@ -236,8 +238,8 @@ mod tests {
         // spaces, commas, digits and letters (the fast path must decline the last two), and longer ones made of
         // the same pieces: the fast path, where it answers, gives what the full reading gives.
         let alphabet = [
-            "无", "不", "适", "用", "暂", "空", "行", "政", "/", "／", "-", "－", "—", "\\", "（", "）", " ",
-            "\u{3000}", "，", ",", "、", "。", "：", "1", "１", "O", "l", "n", "a", "×",
+            "无", "不", "适", "用", "暂", "空", "無", "適", "暫", "行", "政", "/", "／", "-", "－", "—", "\\", "（",
+            "）", " ", "\u{3000}", "，", ",", "、", "。", "：", "1", "１", "O", "l", "n", "a", "×",
         ];
         let mut texts: Vec<String> = vec![String::new()];
         for _ in 0..3 {
@@ -289,6 +291,8 @@ mod tests {
         assert_eq!(num("减3"), (Amount::Int(-3), None));
         assert_eq!(num("減3"), (Amount::Int(-3), None));
         assert_eq!(num("-8"), (Amount::Int(-8), None));
+        assert_eq!(num("278.334萬元"), (Amount::Real(278.334), Some("万元".into())));
+        assert_eq!(num("12個"), (Amount::Int(12), Some("个".into())));
         assert_eq!(num("9.63211"), (Amount::Real(9.63211), None));
     }
 
@@ -296,7 +300,7 @@ mod tests {
     fn blanks_marks_and_text() {
         assert_eq!(classify(""), Token::Blank);
         assert_eq!(classify("\u{a0} \u{3000}"), Token::Blank);
-        for mark in ["/", "-", "--", "—", "——", "无", "空", "N/A", "／", "－"] {
+        for mark in ["/", "-", "--", "—", "——", "无", "空", "N/A", "／", "－", "無", "暫無", "不適用"] {
             assert_eq!(classify(mark), Token::Na, "{mark}");
         }
         assert_eq!(classify("十二"), Token::Text);
