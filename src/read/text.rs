@@ -465,6 +465,21 @@ mod tests {
     }
 
     #[test]
+    fn a_mark_among_the_values_of_a_pdf_row_is_a_cell() {
+        let doc = read_text("行政许可 0 2 8\n其他对外管理服务事项 0 无 0\n政府集中采购 无 0", "x");
+        let t = tables(&doc);
+        let rows: Vec<Vec<&str>> = t[0].rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec!["行政许可", "0", "2", "8"],
+                vec!["其他对外管理服务事项", "0", "无", "0"],
+                vec!["政府集中采购", "无", "0"]
+            ]
+        );
+    }
+
+    #[test]
     fn one_cell_per_line_without_separators_is_a_cell_stream() {
         let doc = read_text("二、主动公开政府信息情况\n信息内容\n本年处理决定数量\n行政许可\n12\n行政处罚\n/\n五、存在的问题。今年我局……", "x");
         let t = tables(&doc);

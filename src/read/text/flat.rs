@@ -15,6 +15,7 @@
 //! ran into the run before it (`…00000002.其他法律…`) is given back to its label, counting on from the previous
 //! item's number.
 
+use crate::map::value::{classify, Token};
 use crate::prose::text::fold;
 
 /// One piece of a flattened line, with the character offset where it starts.
@@ -300,8 +301,9 @@ fn value_runs(chars: &[char], start: usize, end: usize, items: &mut ItemCounter)
     let mut i = start;
     let mut label_start = start;
     while i < end {
-        let opens =
-            chars[i].is_ascii_digit() || is_sign(chars[i]) && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        let opens = chars[i].is_ascii_digit()
+            || is_sign(chars[i]) && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            || mark_at(chars, i, end).is_some();
         if !opens {
             i += 1;
             continue;
@@ -363,23 +365,35 @@ fn read_run(chars: &[char], start: usize, end: usize, items: &ItemCounter) -> Op
             while k < end && chars[k].is_whitespace() {
                 k += 1;
             }
-            let continues = digit_at(k) || (k < end && is_sign(chars[k]) && digit_at(k + 1));
-            let Some(t) = token.filter(|_| continues) else {
+            let continues =
+                digit_at(k) || (k < end && is_sign(chars[k]) && digit_at(k + 1)) || mark_at(chars, k, end).is_some();
+            if !continues {
                 break;
-            };
-            tokens.push((t, i));
-            token = None;
+            }
+            match token.take() {
+                Some(t) => tokens.push((t, i)),
+                // Right after a mark.
+                None if tokens.last().is_some_and(|&(_, e)| e == i) => {}
+                None => break,
+            }
             decimal = false;
             i = k;
         } else if let Some(unit) = money_unit_at(chars, i, end).filter(|_| token.is_some()) {
             i += unit.chars().count();
             break;
+        } else if let Some(mark_end) = mark_at(chars, i, end).filter(|_| token.is_none()) {
+            tokens.push((i, mark_end));
+            i = mark_end;
         } else {
             break;
         }
     }
     if let Some(t) = token {
         tokens.push((t, i));
+    }
+    // Marks alone are no run: a row must print a number.
+    if !tokens.iter().any(|&(a, b)| chars[a..b].iter().any(char::is_ascii_digit)) {
+        return None;
     }
     let run_end = tokens.last()?.1;
     let mut k = run_end;
@@ -413,6 +427,22 @@ fn read_run(chars: &[char], start: usize, end: usize, items: &ItemCounter) -> Op
         last.1 -= item_tail;
     }
     Some(Run { start, end: run_end, tokens, item_tail })
+}
+
+/// A not-applicable mark printed as a cell of its own among spaced values (`0 无 0`, `12 — 3`): a token that
+/// whitespace (or the stretch's ends) sets apart on both sides and that reads as a mark (`无`, `/`, `—`,
+/// `不适用`). Returns where it ends. Glued to a label or to digits it is text, as the cells cannot be told apart.
+fn mark_at(chars: &[char], i: usize, end: usize) -> Option<usize> {
+    const LONGEST: usize = 4;
+    if i >= end || chars[i].is_whitespace() || i > 0 && !chars[i - 1].is_whitespace() {
+        return None;
+    }
+    let len = chars[i..end].iter().take(LONGEST + 1).take_while(|c| !c.is_whitespace()).count();
+    if len > LONGEST {
+        return None;
+    }
+    let token: String = chars[i..i + len].iter().collect();
+    (classify(&token) == Token::Na).then_some(i + len)
 }
 
 fn money_unit_at(chars: &[char], i: usize, end: usize) -> Option<&'static str> {
@@ -487,6 +517,25 @@ mod tests {
         assert_eq!(got[2], row("政府集中采购", &["6", "251000元"]));
         assert_eq!(got[3], PieceKind::Heading("五、存在的主要问题及改进情况".into()));
         assert_eq!(got[4], PieceKind::Prose("一是加强。".into()));
+    }
+
+    #[test]
+    fn marks_set_apart_by_spaces_are_cells_of_the_run() {
+        let got = kinds(
+            "行政许可 0 2 8 其他对外管理服务事项 0 無 0 行政强制 9 -16 — 政府集中采购 不适用 6 行政事业性收费 / /",
+        );
+        assert_eq!(got[0], row("行政许可", &["0", "2", "8"]));
+        // Folded for the decision (無 is 无), printed as it was.
+        assert_eq!(got[1], row("其他对外管理服务事项", &["0", "無", "0"]));
+        assert_eq!(got[2], row("行政强制", &["9", "-16", "—"]));
+        assert_eq!(got[3], row("政府集中采购", &["不适用", "6"]));
+        // Marks alone make no row: the text stays a label.
+        assert_eq!(got[4], PieceKind::Label("行政事业性收费 / /".into()));
+        // One row with a mark among its values is one row, not two.
+        assert_eq!(split("其他对外管理服务事项 0 无 0"), None);
+        // Glued to a label or to digits, a mark cannot be told from the text around it.
+        assert_eq!(kinds("规章 0 0 0 行政许可无 3 5")[1], row("行政许可无", &["3", "5"]));
+        assert_eq!(kinds("规章 0 0 0 行政许可 3无 5")[1], row("行政许可", &["3"]));
     }
 
     #[test]
