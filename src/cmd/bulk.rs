@@ -354,7 +354,7 @@ fn process(ctx: &Shared, input: &Input) -> Outcome {
             return failed(reason, "", None);
         }
     };
-    if !input.explicit && !inputs::looks_like_report(&bytes) {
+    if !input.explicit && !inputs::looks_like_report(&input.path, &bytes) {
         return Outcome::Skipped;
     }
     let (sha256, content) = ledger::content_digest(&bytes);

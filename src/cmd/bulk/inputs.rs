@@ -162,10 +162,11 @@ const NOT_REPORT_SIGNATURES: &[(usize, &[u8])] = &[
     (257, b"ustar"),
 ];
 
-/// Whether a walked file's content is worth trying as a report: a format nianbao reads (PDF, Word, spreadsheet,
-/// RTF, OpenDocument, which gets an error row) or text (any encoding nianbao decodes), and not a JSON document.
-/// Images, archives and other binary data are not.
-pub fn looks_like_report(bytes: &[u8]) -> bool {
+/// Whether a walked file is worth trying as a report: a format nianbao reads (PDF, Word, spreadsheet, RTF,
+/// OpenDocument, which gets an error row) or text (any encoding nianbao decodes), and not a JSON document. Images,
+/// archives and other formats that are no reports are not, under any name. Binary data of no known format is
+/// tried only under a report's name (`.html`, `.pdf` …): a damaged report gets its error row, not a skip.
+pub fn looks_like_report(path: &Path, bytes: &[u8]) -> bool {
     if NOT_REPORT_SIGNATURES.iter().any(|(at, sig)| bytes.get(*at..).is_some_and(|b| b.starts_with(sig))) {
         return false;
     }
@@ -173,9 +174,24 @@ pub fn looks_like_report(bytes: &[u8]) -> bool {
         return zip_holds_a_document(bytes);
     }
     match nianbao::read::sniff(bytes) {
-        nianbao::read::Format::Html | nianbao::read::Format::Text => is_text(bytes) && !is_json(bytes),
+        nianbao::read::Format::Html | nianbao::read::Format::Text => {
+            !is_json(bytes) && (is_text(bytes) || named_like_a_report(path))
+        }
         _ => true,
     }
+}
+
+/// Extensions of the formats nianbao reads, compared in lower case.
+const REPORT_EXTENSIONS: &[&str] = &[
+    "html", "htm", "shtml", "xhtml", "mht", "mhtml", "txt", "text", "md", "markdown", "pdf", "doc", "docx", "wps",
+    "rtf", "xls", "xlsx", "et", "ods", "odt",
+];
+
+/// A file whose extension names a format nianbao reads.
+fn named_like_a_report(path: &Path) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| REPORT_EXTENSIONS.iter().any(|n| n.eq_ignore_ascii_case(x)))
 }
 
 /// A zip package of a document (Word, a workbook, OpenDocument) rather than an archive: its first entries name the
@@ -233,12 +249,12 @@ mod tests {
             b"\xff\xfe<\x00h\x00t\x00m\x00l\x00>\x00",
             b"[1] \xc4\xea\xb6\xc8\xb1\xa8\xb8\xe6",
         ] {
-            assert!(looks_like_report(report), "{report:?}");
+            assert!(looks_like_report(Path::new("report"), report), "{report:?}");
         }
         let mut docx = b"PK\x03\x04".to_vec();
         docx.extend([0; 26]);
         docx.extend(b"word/document.xml");
-        assert!(looks_like_report(&docx));
+        assert!(looks_like_report(Path::new("report"), &docx));
         for other in [
             &b"\x89PNG\r\n\x1a\n\x00\x00"[..],
             b"\xff\xd8\xff\xe0\x00\x10JFIF",
@@ -249,10 +265,21 @@ mod tests {
             b"  [1, 2, 3]\n",
             b"\x00\x01\x02\x03\x04\x05\x06\x07\x08garbage\x00\x00",
         ] {
-            assert!(!looks_like_report(other), "{other:?}");
+            assert!(!looks_like_report(Path::new("report"), other), "{other:?}");
         }
         // Text that merely starts like JSON is text.
-        assert!(looks_like_report("[2023] 年度报告 {草稿".as_bytes()));
+        assert!(looks_like_report(Path::new("report"), "[2023] 年度报告 {草稿".as_bytes()));
+        // Binary data of no known format is a damaged report under a report's name, and skipped under any other;
+        // a known format that is no report is skipped under any name, and so is JSON.
+        let noise = b"\x00\x01\x02\x03\x04\x05\x06\x07\x08garbage\x00\x00";
+        for name in ["report.html", "report.PDF", "a/b.docx", "c.txt"] {
+            assert!(looks_like_report(Path::new(name), noise), "{name}");
+        }
+        for name in ["report", "report.dat", "report.html.part"] {
+            assert!(!looks_like_report(Path::new(name), noise), "{name}");
+        }
+        assert!(!looks_like_report(Path::new("logo.html"), b"\x89PNG\r\n\x1a\n\x00\x00"));
+        assert!(!looks_like_report(Path::new("meta.html"), b"{\"title\": \"2023\"}"));
     }
 
     #[test]
