@@ -1159,6 +1159,28 @@ mod tests {
     }
 
     #[test]
+    fn digits_too_many_for_one_number_are_split_or_reported() {
+        // A crawler's 表四: the fifteen cells ran together into 25 digits, more than any one number holds. The
+        // values below are cut by hand: each group of five sums to its total (11+10+363+0 = 384, 0+9+180+0 = 189,
+        // 5+0+0+0 = 5), and no other cut does.
+        let text = "四、政府信息公开行政复议、行政诉讼情况\n行政复议行政诉讼\n\
+            结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉\n\
+            结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计\n1110363038409180018950005\n\
+            五、存在的主要问题及改进情况";
+        let m = map_text(text, Some(2022));
+        assert_eq!(value(&m, "t4", "cases.review_maintained"), Some(11.0));
+        assert_eq!(value(&m, "t4", "cases.review_other"), Some(363.0));
+        assert_eq!(value(&m, "t4", "cases.review_total"), Some(384.0));
+        assert_eq!(value(&m, "t4", "cases.suit_direct_total"), Some(189.0));
+        assert_eq!(value(&m, "t4", "cases.suit_after_review_maintained"), Some(5.0));
+        assert_eq!(m.tables["t4"].cells.len(), 15);
+        assert!(m.unplaced.is_empty(), "{:?}", m.unplaced);
+        // A row whose rules cannot decide the cut keeps its digits, reported as unplaced.
+        let m = map_text("二、主动公开政府信息情况\n规章 1234567890123456789012\n规范性文件 0 0 0", Some(2022));
+        assert!(m.unplaced.iter().any(|u| u.raw == "1234567890123456789012"), "{:?}", m.unplaced);
+    }
+
+    #[test]
     fn a_row_with_too_few_values_is_not_guessed() {
         let m = map_text("三、收到\n一、本年新收政府信息公开申请数量 5 1 2 8\n", Some(2022));
         assert!(m.tables["t3"].cells.is_empty());

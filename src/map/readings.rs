@@ -335,10 +335,11 @@ fn blank_windows(values: &[SourceCell], n: usize) -> Vec<Vec<SourceCell>> {
     out
 }
 
-/// The digits of a cell that prints a whole number and nothing else (no sign, unit or decimals).
+/// The digits of a cell that prints a whole number and nothing else (no sign, unit or decimals), or nothing but
+/// more digits than one number holds (read as text: only a split can read it).
 fn whole_digits(cell: &SourceCell) -> Option<String> {
     let digits: String = cell.raw.chars().filter(|c| !c.is_whitespace()).collect();
-    let plain = matches!(cell.token, Token::Number { amount: Amount::Int(_), unit: None });
+    let plain = matches!(cell.token, Token::Number { amount: Amount::Int(_), unit: None } | Token::Text);
     (plain && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 

@@ -169,12 +169,12 @@ fn split_row(cells: Vec<(SourceCell, bool)>) -> Record {
 }
 
 static VALUE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]{1,12}|[0-9OoIl〇]{1,8}|#(?:REF!|DIV/0!|N/A|NAME\?|NULL!|NUM!|VALUE!|DATA!|SPILL!|CALC!)|=\S.*|(?i:true|false|nan|[+-]?inf(?:inity)?)|[+-]?[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+)$")
+    Regex::new(r"^(?:[零〇一二三四五六七八九十百千万两壹贰叁肆伍陆柒捌玖拾佰仟]{1,12}|[0-9OoIl〇]{1,8}|[0-9]+|#(?:REF!|DIV/0!|N/A|NAME\?|NULL!|NUM!|VALUE!|DATA!|SPILL!|CALC!)|=\S.*|(?i:true|false|nan|[+-]?inf(?:inity)?)|[+-]?[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+)$")
         .expect("valid")
 });
 
 /// Text that can only stand where a value belongs: a number in Chinese numerals (`十二`), a number OCR read as
-/// letters (`ll` for 11), a spreadsheet error (`#REF!`), a formula saved without its computed value
+/// letters (`ll` for 11), digits too many for one number (the cells of a row that ran together), a spreadsheet error (`#REF!`), a formula saved without its computed value
 /// (`=SUM(D6:D7)`), a spreadsheet's boolean or not-a-number (`TRUE`, `NaN`, `inf`), or a number in scientific
 /// notation (`1e308`, far beyond any count). It is never a label.
 pub fn is_value_text(raw: &str) -> bool {
@@ -188,7 +188,7 @@ fn stream_records(table: &Table, table_no: usize) -> Vec<Record> {
     for cell in table.rows.iter().flatten() {
         let sc = source_cell(table, table_no, cell);
         match sc.token {
-            Token::Text => {
+            Token::Text if !is_value_text(&sc.raw) => {
                 if current.values.iter().any(|v| v.token != Token::Blank) {
                     records.push(std::mem::replace(&mut current, Record { from_stream: true, ..Record::default() }));
                 } else {

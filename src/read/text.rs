@@ -113,9 +113,11 @@ static PAGE_FOOTER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid")
 });
 
-/// A numeric token of a space-separated row: a number, possibly signed or with a unit, or a not-applicable mark.
+/// A numeric token of a space-separated row: a number, possibly signed or with a unit, a not-applicable mark, or
+/// a run of digits too long for one number (the cells of a row that ran together).
 fn is_value_token(token: &str) -> bool {
-    matches!(classify(token), Token::Number { .. } | Token::Na)
+    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    digits || matches!(classify(token), Token::Number { .. } | Token::Na)
 }
 
 static RUN_TOGETHER: LazyLock<Regex> =
