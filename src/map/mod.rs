@@ -1181,6 +1181,29 @@ mod tests {
     }
 
     #[test]
+    fn marks_glued_among_digits_are_cells_where_the_cut_is_certain() {
+        // A crawler's 表二 (2019 form): the marks are cells, and a run with one item per column has one cut, even
+        // in a row with a signed column (本年增/减) that digits alone are never cut in.
+        let text = "二、主动公开政府信息情况\n第二十条第（一）项\n信息内容本年新制作数量本年新公开数量对外公开总数量\n规章/00\n\
+            第二十条第（五）项\n信息内容上一年项目数量本年增/减处理决定数量\n行政许可0—0\n其他对外管理服务事项/—0\n\
+            第二十条第（六）项\n信息内容上一年项目数量本年增/减处理决定数量\n行政处罚378/0\n";
+        let m = map_text(text, Some(2020));
+        let t2 = &m.tables["t2"];
+        assert_eq!(t2.cells["regulations.newly_made"].state, CellState::Na);
+        assert_eq!(value(&m, "t2", "regulations.newly_published"), Some(0.0));
+        assert_eq!(value(&m, "t2", "regulations.total_published"), Some(0.0));
+        assert_eq!(value(&m, "t2", "admin_licensing.prev_year_items"), Some(0.0));
+        assert_eq!(t2.cells["admin_licensing.change_this_year"].state, CellState::Na);
+        assert_eq!(value(&m, "t2", "admin_licensing.decisions"), Some(0.0));
+        assert_eq!(t2.cells["other_external_services.prev_year_items"].state, CellState::Na);
+        assert_eq!(t2.cells["other_external_services.change_this_year"].state, CellState::Na);
+        assert_eq!(value(&m, "t2", "other_external_services.decisions"), Some(0.0));
+        // 378/0 has more items than columns, and a row with a signed column is not cut: unplaced, with its text.
+        assert!(!t2.cells.contains_key("admin_penalty.prev_year_items"));
+        assert!(m.unplaced.iter().any(|u| u.raw == "378/0"), "{:?}", m.unplaced);
+    }
+
+    #[test]
     fn a_row_with_too_few_values_is_not_guessed() {
         let m = map_text("三、收到\n一、本年新收政府信息公开申请数量 5 1 2 8\n", Some(2022));
         assert!(m.tables["t3"].cells.is_empty());

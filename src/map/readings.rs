@@ -19,7 +19,7 @@
 use crate::hash::HashMap;
 
 use crate::map::records::SourceCell;
-use crate::map::value::Token;
+use crate::map::value::{marked_run, Token};
 use crate::report::{Amount, CellKey};
 use crate::rules::{RowEquation, RowTerm};
 
@@ -274,7 +274,13 @@ pub fn readings(
     let digit_groups = numbers.iter().all(|v| whole_digits(v).is_some());
     match numbers.as_slice() {
         [] => {}
-        [run] if shape.counts && digit_groups && run.raw.trim().len() >= n => {
+        // Digits are cut only where every column counts; a run with a mark in it is cut anywhere it has one item
+        // per column, the only cut there is.
+        [run]
+            if run_items(run).is_some_and(|items| {
+                items.len() >= n && (shape.counts || items.len() == n && items.contains(&b'/'))
+            }) =>
+        {
             split_digits(run, n, rules, &mut out)?;
         }
         // Joining assumes no cell was lost: only where the row prints no blank cell.
@@ -383,19 +389,38 @@ fn push(out: &mut Vec<Reading>, reading: Reading) -> Result<(), TooMany> {
     Ok(())
 }
 
-/// Cuts one run of digits into `n` numbers, pruning with the equations as cells are placed left to right. Every
-/// cell keeps the whole run as its printed text.
+/// What a split cuts: the digits of a run, with `/` for each not-applicable mark glued among them (see
+/// [`marked_run`]).
+fn run_items(cell: &SourceCell) -> Option<Vec<u8>> {
+    match whole_digits(cell) {
+        Some(digits) => Some(digits.into_bytes()),
+        None if cell.token == Token::Text => marked_run(&cell.raw),
+        None => None,
+    }
+}
+
+/// Cuts one run of digits into `n` numbers, pruning with the equations as cells are placed left to right; a mark
+/// glued among the digits is a not-applicable cell of its own, and no number spans it. Every cell keeps the whole
+/// run as its printed text.
 fn split_digits(run: &SourceCell, n: usize, rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
-    let Some(digits) = whole_digits(run) else {
+    let Some(items) = run_items(run) else {
         return Ok(());
     };
-    if digits.len() < n || digits.len() > n * MAX_DIGITS {
+    if items.len() < n || items.len() > n * MAX_DIGITS {
         return Ok(());
     }
-    let mut search = Split { digits: digits.as_bytes(), n, rules, found: Vec::new() };
+    let mut search = Split { items: &items, n, rules, found: Vec::new() };
     search.walk(0, &mut Vec::with_capacity(n))?;
     for parts in search.found {
-        let cells = parts.iter().map(|v| value_cell(&run.raw, *v, run)).collect();
+        let cells = parts
+            .iter()
+            .map(|v| match v {
+                Some(v) => value_cell(&run.raw, *v, run),
+                None => {
+                    SourceCell { raw: run.raw.clone(), token: Token::Na, origin: run.origin.clone(), absent: false }
+                }
+            })
+            .collect();
         push(out, Reading { how: How::SplitDigits, cells, dropped: None })?;
     }
     Ok(())
@@ -431,10 +456,12 @@ fn spend(n: usize) -> bool {
 }
 
 struct Split<'a> {
-    digits: &'a [u8],
+    /// Digits, and `/` for a mark.
+    items: &'a [u8],
     n: usize,
     rules: &'a LocalRules,
-    found: Vec<Vec<i64>>,
+    /// The cuts found: a number per cell, `None` for a mark.
+    found: Vec<Vec<Option<i64>>>,
 }
 
 impl Split<'_> {
@@ -444,22 +471,31 @@ impl Split<'_> {
         }
         let placed = parts.len();
         if placed == self.n {
-            if at == self.digits.len() {
-                self.found.push(parts.iter().map(|p| p.unwrap_or_default()).collect());
+            if at == self.items.len() {
+                self.found.push(parts.clone());
             }
             return Ok(());
         }
         let remaining_parts = self.n - placed;
-        let remaining_digits = self.digits.len() - at;
+        let remaining_digits = self.items.len() - at;
         if remaining_digits < remaining_parts || remaining_digits > remaining_parts * MAX_DIGITS {
+            return Ok(());
+        }
+        if self.items[at] == b'/' {
+            // A mark is a cell of its own: not a number, so its equations wait (unverifiable).
+            parts.push(None);
+            if self.rules.hold_at(parts, placed) && self.rules.feasible(parts, self.n, remaining_digits - 1) {
+                self.walk(at + 1, parts)?;
+            }
+            parts.pop();
             return Ok(());
         }
         let longest = (remaining_digits - (remaining_parts - 1)).min(MAX_DIGITS);
         let mut value = 0i64;
         for len in 1..=longest {
-            let digit = self.digits[at + len - 1];
-            // No leading zero unless the number is `0`.
-            if !digit.is_ascii_digit() || (len > 1 && self.digits[at] == b'0') {
+            let digit = self.items[at + len - 1];
+            // No leading zero unless the number is `0`; no number across a mark.
+            if !digit.is_ascii_digit() || (len > 1 && self.items[at] == b'0') {
                 break;
             }
             value = value * 10 + i64::from(digit - b'0');

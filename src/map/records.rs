@@ -174,11 +174,12 @@ static VALUE_TEXT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Text that can only stand where a value belongs: a number in Chinese numerals (`十二`), a number OCR read as
-/// letters (`ll` for 11), digits too many for one number (the cells of a row that ran together), a spreadsheet error (`#REF!`), a formula saved without its computed value
+/// letters (`ll` for 11), digits too many for one number or with not-applicable marks glued among them (the cells
+/// of a row that ran together: `/00`), a spreadsheet error (`#REF!`), a formula saved without its computed value
 /// (`=SUM(D6:D7)`), a spreadsheet's boolean or not-a-number (`TRUE`, `NaN`, `inf`), or a number in scientific
 /// notation (`1e308`, far beyond any count). It is never a label.
 pub fn is_value_text(raw: &str) -> bool {
-    VALUE_TEXT.is_match(raw.trim())
+    VALUE_TEXT.is_match(raw.trim()) || crate::map::value::marked_run(raw).is_some()
 }
 
 /// Cuts a cell stream into records: a run of label cells, then a run of value cells.

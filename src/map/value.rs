@@ -135,6 +135,36 @@ fn classify_words(raw: &str) -> Option<Token> {
     })
 }
 
+/// A not-applicable mark that text which lost its table's shape prints glued among a row's digits (`规章/00`,
+/// `事项/—0`, `行政强制无187`): one character, none of which can be part of a number. A run of dashes (`——`)
+/// is one mark.
+pub fn is_run_mark(c: char) -> bool {
+    matches!(c, '/' | '／' | '—' | '无' | '無')
+}
+
+/// The items of a run of digits with not-applicable marks glued among them, as a split cuts them: ASCII digits,
+/// and `/` for each mark (`/—0` → `//0`). `None` unless the text is nothing but digits, marks and spaces, with
+/// at least one digit and one mark.
+pub fn marked_run(raw: &str) -> Option<Vec<u8>> {
+    let mut items = Vec::new();
+    let (mut digits, mut marks, mut prev) = (false, false, ' ');
+    for c in raw.chars().filter(|c| !c.is_whitespace()) {
+        if c.is_ascii_digit() {
+            items.push(c as u8);
+            digits = true;
+        } else if is_run_mark(c) {
+            if !(c == '—' && prev == '—') {
+                items.push(b'/');
+            }
+            marks = true;
+        } else {
+            return None;
+        }
+        prev = c;
+    }
+    (digits && marks).then_some(items)
+}
+
 /// The number of characters of the longest not-applicable mark.
 static LONGEST_MARK: LazyLock<usize> = LazyLock::new(|| NA_MARKS.iter().map(|m| m.chars().count()).max().unwrap_or(0));
 
@@ -307,6 +337,19 @@ mod tests {
         assert_eq!(classify("行政许可"), Token::Text);
         assert_eq!(classify("#REF!"), Token::Text);
         assert_eq!(classify("99999999999999999999999"), Token::Text);
+    }
+
+    #[test]
+    fn marks_glued_among_digits_are_items_of_the_run() {
+        assert_eq!(marked_run("/—0").as_deref(), Some(&b"//0"[..]));
+        assert_eq!(marked_run("——0").as_deref(), Some(&b"/0"[..]), "a run of dashes is one mark");
+        assert_eq!(marked_run("8／0").as_deref(), Some(&b"8/0"[..]));
+        assert_eq!(marked_run("無60").as_deref(), Some(&b"/60"[..]));
+        assert_eq!(marked_run(" 0 — 0 ").as_deref(), Some(&b"0/0"[..]));
+        // No mark, no digit, or anything else: not a marked run.
+        for raw in ["12", "/", "——", "规章/0", "0-10/", "1.5/", ""] {
+            assert_eq!(marked_run(raw), None, "{raw}");
+        }
     }
 
     #[test]

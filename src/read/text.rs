@@ -26,7 +26,7 @@ use flat::PieceKind;
 use regex::Regex;
 
 use crate::doc::{Block, Cell, Document, Position, Table, TableShape};
-use crate::map::value::{classify, Token};
+use crate::map::value::{classify, is_run_mark, Token};
 use crate::read::prose_block;
 
 /// Reads decoded, gloss-free text.
@@ -206,14 +206,26 @@ fn spaced_row(line: &str) -> Option<Vec<String>> {
     // Digits run into the label with no separator at all: `行政许可3960181`.
     if tokens.len() == 1 && line.chars().count() <= 60 {
         if let Some(caps) = RUN_TOGETHER.captures(line) {
-            let label = caps["label"].trim();
+            let (label, digits) = marks_into_run(caps["label"].trim(), &caps["digits"]);
             let prose_lead_in = ['年', '月', '日', '第', '约', '共', '至', '达', '为', '近', '超', '余'];
-            if !label.ends_with(prose_lead_in) {
-                return Some(vec![label.to_string(), caps["digits"].to_string()]);
+            if !label.is_empty() && !label.ends_with(prose_lead_in) {
+                return Some(vec![label.to_string(), digits]);
             }
         }
     }
     None
+}
+
+/// Not-applicable marks glued among a row's digits (`规章/00`, `规范性文件8/0`) belong to the run, not to the
+/// label: the end of `label` made of digits and marks moves into `digits` when it holds a mark.
+fn marks_into_run<'a>(label: &'a str, digits: &str) -> (&'a str, String) {
+    let tail = label.len() - label.trim_end_matches(|c: char| c.is_ascii_digit() || is_run_mark(c)).len();
+    let (head, glued) = label.split_at(label.len() - tail);
+    if glued.chars().any(is_run_mark) {
+        (head.trim_end(), format!("{glued}{digits}"))
+    } else {
+        (label, digits.to_string())
+    }
 }
 
 #[derive(Default)]
@@ -497,6 +509,14 @@ mod tests {
         let t = tables(&doc);
         assert_eq!(t[0].rows[0][0].text, "行政许可");
         assert_eq!(t[0].rows[0][1].text, "3960181");
+    }
+
+    #[test]
+    fn marks_glued_among_a_rows_digits_belong_to_the_run() {
+        let doc = read_text("规章/00\n行政规范性文件8/0\n行政强制无187\n（四）无法提供", "x");
+        let t = tables(&doc);
+        let rows: Vec<Vec<&str>> = t[0].rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(rows[..3], [vec!["规章", "/00"], vec!["行政规范性文件", "8/0"], vec!["行政强制", "无187"]]);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! ran into the run before it (`…00000002.其他法律…`) is given back to its label, counting on from the previous
 //! item's number.
 
-use crate::map::value::{classify, Token};
+use crate::map::value::{classify, is_run_mark, Token};
 use crate::prose::text::fold;
 
 /// One piece of a flattened line, with the character offset where it starts.
@@ -303,7 +303,8 @@ fn value_runs(chars: &[char], start: usize, end: usize, items: &mut ItemCounter)
     while i < end {
         let opens = chars[i].is_ascii_digit()
             || is_sign(chars[i]) && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-            || mark_at(chars, i, end).is_some();
+            || mark_at(chars, i, end).is_some()
+            || is_run_mark(chars[i]) && i + 1 < end && (chars[i + 1].is_ascii_digit() || is_run_mark(chars[i + 1]));
         if !opens {
             i += 1;
             continue;
@@ -381,6 +382,20 @@ fn read_run(chars: &[char], start: usize, end: usize, items: &ItemCounter) -> Op
         } else if let Some(unit) = money_unit_at(chars, i, end).filter(|_| token.is_some()) {
             i += unit.chars().count();
             break;
+        } else if is_run_mark(c) && (c != '无' || digit_at(i + 1) || i + 1 < end && is_run_mark(chars[i + 1])) {
+            // A mark glued among the digits (`/00`, `0-10/`, `/—0`) is part of the run's token, which the mapper
+            // cuts; after a signed number it starts a token of its own. `无` only before digits or marks: glued
+            // to text it is a word (`无法`).
+            match token {
+                Some(t) if is_sign(chars[t]) => {
+                    tokens.push((t, i));
+                    token = Some(i);
+                }
+                Some(_) => {}
+                None => token = Some(i),
+            }
+            decimal = false;
+            i += 1;
         } else if let Some(mark_end) = mark_at(chars, i, end).filter(|_| token.is_none()) {
             tokens.push((i, mark_end));
             i = mark_end;
@@ -536,6 +551,22 @@ mod tests {
         // Glued to a label or to digits, a mark cannot be told from the text around it.
         assert_eq!(kinds("规章 0 0 0 行政许可无 3 5")[1], row("行政许可无", &["3", "5"]));
         assert_eq!(kinds("规章 0 0 0 行政许可 3无 5")[1], row("行政许可", &["3"]));
+    }
+
+    #[test]
+    fn marks_glued_among_digits_stay_in_the_run() {
+        let got = kinds("行政许可0-10/其他对外管理服务事项/—0第二十条第（六）项行政强制無187（四）无法提供1.本机关不掌握相关政府信息3100004");
+        assert_eq!(got[0], row("行政许可", &["0", "-10", "/"]));
+        assert_eq!(got[1], row("其他对外管理服务事项", &["/—0"]));
+        assert_eq!(got[2], row("第二十条第（六）项行政强制", &["無187"]));
+        // Glued to text, 无 is a word.
+        assert_eq!(got[3], PieceKind::Label("（四）无法提供".into()));
+        assert_eq!(got[4], row("1.本机关不掌握相关政府信息", &["3100004"]));
+        // A mark between words is no run (`本年增/减`).
+        assert_eq!(
+            kinds("信息内容上一年项目数量本年增/减处理决定数量行政许可233101行政处罚0")[0].clone(),
+            row("信息内容上一年项目数量本年增/减处理决定数量行政许可", &["233101"])
+        );
     }
 
     #[test]
