@@ -52,8 +52,15 @@ fn classify_full(raw: &str) -> Token {
     if folded.is_empty() {
         return Token::Blank;
     }
-    // Marks and units printed in traditional characters (無, 不適用, 萬元, 個) read as their simplified forms.
-    let folded = if folded.is_ascii() { folded } else { crate::normalize::to_simplified(&folded) };
+    // Marks and units printed in traditional characters (無, 不適用, 萬元, 個) read as their simplified forms. Only
+    // text as short as a mark, or a number with no more than a unit after it, can be either.
+    let tail = folded.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | '减' | '減'));
+    let short = |text: &str| text.chars().count() <= *LONGEST_MARK;
+    let folded = if !folded.is_ascii() && (short(&folded) || short(tail)) {
+        crate::normalize::to_simplified(&folded)
+    } else {
+        folded
+    };
     let lower = folded.to_lowercase();
     let dashless = lower.replace(['－', '–', '―'], "-");
     if NA_MARKS.contains(&dashless.as_str()) {
