@@ -194,21 +194,39 @@ impl LocalRules {
     /// Whether every equation still waiting for cells can hold when the `n - values.len()` cells after `values`
     /// are cut from the `digits` digits that remain: each such cell is a whole number of at most as many digits
     /// as are left once every other cell has one.
-    fn feasible(&self, values: &[Option<i64>], n: usize, digits: usize) -> bool {
+    ///
+    /// Where every cell still to place is a number (`numbers`), together they are also at least as large as their
+    /// digits force: the longest of them has at least ⌈digits / cells⌉ digits and, with no leading zero, is at
+    /// least 10^(that − 1). An equation with all of them on one side needs that much on it.
+    fn feasible(&self, values: &[Option<i64>], n: usize, digits: usize, numbers: bool) -> bool {
         let unplaced = n.saturating_sub(values.len());
         if unplaced == 0 || digits < unplaced {
             return true;
         }
         let longest = u32::try_from((digits - (unplaced - 1)).min(MAX_DIGITS)).unwrap_or(u32::MAX);
         let most = 10i128.pow(longest) - 1;
-        self.equations.iter().filter(|eq| eq.last >= values.len()).all(|eq| eq.feasible(values, most))
+        let least = match u32::try_from(digits.div_ceil(unplaced).min(MAX_DIGITS)) {
+            Ok(widest) if numbers && widest > 1 => 10i128.pow(widest - 1),
+            _ => 0,
+        };
+        let open = Open { from: values.len(), count: unplaced, most, least };
+        self.equations.iter().filter(|eq| eq.last >= values.len()).all(|eq| eq.feasible(values, &open))
     }
+}
+
+/// The cells still to place in a cut: from index `from`, `count` of them, each at most `most`, and all of them
+/// together at least `least`.
+struct Open {
+    from: usize,
+    count: usize,
+    most: i128,
+    least: i128,
 }
 
 impl Local {
     /// Whether the equation can hold with the cells past the end of `values` each anywhere in `0..=most` (a
     /// blank among the placed cells leaves it unverifiable, so possible).
-    fn feasible(&self, values: &[Option<i64>], most: i128) -> bool {
+    fn feasible(&self, values: &[Option<i64>], open: &Open) -> bool {
         let range = |ix: &[usize]| -> Option<(i128, i128)> {
             let (mut low, mut high) = (0i128, 0i128);
             for &i in ix {
@@ -218,8 +236,12 @@ impl Local {
                         low += v;
                         high += v;
                     }
-                    None => high += most,
+                    None => high += open.most,
                 }
+            }
+            // Every cell still to place on this side: their least total counts.
+            if (open.from..open.from + open.count).all(|cell| ix.contains(&cell)) {
+                low += open.least;
             }
             Some((low, high))
         };
@@ -547,7 +569,7 @@ impl Split<'_> {
         if self.items[at] == b'/' {
             // A mark is a cell of its own: not a number, so its equations wait (unverifiable).
             parts.push(None);
-            if self.rules.hold_at(parts, placed) && self.rules.feasible(parts, self.n, remaining_digits - 1) {
+            if self.rules.hold_at(parts, placed) && self.rules.feasible(parts, self.n, remaining_digits - 1, false) {
                 self.walk(at + 1, parts)?;
             }
             parts.pop();
@@ -566,7 +588,8 @@ impl Split<'_> {
             // Cells not placed yet read as unknown (past the end of `parts`), so their equations wait; an
             // equation no value of the cells still to place can satisfy ends the branch.
             let rest = remaining_digits - len;
-            if self.rules.hold_at(parts, placed) && self.rules.feasible(parts, self.n, rest) {
+            let numbers = !self.items[at + len..].contains(&b'/');
+            if self.rules.hold_at(parts, placed) && self.rules.feasible(parts, self.n, rest, numbers) {
                 self.walk(at + len, parts)?;
             }
             parts.pop();
