@@ -402,16 +402,7 @@ fn whole_digits(cell: &SourceCell) -> Option<String> {
     (plain && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-/// A number read from digits: no leading zero unless it is `0`, at most [`MAX_DIGITS`] digits.
-#[cfg(test)]
-fn number(digits: &str) -> Option<i64> {
-    if digits.is_empty() || digits.len() > MAX_DIGITS || (digits.len() > 1 && digits.starts_with('0')) {
-        return None;
-    }
-    digits.parse().ok()
-}
-
-/// [`number`] of the digit groups written one after another, without joining them into a string.
+/// [`digits_value`] of the digit groups written one after another, without joining them into a string.
 fn joined_number(groups: &[String]) -> Option<i64> {
     let len: usize = groups.iter().map(String::len).sum();
     let leading_zero = groups.iter().find(|g| !g.is_empty()).is_some_and(|g| g.starts_with('0'));
@@ -820,7 +811,7 @@ mod tests {
     fn joined_numbers_read_like_the_joined_text() {
         let groups = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         for parts in [&["1", "2"][..], &["0"], &["0", "7"], &["12", "345"], &[""], &["9999999", "999999999"]] {
-            assert_eq!(joined_number(&groups(parts)), number(&parts.concat()), "{parts:?}");
+            assert_eq!(joined_number(&groups(parts)), digits_value(parts.concat().as_bytes()), "{parts:?}");
         }
     }
 

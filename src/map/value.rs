@@ -173,7 +173,8 @@ pub fn marked_run(raw: &str) -> Option<Vec<u8>> {
 }
 
 /// The number of characters of the longest not-applicable mark.
-static LONGEST_MARK: LazyLock<usize> = LazyLock::new(|| NA_MARKS.iter().map(|m| m.chars().count()).max().unwrap_or(0));
+pub static LONGEST_MARK: LazyLock<usize> =
+    LazyLock::new(|| NA_MARKS.iter().map(|m| m.chars().count()).max().unwrap_or(0));
 
 /// Letters OCR reads for digits: `O`, `o`, `〇` for 0 and `l`, `I` for 1.
 fn ocr_digit(c: char) -> Option<char> {

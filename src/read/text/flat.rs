@@ -15,7 +15,7 @@
 //! ran into the run before it (`…00000002.其他法律…`) is given back to its label, counting on from the previous
 //! item's number.
 
-use crate::map::value::{classify, is_run_mark, Token};
+use crate::map::value::{classify, is_run_mark, Token, LONGEST_MARK};
 use crate::prose::text::fold;
 
 /// One piece of a flattened line, with the character offset where it starts.
@@ -448,12 +448,12 @@ fn read_run(chars: &[char], start: usize, end: usize, items: &ItemCounter) -> Op
 /// whitespace (or the stretch's ends) sets apart on both sides and that reads as a mark (`无`, `/`, `—`,
 /// `不适用`). Returns where it ends. Glued to a label or to digits it is text, as the cells cannot be told apart.
 fn mark_at(chars: &[char], i: usize, end: usize) -> Option<usize> {
-    const LONGEST: usize = 4;
+    let longest = *LONGEST_MARK;
     if i >= end || chars[i].is_whitespace() || i > 0 && !chars[i - 1].is_whitespace() {
         return None;
     }
-    let len = chars[i..end].iter().take(LONGEST + 1).take_while(|c| !c.is_whitespace()).count();
-    if len > LONGEST {
+    let len = chars[i..end].iter().take(longest + 1).take_while(|c| !c.is_whitespace()).count();
+    if len > longest {
         return None;
     }
     let token: String = chars[i..i + len].iter().collect();
