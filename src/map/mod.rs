@@ -118,7 +118,27 @@ pub fn map_document_deciding(
 #[derive(Default)]
 struct Memo {
     outcomes: Vec<(String, String, Outcome)>,
+    /// Readings of the document's records, shared by every table, version and pass mapped (see [`ReadKey`]).
+    readings: RefCell<ReadMemo>,
 }
+
+/// What decides the readings of a record as a row: the record (by address: the memo lives no longer than the items
+/// the records are in), the row's width, the kind of its columns, the header's subtotal groups and the row's rules
+/// with the cells known so far folded in. Rows of other versions, or other rows of a table, with the same of all
+/// this read the same (the names of the cells play no part).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ReadKey {
+    record: usize,
+    columns: usize,
+    counts: bool,
+    extra_column: bool,
+    groups: Vec<Subtotal>,
+    rules: LocalRules,
+}
+
+/// The readings of each [`ReadKey`], with the steps of the table's budget the search spent: a later table reuses
+/// them only if its budget still holds those steps (and spends them), so the budget runs out where it would have.
+type ReadMemo = HashMap<ReadKey, (Result<Vec<Reading>, readings::TooMany>, usize)>;
 
 /// [`map_table`], or its outcome from `memo` when no figure of `evidence` concerns the table.
 fn map_table_memo(
@@ -130,13 +150,13 @@ fn map_table_memo(
 ) -> Outcome {
     let stated = stated_for(spec, evidence);
     if !stated.is_empty() {
-        return map_table(template, spec, records, &stated);
+        return map_table(template, spec, records, &stated, &memo.readings);
     }
     let known = memo.outcomes.iter().find(|(form, k, _)| form == spec.form() && *k == spec.key);
     if let Some((_, _, outcome)) = known {
         return outcome.clone().with_version(&template.version);
     }
-    let outcome = map_table(template, spec, records, &[]);
+    let outcome = map_table(template, spec, records, &[], &memo.readings);
     memo.outcomes.push((spec.form().to_string(), spec.key.clone(), outcome.clone()));
     outcome
 }
@@ -383,9 +403,15 @@ fn rows_without_group(spec: &TableSpec, label: &str) -> Vec<usize> {
 
 /// Maps one table's records with one template version; `stated` are the figures the document states for sums of
 /// this table's cells, used only to break ties between placements.
-fn map_table(template: &Template, spec: &TableSpec, records: &[&Record], stated: &[place::Stated]) -> Outcome {
+fn map_table(
+    template: &Template,
+    spec: &TableSpec,
+    records: &[&Record],
+    stated: &[place::Stated],
+    memo: &RefCell<ReadMemo>,
+) -> Outcome {
     readings::new_budget();
-    let mut state = TableState::new(template, spec);
+    let mut state = TableState::new(template, spec, memo);
     state.units_in_header = units_in_header(spec, records);
     state.extra_column = prints_subtotal(records);
     let read = events::read(spec, records);
@@ -525,12 +551,14 @@ struct TableState<'a> {
     /// The last readings of a record (by address) as a row, with the rules they were read with: a row read again
     /// under the same rules reads the same, and rows are read again each time another row is decided.
     read_before: RefCell<ReadBefore>,
+    /// Readings made while the document is mapped, by what decides them.
+    memo: &'a RefCell<ReadMemo>,
 }
 
 type ReadBefore = HashMap<(usize, usize), (LocalRules, Result<Vec<Reading>, readings::TooMany>)>;
 
 impl<'a> TableState<'a> {
-    fn new(template: &'a Template, spec: &'a TableSpec) -> Self {
+    fn new(template: &'a Template, spec: &'a TableSpec, memo: &'a RefCell<ReadMemo>) -> Self {
         TableState {
             template,
             spec,
@@ -545,6 +573,7 @@ impl<'a> TableState<'a> {
             undecided: false,
             declared_absent: Vec::new(),
             read_before: RefCell::default(),
+            memo,
         }
     }
 
@@ -585,10 +614,26 @@ impl<'a> TableState<'a> {
             }
         }
         let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
-        let groups = self.groups_of(row);
-        let shape = RowShape { keys, counts, extra_column: self.extra_column.is_some(), groups: &groups };
-        let found = readings::readings(&record.values, record.from_stream, &shape, &rules);
-        self.read_before.borrow_mut().insert(at, (rules, found.clone()));
+        let extra_column = self.extra_column.is_some();
+        let key =
+            ReadKey { record: at.0, columns: keys.len(), counts, extra_column, groups: self.groups_of(row), rules };
+        let remembered =
+            self.memo.borrow().get(&key).and_then(|(found, steps)| readings::replay(*steps).then(|| found.clone()));
+        let found = match remembered {
+            Some(found) => found,
+            None => {
+                let shape = RowShape { keys, counts, extra_column, groups: &key.groups };
+                let before = readings::steps_spent();
+                let found = readings::readings(&record.values, record.from_stream, &shape, &key.rules);
+                // A search the budget cut short did not find what the readings are: it is not remembered.
+                if readings::within_budget() {
+                    let steps = readings::steps_spent() - before;
+                    self.memo.borrow_mut().insert(key.clone(), (found.clone(), steps));
+                }
+                found
+            }
+        };
+        self.read_before.borrow_mut().insert(at, (key.rules, found.clone()));
         found
     }
 

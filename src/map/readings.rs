@@ -85,7 +85,7 @@ pub struct RowShape<'a> {
 
 /// A subtotal of the columns `first..=last`, printed at position `at` of the row (before `first`, or after
 /// `last`, as the source's header places it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Subtotal {
     pub first: usize,
     pub last: usize,
@@ -94,12 +94,12 @@ pub struct Subtotal {
 
 /// The template's equations restricted to one row: the row's cells by index, the known cells of other rows folded
 /// into a constant. Equations touching a cell that is neither in the row nor known are left out.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LocalRules {
     equations: Vec<Local>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Local {
     lhs: Vec<usize>,
     rhs: Vec<usize>,
@@ -203,16 +203,25 @@ impl LocalRules {
         if unplaced == 0 || digits < unplaced {
             return true;
         }
-        let longest = u32::try_from((digits - (unplaced - 1)).min(MAX_DIGITS)).unwrap_or(u32::MAX);
-        let most = 10i128.pow(longest) - 1;
-        let least = match u32::try_from(digits.div_ceil(unplaced).min(MAX_DIGITS)) {
-            Ok(widest) if numbers && widest > 1 => 10i128.pow(widest - 1),
-            _ => 0,
-        };
+        let longest = (digits - (unplaced - 1)).min(MAX_DIGITS);
+        let most = POWERS_OF_TEN[longest] - 1;
+        let widest = digits.div_ceil(unplaced).min(MAX_DIGITS);
+        let least = if numbers && widest > 1 { POWERS_OF_TEN[widest - 1] } else { 0 };
         let open = Open { from: values.len(), count: unplaced, most, least };
         self.equations.iter().filter(|eq| eq.last >= values.len()).all(|eq| eq.feasible(values, &open))
     }
 }
+
+/// 10^0 ..= 10^MAX_DIGITS: the bounds of numbers of so many digits, looked up at every step of a cut.
+const POWERS_OF_TEN: [i128; MAX_DIGITS + 1] = {
+    let mut powers = [1i128; MAX_DIGITS + 1];
+    let mut i = 1;
+    while i <= MAX_DIGITS {
+        powers[i] = powers[i - 1] * 10;
+        i += 1;
+    }
+    powers
+};
 
 /// The cells still to place in a cut: from index `from`, `count` of them, each at most `most`, and all of them
 /// together at least `least`.
@@ -229,6 +238,9 @@ impl Local {
     fn feasible(&self, values: &[Option<i64>], open: &Open) -> bool {
         let range = |ix: &[usize]| -> Option<(i128, i128)> {
             let (mut low, mut high) = (0i128, 0i128);
+            // The open cells on this side, as bits from `open.from` (where they fit in 64), found in the same pass
+            // rather than by looking each open cell up.
+            let mut open_here = 0u64;
             for &i in ix {
                 match values.get(i) {
                     Some(v) => {
@@ -236,11 +248,21 @@ impl Local {
                         low += v;
                         high += v;
                     }
-                    None => high += open.most,
+                    None => {
+                        high += open.most;
+                        if let Some(bit) = i.checked_sub(open.from).filter(|&b| b < open.count && b < 64) {
+                            open_here |= 1 << bit;
+                        }
+                    }
                 }
             }
             // Every cell still to place on this side: their least total counts.
-            if (open.from..open.from + open.count).all(|cell| ix.contains(&cell)) {
+            let all_open_here = if open.count <= 64 {
+                open_here.count_ones() as usize == open.count
+            } else {
+                (open.from..open.from + open.count).all(|cell| ix.contains(&cell))
+            };
+            if open.least > 0 && all_open_here {
                 low += open.least;
             }
             Some((low, high))
@@ -465,7 +487,7 @@ fn split_digits(run: &SourceCell, n: usize, rules: &LocalRules, out: &mut Vec<Re
             let Some(rules) = rules.with_cell(n - 1, value) else {
                 continue;
             };
-            let mut search = Split { items: head, n: n - 1, rules: &rules, found: Vec::new() };
+            let mut search = Split { items: head, n: n - 1, rules: &rules, last_mark: None, found: Vec::new() };
             search.walk(0, &mut Vec::with_capacity(n))?;
             found.extend(search.found.into_iter().map(|mut parts| {
                 parts.push(Some(value));
@@ -475,7 +497,8 @@ fn split_digits(run: &SourceCell, n: usize, rules: &LocalRules, out: &mut Vec<Re
         // Shortest last cell first above; readings keep the order of a left-to-right cut.
         found.sort();
     } else {
-        let mut search = Split { items: &items, n, rules, found: Vec::new() };
+        let last_mark = items.iter().rposition(|&b| b == b'/');
+        let mut search = Split { items: &items, n, rules, last_mark, found: Vec::new() };
         search.walk(0, &mut Vec::with_capacity(n))?;
         found = search.found;
     }
@@ -517,6 +540,24 @@ pub fn new_budget() {
     STEPS.with(|steps| steps.set(0));
 }
 
+/// The steps spent so far on the table being mapped.
+pub fn steps_spent() -> usize {
+    STEPS.with(|steps| steps.get())
+}
+
+/// Whether the steps spent so far are within the table's budget: then every search since its start ran to its end,
+/// and would run the same with any budget that holds its steps.
+pub fn within_budget() -> bool {
+    steps_spent() <= MAX_STEPS
+}
+
+/// Spends again the `steps` that readings made before spent, if the budget holds them all: then the same search
+/// would now find the same readings in as many steps, and those can be reused. `false` (nothing spent) otherwise.
+pub fn replay(steps: usize) -> bool {
+    let fits = steps_spent().checked_add(steps).is_some_and(|total| total <= MAX_STEPS);
+    fits && spend(steps)
+}
+
 /// Spends one step of the table's budget; `false` once it is spent.
 fn step() -> bool {
     spend(1)
@@ -536,6 +577,8 @@ struct Split<'a> {
     items: &'a [u8],
     n: usize,
     rules: &'a LocalRules,
+    /// Where the last mark stands: past it, every cell still to cut is a number.
+    last_mark: Option<usize>,
     /// The cuts found: a number per cell, `None` for a mark.
     found: Vec<Vec<Option<i64>>>,
 }
@@ -579,7 +622,7 @@ impl Split<'_> {
             // Cells not placed yet read as unknown (past the end of `parts`), so their equations wait; an
             // equation no value of the cells still to place can satisfy ends the branch.
             let rest = remaining_digits - len;
-            let numbers = !self.items[at + len..].contains(&b'/');
+            let numbers = self.last_mark.is_none_or(|mark| mark < at + len);
             if self.rules.hold_at(parts, placed) && self.rules.feasible(parts, self.n, rest, numbers) {
                 self.walk(at + len, parts)?;
             }
