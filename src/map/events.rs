@@ -70,8 +70,10 @@ pub fn read<'r>(spec: &TableSpec, records: &[&'r Record]) -> Events<'r> {
     for &record in records {
         let has_values =
             record.values.iter().any(|v| v.token != Token::Blank) || (!record.from_stream && !record.values.is_empty());
+        // The group each label names, if any: looked for once per label, as every reading below asks.
+        let label_groups: Vec<Option<&str>> = record.labels.iter().map(|l| group_for(spec, &l.compact)).collect();
         if has_values {
-            if let Some((rows, last_group)) = labels_in_order(spec, record, group.clone()) {
+            if let Some((rows, last_group)) = labels_in_order(spec, record, &label_groups, group.clone()) {
                 raw.extend(rows.into_iter().map(Raw::Label));
                 raw.push(Raw::Loose(record, LooseLabel::None));
                 group = last_group;
@@ -80,15 +82,13 @@ pub fn read<'r>(spec: &TableSpec, records: &[&'r Record]) -> Events<'r> {
         }
         // Group labels set the context for the item rows after them, within and across records.
         let mut row = None;
-        for label in &record.labels {
-            if let Some(g) = group_for(spec, &label.compact) {
-                group = Some(g.to_string());
-            }
+        if let Some(g) = label_groups.iter().rev().find_map(|g| *g) {
+            group = Some(g.to_string());
         }
-        for label in record.labels.iter().rev() {
+        for (label, label_group) in record.labels.iter().zip(&label_groups).rev() {
             // A group label (`（六）其他处理`) is context, never the item it introduces (`3.其他`); an item printed in
             // the same cell after it (`（六）其他处理 3.其他`) is read in that context.
-            let found = match group_for(spec, &label.compact) {
+            let found = match *label_group {
                 Some(g) => item_after_group(spec, &label.compact, g).or_else(|| row_for(spec, &label.compact, None)),
                 None => row_for(spec, &label.compact, group.as_deref()),
             };
@@ -147,11 +147,16 @@ fn item_after_group(spec: &TableSpec, label: &str, group: &str) -> Option<usize>
 fn labels_in_order(
     spec: &TableSpec,
     record: &Record,
+    label_groups: &[Option<&str>],
     mut group: Option<String>,
 ) -> Option<(Vec<usize>, Option<String>)> {
+    // Fewer than two labels name fewer than two rows.
+    if record.labels.len() < 2 {
+        return None;
+    }
     let mut rows: Vec<usize> = Vec::new();
-    for label in &record.labels {
-        if let Some(g) = group_for(spec, &label.compact) {
+    for (label, label_group) in record.labels.iter().zip(label_groups) {
+        if let Some(g) = *label_group {
             group = Some(g.to_string());
             continue;
         }

@@ -1042,9 +1042,13 @@ impl<'a> TableState<'a> {
         if let Some(finding) = self.inferred_finding() {
             self.findings.push(finding);
         }
-        let mut ordered = IndexMap::default();
         let mut cells = self.cells;
+        let mut ordered = IndexMap::with_capacity_and_hasher(cells.len(), Default::default());
         for key in self.spec.cell_keys() {
+            // Once every placed cell is in order, the keys left have none to look up.
+            if cells.is_empty() {
+                break;
+            }
             if let Some(c) = cells.remove(key) {
                 ordered.insert(key.clone(), c);
             }
