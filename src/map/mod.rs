@@ -19,6 +19,7 @@ pub mod value;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use crate::hash::HashMap;
 
@@ -138,7 +139,10 @@ struct ReadKey {
 
 /// The readings of each [`ReadKey`], with the steps of the table's budget the search spent: a later table reuses
 /// them only if its budget still holds those steps (and spends them), so the budget runs out where it would have.
-type ReadMemo = HashMap<ReadKey, (Result<Vec<Reading>, readings::TooMany>, usize)>;
+type ReadMemo = HashMap<ReadKey, (Rc<FoundReadings>, usize)>;
+
+/// What a search for readings finds, shared by the memos that keep it (each caller takes its own copy).
+type FoundReadings = Result<Vec<Reading>, readings::TooMany>;
 
 /// [`map_table`], or its outcome from `memo` when no figure of `evidence` concerns the table.
 fn map_table_memo(
@@ -434,8 +438,8 @@ fn map_table(
             },
         }
     }
-    state.resolve_named(&mut pending);
-    state.place_by_search(pending, &read, stated);
+    let known = state.resolve_named(&mut pending);
+    state.place_by_search(pending, &read, stated, &known);
     state.finish(read.cue_hits)
 }
 
@@ -555,7 +559,7 @@ struct TableState<'a> {
     memo: &'a RefCell<ReadMemo>,
 }
 
-type ReadBefore = HashMap<(usize, usize), (LocalRules, Result<Vec<Reading>, readings::TooMany>)>;
+type ReadBefore = HashMap<(usize, usize), (LocalRules, Rc<FoundReadings>)>;
 
 impl<'a> TableState<'a> {
     fn new(template: &'a Template, spec: &'a TableSpec, memo: &'a RefCell<ReadMemo>) -> Self {
@@ -610,7 +614,7 @@ impl<'a> TableState<'a> {
         let at = (std::ptr::from_ref(record) as usize, row_index);
         if let Some((before, found)) = self.read_before.borrow().get(&at) {
             if *before == rules {
-                return found.clone();
+                return FoundReadings::clone(found);
             }
         }
         let counts = row.columns.iter().all(|c| self.spec.column(c).is_some_and(|s| s.kind == ValueKind::Count));
@@ -618,23 +622,24 @@ impl<'a> TableState<'a> {
         let key =
             ReadKey { record: at.0, columns: keys.len(), counts, extra_column, groups: self.groups_of(row), rules };
         let remembered =
-            self.memo.borrow().get(&key).and_then(|(found, steps)| readings::replay(*steps).then(|| found.clone()));
+            self.memo.borrow().get(&key).and_then(|(found, steps)| readings::replay(*steps).then(|| Rc::clone(found)));
         let found = match remembered {
             Some(found) => found,
             None => {
                 let shape = RowShape { keys, counts, extra_column, groups: &key.groups };
                 let before = readings::steps_spent();
-                let found = readings::readings(&record.values, record.from_stream, &shape, &key.rules);
+                let found = Rc::new(readings::readings(&record.values, record.from_stream, &shape, &key.rules));
                 // A search the budget cut short did not find what the readings are: it is not remembered.
                 if readings::within_budget() {
                     let steps = readings::steps_spent() - before;
-                    self.memo.borrow_mut().insert(key.clone(), (found.clone(), steps));
+                    self.memo.borrow_mut().insert(key.clone(), (Rc::clone(&found), steps));
                 }
                 found
             }
         };
-        self.read_before.borrow_mut().insert(at, (key.rules, found.clone()));
-        found
+        let readings = FoundReadings::clone(&found);
+        self.read_before.borrow_mut().insert(at, (key.rules, found));
+        readings
     }
 
     /// The runs of `row`'s columns the form prints under one header, as inclusive index ranges.
@@ -705,8 +710,9 @@ impl<'a> TableState<'a> {
             .map_or(true, |r| !r.is_empty())
     }
 
-    /// Named rows whose reading other rows' values decide, until no more are decided.
-    fn resolve_named(&mut self, pending: &mut Vec<Pending>) {
+    /// Named rows whose reading other rows' values decide, until no more are decided. Returns the whole-number
+    /// values of the cells placed by then ([`TableState::known_ints`]).
+    fn resolve_named(&mut self, pending: &mut Vec<Pending>) -> HashMap<CellKey, i64> {
         loop {
             let known = self.known_ints();
             let mut progress = false;
@@ -733,14 +739,21 @@ impl<'a> TableState<'a> {
                 }
             }
             if !progress {
-                break;
+                return known;
             }
         }
     }
 
     /// Decides the pending values together: every placement consistent with the template's rules and the printed
     /// order is searched, and a unit is placed only where they all agree.
-    fn place_by_search(&mut self, pending: Vec<Pending>, read: &events::Events, stated: &[place::Stated]) {
+    /// `known`: the whole-number values of the cells placed so far.
+    fn place_by_search(
+        &mut self,
+        pending: Vec<Pending>,
+        read: &events::Events,
+        stated: &[place::Stated],
+        known: &HashMap<CellKey, i64>,
+    ) {
         let known_values: HashMap<CellKey, place::Val> = self
             .cells
             .iter()
@@ -752,7 +765,6 @@ impl<'a> TableState<'a> {
                 (k.clone(), v)
             })
             .collect();
-        let known = self.known_ints();
         let mut units: Vec<place::Unit> = Vec::new();
         let mut placements: Vec<Vec<Placement>> = Vec::new();
         let mut kept: Vec<&Pending> = Vec::new();
@@ -764,7 +776,7 @@ impl<'a> TableState<'a> {
                 self.unplace(p.record, TOO_MANY);
                 continue;
             }
-            match self.placements(p, read, &known) {
+            match self.placements(p, read, known) {
                 Ok(options) if options.is_empty() => {
                     let reason = match p.row {
                         Some(_) => NO_READING,
