@@ -139,7 +139,17 @@ struct ReadKey {
 
 /// The readings of each [`ReadKey`], with the steps of the table's budget the search spent: a later table reuses
 /// them only if its budget still holds those steps (and spends them), so the budget runs out where it would have.
-type ReadMemo = HashMap<ReadKey, (Rc<FoundReadings>, usize)>;
+#[derive(Default)]
+struct ReadMemo {
+    found: HashMap<ReadKey, (Rc<FoundReadings>, usize)>,
+    /// The cells of the readings in `found`, at most [`MAX_REMEMBERED_CELLS`]: a hostile document keeps no more
+    /// in memory than one table's search may find.
+    cells: usize,
+}
+
+/// Most cells of readings remembered while one document is mapped (as many as one table's step budget allows
+/// readings to hold); readings beyond are searched again when asked again.
+const MAX_REMEMBERED_CELLS: usize = 1 << 20;
 
 /// What a search for readings finds, shared by the memos that keep it (each caller takes its own copy).
 type FoundReadings = Result<Vec<Reading>, readings::TooMany>;
@@ -621,18 +631,25 @@ impl<'a> TableState<'a> {
         let extra_column = self.extra_column.is_some();
         let key =
             ReadKey { record: at.0, columns: keys.len(), counts, extra_column, groups: self.groups_of(row), rules };
-        let remembered =
-            self.memo.borrow().get(&key).and_then(|(found, steps)| readings::replay(*steps).then(|| Rc::clone(found)));
+        let remembered = self
+            .memo
+            .borrow()
+            .found
+            .get(&key)
+            .and_then(|(found, steps)| readings::replay(*steps).then(|| Rc::clone(found)));
         let found = match remembered {
             Some(found) => found,
             None => {
                 let shape = RowShape { keys, counts, extra_column, groups: &key.groups };
                 let before = readings::steps_spent();
                 let found = Rc::new(readings::readings(&record.values, record.from_stream, &shape, &key.rules));
+                let mut memo = self.memo.borrow_mut();
+                let cells = found.as_ref().as_ref().map_or(0, |r| r.iter().map(|r| r.cells.len()).sum());
                 // A search the budget cut short did not find what the readings are: it is not remembered.
-                if readings::within_budget() {
+                if readings::within_budget() && memo.cells + cells <= MAX_REMEMBERED_CELLS {
                     let steps = readings::steps_spent() - before;
-                    self.memo.borrow_mut().insert(key.clone(), (Rc::clone(&found), steps));
+                    memo.cells += cells;
+                    memo.found.insert(key.clone(), (Rc::clone(&found), steps));
                 }
                 found
             }
