@@ -377,6 +377,9 @@ const NUMBER: &str = r"(?P<pre>大约|将近|约|近|超过|超|逾|多达|不�
 const GAP: &str = r"[^,，;；。:：、0-9%]{0,12}?";
 const ZERO_FILLER: &str = r"[件个份起宗的过任何到]{0,3}";
 const ZERO_GAP: &str = r"[^,，;；。:：、0-9]{0,16}?";
+/// [`GAP`] and [`ZERO_GAP`] of any length, for [`expand_for_set`].
+const SET_GAP: &str = r"[^,，;；。:：、0-9%]*";
+const SET_ZERO_GAP: &str = r"[^,，;；。:：、0-9]*";
 const TAIL: &str = r"(?P<tail>以上|左右|以下|以内|上下)?";
 
 /// Words that turn a number into a change, not a count.
@@ -406,12 +409,24 @@ struct Compiled {
 }
 
 fn expand(pattern: &str, units: &str) -> String {
+    expand_with(pattern, units, GAP, ZERO_GAP)
+}
+
+/// [`expand`] with the given gaps.
+fn expand_with(pattern: &str, units: &str, gap: &str, zero_gap: &str) -> String {
     pattern
         .replace("{N}", NUMBER)
         .replace("{U}", &format!("(?P<unit>{units}){TAIL}"))
-        .replace("{G}", GAP)
-        .replace("{ZL}", ZERO_GAP)
+        .replace("{G}", gap)
+        .replace("{ZL}", zero_gap)
         .replace("{Z}", ZERO_FILLER)
+}
+
+/// A pattern of the sets: [`expand`] with gaps of any length. It matches wherever the pattern matches (and
+/// perhaps elsewhere), which is all a set must do: it only picks the patterns to run. A counted gap compiles to one
+/// copy of its class per count, which made building the sets cost more than a small batch spends scanning them.
+fn expand_for_set(pattern: &str, units: &str) -> String {
+    expand_with(pattern, units, SET_GAP, SET_ZERO_GAP)
 }
 
 static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
@@ -443,7 +458,7 @@ static ZERO_SET: LazyLock<RegexSet> = LazyLock::new(|| pattern_set(|s| s.zero));
 const ZERO_WORDS: [char; 4] = ['未', '没', '无', '不'];
 
 fn pattern_set(patterns: fn(&MetricSpec) -> &[&str]) -> RegexSet {
-    RegexSet::new(SPECS.iter().flat_map(|spec| patterns(spec).iter().map(|p| expand(p, spec.units))))
+    RegexSet::new(SPECS.iter().flat_map(|spec| patterns(spec).iter().map(|p| expand_for_set(p, spec.units))))
         .expect("metric patterns are valid regexes")
 }
 
@@ -486,9 +501,9 @@ pub fn extract_sentence(sentence: &Sentence) -> Vec<Extracted> {
     let text = sentence.folded.as_str();
     let mut claims: Vec<Span> = Vec::new();
     let mut found: Vec<(usize, Extracted)> = Vec::new();
-    // Every numeric pattern needs the digits of `{N}` (a test proves it), so a sentence without any states no
-    // figure, and the set need not scan it.
-    if text.bytes().any(|b| b.is_ascii_digit()) {
+    // Every numeric pattern needs a figure with its unit (`{N}{U}`), so a sentence without one states none, and
+    // the set need not scan it (a scan of the set is costly; dates and document numbers have digits, no unit).
+    if holds_figure(text) {
         let hits = NUMERIC_SET.matches(text);
         let patterns = COMPILED.iter().flat_map(|compiled| compiled.numeric.iter().map(move |re| (compiled, re)));
         for (index, (compiled, re)) in patterns.enumerate() {
@@ -510,6 +525,23 @@ pub fn extract_sentence(sentence: &Sentence) -> Vec<Extracted> {
     }
     found.sort_by_key(|(pos, _)| *pos);
     found.into_iter().map(|(_, e)| e).collect()
+}
+
+/// The first character of every unit of [`SPECS`].
+static UNIT_STARTS: LazyLock<Vec<char>> =
+    LazyLock::new(|| SPECS.iter().flat_map(|s| s.units.split('|')).filter_map(|u| u.chars().next()).collect());
+
+/// Whether `text` holds what every numeric pattern holds: a digit, then (after the spaces, `余`/`多` and `万`/`亿`
+/// that [`NUMBER`] lets follow its last digit) the first character of a unit. Dates (`2020年12月31日`) do not.
+fn holds_figure(text: &str) -> bool {
+    let mut chars = text.chars();
+    while chars.any(|c| c.is_ascii_digit()) {
+        let mut rest = chars.clone().skip_while(|c| matches!(c, ' ' | '余' | '多' | '万' | '亿'));
+        if rest.next().is_some_and(|c| UNIT_STARTS.contains(&c)) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The zero statements of `sentence` (`未发生行政复议`) of metrics no figure of `found` gives, outside `claims`.
@@ -679,12 +711,52 @@ mod tests {
 
     #[test]
     fn the_pattern_sets_hold_the_compiled_patterns_in_order() {
-        // A set's hit for pattern i stands for the i-th compiled pattern: both must list them alike.
-        let numeric: Vec<&str> = COMPILED.iter().flat_map(|c| c.numeric.iter().map(Regex::as_str)).collect();
-        let zero: Vec<&str> = COMPILED.iter().flat_map(|c| c.zero.iter().map(Regex::as_str)).collect();
+        // A set's hit for pattern i stands for the i-th compiled pattern: both must list them alike, the set's with
+        // gaps of any length.
+        let for_set = |re: &Regex| re.as_str().replace(GAP, SET_GAP).replace(ZERO_GAP, SET_ZERO_GAP);
+        let numeric: Vec<String> = COMPILED.iter().flat_map(|c| c.numeric.iter().map(for_set)).collect();
+        let zero: Vec<String> = COMPILED.iter().flat_map(|c| c.zero.iter().map(for_set)).collect();
         assert_eq!(NUMERIC_SET.patterns(), numeric);
         assert_eq!(ZERO_SET.patterns(), zero);
         assert!(numeric.len() > 20 && zero.len() > 10);
+        assert!(numeric.iter().chain(&zero).any(|p| p.contains(SET_GAP) || p.contains(SET_ZERO_GAP)));
+    }
+
+    #[test]
+    fn the_sets_find_every_pattern_that_matches() {
+        // Wherever a compiled pattern matches a sentence of the text fixtures, its set says so.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut prose = String::new();
+        for dir in ["", "prose", "text"] {
+            for path in std::fs::read_dir(root.join(dir)).expect("fixtures").flatten().map(|e| e.path()) {
+                let name = path.to_string_lossy();
+                if (name.ends_with(".txt") || name.ends_with(".md")) && !name.ends_with(".expect.md") {
+                    prose.push_str(&std::fs::read_to_string(&path).unwrap_or_default());
+                    prose.push('\n');
+                }
+            }
+        }
+        let sentences = super::super::text::sentences(&prose, &[], &[]);
+        let mut hits = 0;
+        for s in &sentences {
+            let numeric: fn(&Compiled) -> &Vec<Regex> = |c| &c.numeric;
+            let zero: fn(&Compiled) -> &Vec<Regex> = |c| &c.zero;
+            for (set, patterns) in [(&*NUMERIC_SET, numeric), (&*ZERO_SET, zero)] {
+                let found = set.matches(&s.folded);
+                for (i, re) in COMPILED.iter().flat_map(|c| patterns(c).iter()).enumerate() {
+                    let matched = re.is_match(&s.folded);
+                    assert!(!matched || found.matched(i), "pattern {i} of {:?} in {}", set.patterns()[i], s.text);
+                    let figure = std::ptr::eq(set, &*ZERO_SET) || holds_figure(&s.folded);
+                    assert!(!matched || figure, "pattern {i} matches with no figure in {}", s.text);
+                    hits += usize::from(matched);
+                }
+            }
+        }
+        assert!(sentences.len() > 500 && hits > 50, "{} sentences, {hits} hits", sentences.len());
+        // A gap longer than the patterns count: the set picks the pattern, which then finds nothing.
+        let text = "本年度收到了由各有关单位和个人通过各种渠道提交的政府信息公开申请共29件";
+        assert!(NUMERIC_SET.matches(&fold(text)).matched_any());
+        assert!(extract_sentence(&sentence(text)).is_empty());
     }
 
     /// Whether the pattern matches some string: `regex-syntax`'s `minimum_len` cannot say, as it gives up on an
@@ -746,6 +818,26 @@ mod tests {
         assert!(!matches_something(&without_chars(&parse("[无不]收费"), &ZERO_WORDS)));
         // A sentence with a zero statement still gives it.
         assert!(!extract_sentence(&sentence("本年度未发生行政复议和行政诉讼。")).is_empty());
+    }
+
+    #[test]
+    fn a_figure_is_a_digit_with_a_unit() {
+        // Every numeric pattern holds its number right before its unit, and the number ends as `holds_figure` has it.
+        assert!(SPECS.iter().flat_map(|s| s.patterns).all(|p| p.contains("{N}{U}")));
+        assert!(NUMBER.ends_with("[0-9]+)?) ?(?P<post>余|多)?(?P<mult>万|亿)?(?P<post2>余|多)? ?"));
+        for (text, figure) in [
+            ("收到申请25件", true),
+            ("超26万件", true),
+            ("150 余条", true),
+            ("按时答复率100%", true),
+            ("1.2万余条", true),
+            ("截至2020年12月31日", false),
+            ("常政办发〔2018〕135号", false),
+            ("件数为0", false),
+            ("订阅数3574", false),
+        ] {
+            assert_eq!(holds_figure(&fold(text)), figure, "{text}");
+        }
     }
 
     #[test]
