@@ -17,7 +17,7 @@
 //! * Zero statements (`未收到政府信息公开申请`, `未向申请人收费`) give 0, exact, with no unit; they are dropped when
 //!   the same sentence states a number for the key.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Captures, Regex, RegexSet};
 
@@ -403,9 +403,28 @@ const CHANGE_WORDS: &[&str] = &[
 
 struct Compiled {
     spec: &'static MetricSpec,
-    numeric: Vec<Regex>,
-    zero: Vec<Regex>,
-    context: Option<(Regex, Option<Regex>)>,
+    numeric: Vec<Pattern>,
+    zero: Vec<Pattern>,
+    context: Option<(Pattern, Option<Pattern>)>,
+}
+
+/// A regex compiled on its first use. The sets say which patterns a sentence can match, and a batch of reports
+/// may need only a few of them: compiling all of them up front cost more than many reports take to read.
+struct Pattern {
+    source: String,
+    regex: OnceLock<Regex>,
+}
+
+impl Pattern {
+    fn new(source: String) -> Self {
+        Pattern { source, regex: OnceLock::new() }
+    }
+
+    fn regex(&self) -> &Regex {
+        // The table is part of the build and every pattern is compiled by the unit tests, so a bad pattern is a
+        // build defect, not an input problem.
+        self.regex.get_or_init(|| Regex::new(&self.source).expect("metric patterns are valid regexes"))
+    }
 }
 
 fn expand(pattern: &str, units: &str) -> String {
@@ -430,9 +449,7 @@ fn expand_for_set(pattern: &str, units: &str) -> String {
 }
 
 static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
-    // The table is part of the build and every pattern is compiled by the unit tests, so a bad pattern is a
-    // build defect, not an input problem.
-    let compile = |p: &str, units: &str| Regex::new(&expand(p, units)).expect("metric patterns are valid regexes");
+    let compile = |p: &str, units: &str| Pattern::new(expand(p, units));
     SPECS
         .iter()
         .map(|spec| Compiled {
@@ -462,12 +479,13 @@ fn pattern_set(patterns: fn(&MetricSpec) -> &[&str]) -> RegexSet {
         .expect("metric patterns are valid regexes")
 }
 
-/// Compiles the metric patterns now rather than on the first sentence (see [`crate::prepare`]), the three
-/// groups on threads of their own: the compilation is most of what a batch does before its first report.
+/// Compiles the pattern sets now rather than on the first sentence (see [`crate::prepare`]), each on a thread of
+/// its own: the compilation is most of what a batch does before its first report. The patterns the sets pick are
+/// compiled on their first use.
 pub fn prepare() {
     std::thread::scope(|scope| {
         scope.spawn(|| LazyLock::force(&NUMERIC_SET));
-        scope.spawn(|| LazyLock::force(&ZERO_SET));
+        LazyLock::force(&ZERO_SET);
         LazyLock::force(&COMPILED);
     });
 }
@@ -510,7 +528,7 @@ pub fn extract_sentence(sentence: &Sentence) -> Vec<Extracted> {
             if !hits.matched(index) {
                 continue;
             }
-            for caps in re.captures_iter(text) {
+            for caps in re.regex().captures_iter(text) {
                 if let Some((span, extracted)) = numeric(sentence, compiled, &caps, &claims) {
                     claims.push(span);
                     found.push((span.0, extracted));
@@ -559,7 +577,7 @@ fn zero_statements(sentence: &Sentence, claims: &mut Vec<Span>, found: &mut Vec<
             if !zero_hits.matched(first + i) {
                 continue;
             }
-            for m in re.find_iter(text) {
+            for m in re.regex().find_iter(text) {
                 let span = (m.start(), m.end());
                 if overlaps(claims, span)
                     || guarded(text, compiled, span.0, span.1)
@@ -651,10 +669,10 @@ fn in_context(text: &str, lead: &str, compiled: &Compiled, start: usize, end: us
         return false;
     };
     let (upto_end, upto_start) = (format!("{lead}{upto_end}"), format!("{lead}{upto_start}"));
-    let Some(last_subject) = subject.find_iter(&upto_end).last() else {
+    let Some(last_subject) = subject.regex().find_iter(&upto_end).last() else {
         return false;
     };
-    let last_rival = rivals.as_ref().and_then(|r| r.find_iter(&upto_start).last());
+    let last_rival = rivals.as_ref().and_then(|r| r.regex().find_iter(&upto_start).last());
     last_rival.is_none_or(|r| r.start() < last_subject.start())
 }
 
@@ -713,7 +731,7 @@ mod tests {
     fn the_pattern_sets_hold_the_compiled_patterns_in_order() {
         // A set's hit for pattern i stands for the i-th compiled pattern: both must list them alike, the set's with
         // gaps of any length.
-        let for_set = |re: &Regex| re.as_str().replace(GAP, SET_GAP).replace(ZERO_GAP, SET_ZERO_GAP);
+        let for_set = |p: &Pattern| p.regex().as_str().replace(GAP, SET_GAP).replace(ZERO_GAP, SET_ZERO_GAP);
         let numeric: Vec<String> = COMPILED.iter().flat_map(|c| c.numeric.iter().map(for_set)).collect();
         let zero: Vec<String> = COMPILED.iter().flat_map(|c| c.zero.iter().map(for_set)).collect();
         assert_eq!(NUMERIC_SET.patterns(), numeric);
@@ -739,12 +757,12 @@ mod tests {
         let sentences = super::super::text::sentences(&prose, &[], &[]);
         let mut hits = 0;
         for s in &sentences {
-            let numeric: fn(&Compiled) -> &Vec<Regex> = |c| &c.numeric;
-            let zero: fn(&Compiled) -> &Vec<Regex> = |c| &c.zero;
+            let numeric: fn(&Compiled) -> &Vec<Pattern> = |c| &c.numeric;
+            let zero: fn(&Compiled) -> &Vec<Pattern> = |c| &c.zero;
             for (set, patterns) in [(&*NUMERIC_SET, numeric), (&*ZERO_SET, zero)] {
                 let found = set.matches(&s.folded);
                 for (i, re) in COMPILED.iter().flat_map(|c| patterns(c).iter()).enumerate() {
-                    let matched = re.is_match(&s.folded);
+                    let matched = re.regex().is_match(&s.folded);
                     assert!(!matched || found.matched(i), "pattern {i} of {:?} in {}", set.patterns()[i], s.text);
                     let figure = std::ptr::eq(set, &*ZERO_SET) || holds_figure(&s.folded);
                     assert!(!matched || figure, "pattern {i} matches with no figure in {}", s.text);
@@ -885,6 +903,12 @@ mod tests {
     #[test]
     fn every_pattern_compiles() {
         assert_eq!(COMPILED.len(), SPECS.len());
+        for compiled in COMPILED.iter() {
+            let context = compiled.context.iter().flat_map(|(subject, rivals)| std::iter::once(subject).chain(rivals));
+            for pattern in compiled.numeric.iter().chain(&compiled.zero).chain(context) {
+                assert!(!pattern.regex().as_str().is_empty());
+            }
+        }
         let mut keys: Vec<&str> = SPECS.iter().map(|s| s.key).collect();
         keys.sort_unstable();
         keys.dedup();
