@@ -873,6 +873,17 @@ mod tests {
     fn a_figure_is_a_digit_with_a_unit() {
         // Every numeric pattern holds its number right before its unit, and the number ends as `holds_figure` has it.
         assert!(SPECS.iter().flat_map(|s| s.patterns).all(|p| p.contains("{N}{U}")));
+        // Containing it is not enough: with every `{N}{U}` made impossible, no pattern may match anything (an
+        // alternative or an optional group without it would).
+        let parse = |p: &str| regex_syntax::parse(p).expect("valid");
+        for spec in SPECS {
+            for pattern in spec.patterns {
+                let without = expand(&pattern.replace("{N}{U}", "[a&&b]"), spec.units);
+                assert!(!matches_something(&parse(&without)), "{} matches without a figure: {pattern}", spec.key);
+            }
+        }
+        // The check can fail.
+        assert!(matches_something(&parse(&expand("(?:[a&&b]|共{G}人)", "件"))));
         assert!(NUMBER.ends_with("[0-9]+)?) ?(?P<post>余|多)?(?P<mult>万|亿)?(?P<post2>余|多)? ?"));
         for (text, figure) in [
             ("收到申请25件", true),
