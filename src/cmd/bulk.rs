@@ -35,6 +35,7 @@ use nianbao::write::output::Destination;
 use nianbao::write::record::{self, Holed};
 use nianbao::write::summary::{BatchCounts, SummaryBook, SummaryEntry, SummaryLayout, Totals};
 use nianbao::write::wide::WideTable;
+use nianbao::write::writeback::Writeback;
 use nianbao::write::{dictionary, summary::FILE_NAME as SUMMARY_FILE};
 
 use inputs::Input;
@@ -132,13 +133,29 @@ struct CsvOut<'f> {
     name: String,
     /// A record being encoded, reused.
     line: Vec<u8>,
+    /// The file's number among the outputs, where its stretches go on to disk, and how many bytes are written and
+    /// how many of them sent.
+    id: usize,
+    writeback: &'f Writeback,
+    written: u64,
+    sent: u64,
 }
 
+/// Bytes of a CSV file written before they are sent on to disk while the batch goes on: at the end, the sync of
+/// the files waits for no more than this of each file, instead of the whole (tens of megabytes for `cells.csv`).
+const WRITEBACK_STRETCH: u64 = 4 << 20;
+
 impl<'f> CsvOut<'f> {
-    /// Starts a staged file with its byte-order mark (if `bom`) and its header.
-    fn new<S: AsRef<str>>(file: &'f mut File, target: &Path, header: &[S], bom: bool) -> anyhow::Result<Self> {
+    /// Starts a staged file (output number `id`) with its byte-order mark (if `bom`) and its header.
+    fn new<S: AsRef<str>>(
+        (id, file, target): (usize, &'f mut File, &Path),
+        writeback: &'f Writeback,
+        header: &[S],
+        bom: bool,
+    ) -> anyhow::Result<Self> {
         let name = super::display_name(target);
-        let mut out = CsvOut { file: BufWriter::with_capacity(1 << 16, file), name, line: Vec::new() };
+        let file = BufWriter::with_capacity(1 << 16, file);
+        let mut out = CsvOut { file, name, line: Vec::new(), id, writeback, written: 0, sent: 0 };
         if bom {
             out.bytes("\u{feff}".as_bytes())?;
         }
@@ -166,16 +183,23 @@ impl<'f> CsvOut<'f> {
         written
     }
 
-    /// Writes records already encoded.
+    /// Writes records already encoded, and sends each stretch of the file on to disk once it is written.
     fn bytes(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
-        self.file.write_all(bytes).with_context(|| self.name.clone())
+        self.file.write_all(bytes).with_context(|| self.name.clone())?;
+        self.written += bytes.len() as u64;
+        if self.written - self.sent >= WRITEBACK_STRETCH {
+            self.file.flush().with_context(|| self.name.clone())?;
+            self.writeback.send(self.id, self.file.get_ref(), self.sent, self.written - self.sent);
+            self.sent = self.written;
+        }
+        Ok(())
     }
 
-    /// Flushes everything to the staged file and starts writing it to disk.
+    /// Flushes everything to the staged file and sends the rest of it on to disk.
     fn finish(self) -> anyhow::Result<()> {
         // The I/O error itself, so that a full disk exits as an output that cannot be written.
         let file = self.file.into_inner().map_err(|e| e.into_error()).with_context(|| self.name)?;
-        nianbao::write::output::start_writeback(file);
+        self.writeback.send(self.id, file, self.sent, 0);
         Ok(())
     }
 }
@@ -209,17 +233,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Every file is written to a temporary file and all are put in place together once the batch is done.
     let mut staged = Destination::new(&args.output, "", args.force).stage(&file_names)?;
     let targets: Vec<PathBuf> = staged.targets().map(Path::to_path_buf).collect();
-    let mut files = staged.files_mut().zip(&targets);
+    let mut files = staged.files_mut().zip(&targets).enumerate();
+    let writeback = Writeback::start();
     let bom = !args.no_bom;
     let mut next_csv = |header: &[String]| -> anyhow::Result<CsvOut> {
-        let (file, target) = files.next().context("every output file is staged")?;
-        CsvOut::new(file, target, header, bom)
+        let (id, (file, target)) = files.next().context("every output file is staged")?;
+        CsvOut::new((id, file, target), &writeback, header, bom)
     };
     let mut long_out = long::headers(catalog).iter().map(|h| next_csv(h)).collect::<anyhow::Result<Vec<_>>>()?;
     let mut wide_out = ctx.wide.iter().map(|t| next_csv(&t.header())).collect::<anyhow::Result<Vec<_>>>()?;
     let mut dictionary_out = next_csv(&dictionary::HEADER.map(String::from))?;
     let mut cross_out = next_csv(&long::cross_header())?;
-    let (summary_file, summary_target) = files.next().context("the summary workbook is staged")?;
+    let (_, (summary_file, summary_target)) = files.next().context("the summary workbook is staged")?;
 
     let jobs = args.jobs.unwrap_or_else(super::parallel::default_jobs);
     let mut progress = Progress::new(inputs.len(), args.quiet);
@@ -317,6 +342,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(found)
     })?;
     drop(files);
+    // A stretch that could not be made durable fails the batch as the commit's own sync would have.
+    writeback.finish().map_err(|(id, e)| {
+        let name = targets.get(id).map(super::display_name).unwrap_or_default();
+        anyhow::Error::new(e).context(name)
+    })?;
     staged.commit()?;
 
     progress.finish();

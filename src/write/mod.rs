@@ -14,7 +14,8 @@
 //! * [`dictionary`] — `bulk`'s dictionary of every key with its label and meaning;
 //! * [`summary`] — `bulk`'s summary workbook: a sheet per table, the findings, charts;
 //! * [`record`] — CSV records encoded straight into bytes, for `bulk`'s many rows;
-//! * [`output`] — where files go and how they are put on disk (temporary files, then renames).
+//! * [`output`] — where files go and how they are put on disk (temporary files, then renames);
+//! * [`writeback`] — `bulk`'s long files sent on to disk while the batch goes on.
 //!
 //! Writers never parse and never look at label-matching data: they take the report as mapped. Absent stays
 //! absent, blank stays blank, `na` keeps its mark; nothing is zero-filled.
@@ -28,6 +29,7 @@ pub mod output;
 pub mod record;
 pub mod summary;
 pub mod wide;
+pub mod writeback;
 pub mod xlsx;
 
 use sha2::{Digest, Sha256};

@@ -130,20 +130,6 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Result<(), OutputEr
     Destination::new(dir_of(path), "", force).write_all(&[(name, bytes.to_vec())]).map(|_| ())
 }
 
-/// Starts writing `file`'s data to disk without waiting for it, so that the sync of [`Staged::commit`] later
-/// finds little left to wait for: `bulk` calls it on a file it has finished while it still builds others. Only a
-/// hint: where the system has no such call, or refuses it, nothing happens.
-pub fn start_writeback(file: &File) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: the descriptor is open for as long as `file` is borrowed; the call reads no memory of ours.
-        let _ = unsafe { libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = file;
-}
-
 /// The directory a file is in (`.` for a bare name).
 fn dir_of(path: &Path) -> &Path {
     match path.parent() {
