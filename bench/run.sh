@@ -10,7 +10,8 @@
 #              the document model, nothing else). CPU time, not wall time, because the machine may be shared:
 #              it is what one core spends, whatever else runs.
 #   all cores  wall time of `bulk -j $(nproc)` against `bulk -j 1`, and of the script as one process per core
-#              (each takes every nproc-th file).
+#              (each takes every nproc-th file). Beside them, what the machine itself gives to work that shares
+#              nothing: nproc copies of the parse-only floor at once, against one copy alone.
 #   convert    `convert --format xlsx` (one workbook per report) against the script writing one workbook per
 #              report with openpyxl; per core, CPU time per report.
 #   memory     peak RSS of `bulk` at N and at BIG reports. BIG is N's files again under other names (symbolic
@@ -44,7 +45,9 @@ if [ ! -f "$corpus/truth_cells.csv" ]; then
 fi
 reports="$corpus/reports"
 times="$work/times.tsv"
+rounds="$work/rounds.tsv"
 : >"$times"
+: >"$rounds"
 
 # once NAME OUT COMMAND...: runs COMMAND once and keeps, over NAME's runs so far, the least wall time, the least CPU
 # time and the most peak memory (each figure's best case, and memory's worst: a run slowed by the machine says
@@ -60,6 +63,7 @@ once() {
   /usr/bin/time -o "$work/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr.out" ||
     { [ $? -le 2 ] || { cat "$work/stderr.out" >&2; exit 1; }; }
   read -r wall user sys kb < <(tail -n 1 "$work/time.out")
+  [ -z "${round:-}" ] || printf '%s\t%s\t%s\t%s\n' "$round" "$name" "$wall" "$(python3 -c "print(round($user + $sys, 2))")" >>"$rounds"
   read -r best_wall[$name] best_cpu[$name] peak_kb[$name] < <(python3 -c "
 cpu = $user + $sys
 old = '${best_wall[$name]:-} ${best_cpu[$name]:-} ${peak_kb[$name]:-}'.split()
@@ -90,16 +94,30 @@ script_all_cores() {
 
 echo "corpus: $n reports, $(du -sh --apparent-size "$reports" | cut -f1), on $cores cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))" >&2
 echo "timing (name, wall s, cpu s, peak KiB), best of $runs:" >&2
+# nproc copies of the parse-only floor at once: how much faster the machine does work that shares nothing on
+# every core than on one.
+floors_together() {
+  for ((k = 0; k < cores; k++)); do "$floor_bin" "$reports" >/dev/null & done
+  wait
+}
+export -f floors_together
+export floor_bin reports cores
+
 # The floor and bulk on one and on every core take turns, run after run, so that a machine whose speed drifts
-# (a shared or virtual one) slows all three alike and their ratios hold.
+# (a shared or virtual one) slows them all alike: the ratios are taken within each round (rounds.tsv) as well as
+# between the best figures.
 for ((r = 0; r < runs; r++)); do
+  round=$r
   once floor - "$floor_bin" "$reports"
   once bulk_j1 "$work/out-j1" "$bin" bulk "$reports" -o "$work/out-j1" --force -j 1
   once "bulk_j$cores" "$work/out-jn" "$bin" bulk "$reports" -o "$work/out-jn" --force -j "$cores"
+  once "floor_x$cores" - bash -c floors_together
 done
+round=
 kept floor
 kept bulk_j1
 kept "bulk_j$cores"
+kept "floor_x$cores"
 runs=$script_runs best script_1 "$work/out-py1" python3 bench/baseline.py bulk "$work/out-py1" "$reports" 0/1
 export -f script_all_cores
 export reports cores
@@ -132,4 +150,4 @@ echo >&2
 cmp -s "$work/out-j1/cells.csv" "$work/out-jn/cells.csv" && echo "bulk -j 1 and -j $cores: identical cells.csv" ||
   echo "bulk -j 1 and -j $cores: cells.csv DIFFER"
 echo
-python3 bench/table.py "$times" "$n" "$big" "$cores"
+python3 bench/table.py "$times" "$n" "$big" "$cores" "$rounds"
