@@ -682,8 +682,14 @@ impl Join<'_> {
             }
             return Ok(());
         }
+        // The last number takes every group left: any shorter cut would leave groups over.
         let most = (groups.len() - at).saturating_sub(left - 1);
-        for len in 1..=most {
+        let least = if left == 1 { most } else { 1 };
+        for len in least.max(1)..=most {
+            // A cut that is no number (too long, or a leading zero) fails every reading below it.
+            if joined_number(&digits[at..at + len]).is_none() {
+                continue;
+            }
             cuts.push((at, at + len));
             self.compose(at + len, cuts, out)?;
             cuts.pop();
@@ -835,6 +841,46 @@ mod tests {
 
     fn ints(v: &[i64]) -> Vec<Option<i64>> {
         v.iter().map(|x| Some(*x)).collect()
+    }
+
+    #[test]
+    fn joined_digits_are_every_cut_into_numbers() {
+        // Every way to cut the groups, in order, into `n` runs that each read as a number (no leading zero, not
+        // too long): what the search, with its pruning, must find, no more and no less, in the same order.
+        fn cuts(groups: &[&str], n: usize) -> Vec<Vec<i64>> {
+            let number = |part: &[&str]| joined_number(&part.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+            if n == 1 {
+                return number(groups).map(|v| vec![vec![v]]).unwrap_or_default();
+            }
+            let mut all = Vec::new();
+            for len in 1..groups.len() {
+                let Some(first) = number(&groups[..len]) else { continue };
+                for mut rest in cuts(&groups[len..], n - 1) {
+                    rest.insert(0, first);
+                    all.push(rest);
+                }
+            }
+            all
+        }
+        let cases: [&[&str]; 5] = [
+            &["1", "2", "3", "4"],
+            &["12", "0", "07", "3", "45"],
+            &["0", "0", "1", "10", "0", "2"],
+            &["123456789", "123456789", "1", "2"],
+            &["9", "08", "7", "6", "0", "5", "40"],
+        ];
+        for groups in cases {
+            let sources = cells(groups);
+            let refs: Vec<&SourceCell> = sources.iter().collect();
+            for n in 1..=groups.len() {
+                let mut out = Vec::new();
+                new_budget();
+                join_digits(&refs, n, &LocalRules::none(), &mut out).expect("within bounds");
+                let found: Vec<Vec<i64>> =
+                    out.iter().map(|r| values(r).into_iter().map(Option::unwrap_or_default).collect()).collect();
+                assert_eq!(found, cuts(groups, n), "{groups:?} into {n}");
+            }
+        }
     }
 
     #[test]
