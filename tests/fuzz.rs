@@ -1,7 +1,9 @@
 //! Fuzzing every reader on stable Rust: the fixtures mutated at random (bytes flipped, cut, repeated, spliced,
 //! tokens of the format inserted; the XML inside zip containers mutated and re-zipped) and each mutant read and
 //! analysed in process. A panic or an input that takes too long fails the test; the input is saved under
-//! `target/fuzz-failures/` and the seed printed, to replay with `NIANBAO_FUZZ_SEED`.
+//! `target/fuzz-failures/` and its own seed printed: `NIANBAO_FUZZ_REPLAY=<reader>:<seed>` makes that one input
+//! again, on any machine. `NIANBAO_FUZZ_SEED` sets the run's seed, from which every input's seed follows;
+//! `NIANBAO_FUZZ_READERS=html,text` fuzzes only those readers.
 //!
 //! A coverage-guided fuzzer (cargo-fuzz) needs a nightly toolchain, which the project's machines do not install;
 //! this harness needs nothing. `NIANBAO_FUZZ_SECONDS` sets the time per reader (default 1 s, so that plain
@@ -34,6 +36,15 @@ impl Random {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
+}
+
+/// The seed of one input: the run's seed and the input's number mixed (SplitMix64's finaliser), never zero (the
+/// generator would stay at zero).
+fn input_seed(run: u64, input: u64) -> u64 {
+    let mut z = run ^ input.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (z ^ (z >> 31)) | 1
 }
 
 /// A reader under test: its seeds, the tokens of its format, and how it reads bytes.
@@ -253,6 +264,11 @@ fn mutate_zip(seed: &[u8], tokens: &[&str], random: &mut Random) -> Option<Vec<u
     Some(out.finish().ok()?.into_inner())
 }
 
+/// FNV-1a of a reader's name: each reader's inputs follow from the run's seed apart from the others'.
+fn hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+}
+
 fn seconds_per_reader() -> f64 {
     std::env::var("NIANBAO_FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1.0)
 }
@@ -265,44 +281,73 @@ fn save_failure(target: &str, input: &[u8]) -> PathBuf {
     path
 }
 
+/// One mutated input of `target`, made from its seed alone.
+fn mutant(target: &Target, seed: u64) -> Vec<u8> {
+    let mut random = Random(seed);
+    let seed_bytes = &target.seeds[random.below(target.seeds.len())];
+    if target.zipped && random.below(4) > 0 {
+        return mutate_zip(seed_bytes, target.tokens, &mut random).unwrap_or_else(|| seed_bytes.clone());
+    }
+    let mut data = seed_bytes.clone();
+    let other = target.seeds[random.below(target.seeds.len())].clone();
+    for _ in 0..1 + random.below(8) {
+        mutate_bytes(&mut data, target.tokens, &other, &mut random);
+    }
+    data
+}
+
+/// Reads and analyses one input; the error names the input's replay and where it was saved.
+fn survive(target: &Target, seed: u64) -> Result<Duration, String> {
+    let input = mutant(target, seed);
+    let began = Instant::now();
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+        if let Ok(doc) = (target.read)(&input) {
+            let _ = nianbao::analyse(&doc);
+        }
+    }));
+    let took = began.elapsed();
+    let failed = match outcome {
+        Err(_) => "panicked".to_string(),
+        Ok(()) if took > SLOW => format!("took {took:?}"),
+        Ok(()) => return Ok(took),
+    };
+    let path = save_failure(target.name, &input);
+    Err(format!(
+        "{}: a mutated input {failed}; NIANBAO_FUZZ_REPLAY={}:{seed} makes it again; saved to {}",
+        target.name,
+        target.name,
+        path.display()
+    ))
+}
+
 #[test]
 fn every_reader_survives_mutated_fixtures() {
     let seed = std::env::var("NIANBAO_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
         SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1
     });
     eprintln!("fuzz seed: {seed} (NIANBAO_FUZZ_SEED={seed} replays it); {} s per reader", seconds_per_reader());
-    let mut random = Random(seed);
     let budget = Duration::from_secs_f64(seconds_per_reader());
+    let replay = std::env::var("NIANBAO_FUZZ_REPLAY").ok();
+    let only = std::env::var("NIANBAO_FUZZ_READERS").ok();
     for target in targets() {
+        if only.as_deref().is_some_and(|only| !only.split(',').any(|name| name == target.name)) {
+            continue;
+        }
         assert!(!target.seeds.is_empty(), "{}: no seed among the fixtures", target.name);
+        if let Some(replay) = &replay {
+            let (name, input) = replay.split_once(':').expect("NIANBAO_FUZZ_REPLAY is <reader>:<seed>");
+            if name == target.name {
+                let took =
+                    survive(&target, input.parse().expect("the seed is a number")).unwrap_or_else(|e| panic!("{e}"));
+                eprintln!("{name}: the input took {took:?}");
+            }
+            continue;
+        }
         let start = Instant::now();
         let mut runs = 0usize;
         while start.elapsed() < budget {
-            let seed_bytes = &target.seeds[random.below(target.seeds.len())];
-            let input = if target.zipped && random.below(4) > 0 {
-                mutate_zip(seed_bytes, target.tokens, &mut random).unwrap_or_else(|| seed_bytes.clone())
-            } else {
-                let mut data = seed_bytes.clone();
-                let other = target.seeds[random.below(target.seeds.len())].clone();
-                for _ in 0..1 + random.below(8) {
-                    mutate_bytes(&mut data, target.tokens, &other, &mut random);
-                }
-                data
-            };
-            let began = Instant::now();
-            let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-                if let Ok(doc) = (target.read)(&input) {
-                    let _ = nianbao::analyse(&doc);
-                }
-            }));
-            let took = began.elapsed();
-            if outcome.is_err() {
-                let path = save_failure(target.name, &input);
-                panic!("{}: a mutated input panicked (seed {seed}); saved to {}", target.name, path.display());
-            }
-            if took > SLOW {
-                let path = save_failure(target.name, &input);
-                panic!("{}: a mutated input took {took:?} (seed {seed}); saved to {}", target.name, path.display());
+            if let Err(failure) = survive(&target, input_seed(seed ^ hash(target.name), runs as u64)) {
+                panic!("{failure} (run seed {seed})");
             }
             runs += 1;
         }

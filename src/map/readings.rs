@@ -424,19 +424,6 @@ fn whole_digits(cell: &SourceCell) -> Option<String> {
     (plain && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(digits)
 }
 
-/// [`digits_value`] of the digit groups written one after another, without joining them into a string.
-fn joined_number(groups: &[String]) -> Option<i64> {
-    let len: usize = groups.iter().map(String::len).sum();
-    let leading_zero = groups.iter().find(|g| !g.is_empty()).is_some_and(|g| g.starts_with('0'));
-    if len == 0 || len > MAX_DIGITS || (len > 1 && leading_zero) {
-        return None;
-    }
-    groups
-        .iter()
-        .flat_map(|g| g.bytes())
-        .try_fold(0i64, |acc, b| b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0')))
-}
-
 fn value_cell(raw: &str, value: i64, like: &SourceCell) -> SourceCell {
     SourceCell {
         raw: raw.to_string(),
@@ -528,7 +515,10 @@ fn digits_value(digits: &[u8]) -> Option<i64> {
 /// Most steps of the digit-run searches made while one table is mapped, all rows and all their searches
 /// together (each way of joining and dropping is a search of its own, and rows are read again as other rows are
 /// decided): a hostile table cannot take longer than this. Rows read once the budget is spent are left unplaced.
-const MAX_STEPS: usize = 1 << 20;
+///
+/// A step checks the row's equations, so it costs up to about half a microsecond on a row of 表三 (a spent budget
+/// about 0.1 s); the most a fixture's table needs is under 50,000 steps (lost blanks, 表四's fifteen columns).
+const MAX_STEPS: usize = 1 << 18;
 
 thread_local! {
     /// The steps spent on the table being mapped (see [`new_budget`]).
@@ -634,65 +624,99 @@ impl Split<'_> {
 
 /// Joins neighbouring digit groups (`1 2` → 12) until there are `n` numbers: every composition of the groups.
 fn join_digits(groups: &[&SourceCell], n: usize, rules: &LocalRules, out: &mut Vec<Reading>) -> Result<(), TooMany> {
-    let digits: Vec<String> = groups.iter().filter_map(|g| whole_digits(g)).collect();
+    let digits: Vec<Group> = groups.iter().filter_map(|g| whole_digits(g)).map(|d| Group::of(&d)).collect();
     if digits.len() != groups.len() || n == 0 {
         return Ok(());
     }
-    let mut join = Join { groups, digits: &digits, n, rules };
-    join.compose(0, &mut Vec::with_capacity(n), out)
+    // The digits from each group to the end: what the numbers still to cut share.
+    let mut after = vec![0usize; digits.len() + 1];
+    for i in (0..digits.len()).rev() {
+        after[i] = after[i + 1].saturating_add(digits[i].len);
+    }
+    let join = Join { groups, digits: &digits, after: &after, n, rules };
+    join.compose(0, &mut Vec::with_capacity(n), &mut Vec::with_capacity(n), out)
+}
+
+/// One digit group: how many digits it has, the number they spell (if it fits) and whether it starts with `0`.
+struct Group {
+    len: usize,
+    value: Option<i64>,
+    leading_zero: bool,
+}
+
+impl Group {
+    fn of(digits: &str) -> Group {
+        let value =
+            (digits.len() <= MAX_DIGITS).then(|| digits.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')));
+        Group { len: digits.len(), value, leading_zero: digits.starts_with('0') }
+    }
 }
 
 struct Join<'a> {
     groups: &'a [&'a SourceCell],
-    digits: &'a [String],
+    digits: &'a [Group],
+    /// `after[i]`: the digits of groups `i..`.
+    after: &'a [usize],
     n: usize,
     rules: &'a LocalRules,
 }
 
 impl Join<'_> {
-    /// Chooses where each of the `n` numbers starts and ends (`cuts`), recursively.
-    fn compose(&mut self, at: usize, cuts: &mut Vec<(usize, usize)>, out: &mut Vec<Reading>) -> Result<(), TooMany> {
+    /// Chooses where each of the `n` numbers starts and ends (`cuts`, their `values`), recursively, placing the
+    /// numbers left to right: an equation is checked as soon as its last cell is placed, and a branch ends as soon
+    /// as the numbers still to cut from the digits left cannot satisfy one.
+    fn compose(
+        &self,
+        at: usize,
+        cuts: &mut Vec<(usize, usize)>,
+        values: &mut Vec<Option<i64>>,
+        out: &mut Vec<Reading>,
+    ) -> Result<(), TooMany> {
         if !step() {
             return Err(TooMany);
         }
-        let (groups, digits, n, rules) = (self.groups, self.digits, self.n, self.rules);
+        let (groups, n, rules) = (self.groups, self.n, self.rules);
         let left = n - cuts.len();
         if left == 0 {
-            if at != groups.len() {
+            if at != groups.len() || !rules.hold(values) {
                 return Ok(());
             }
-            // The values first, without building any text: most cuts fail the rules.
-            let mut values = Vec::with_capacity(n);
-            for &(from, to) in cuts.iter() {
-                let Some(value) = joined_number(&digits[from..to]) else {
-                    return Ok(());
-                };
-                values.push(Some(value));
-            }
-            if rules.hold(&values) {
-                let cells = cuts
-                    .iter()
-                    .zip(&values)
-                    .map(|(&(from, to), value)| {
-                        let raw = groups[from..to].iter().map(|g| g.raw.trim()).collect::<Vec<_>>().join(" ");
-                        value_cell(&raw, value.unwrap_or_default(), groups[from])
-                    })
-                    .collect();
-                push(out, Reading { how: How::JoinedDigits, cells, dropped: None })?;
-            }
-            return Ok(());
+            let cells = cuts
+                .iter()
+                .zip(values.iter())
+                .map(|(&(from, to), value)| {
+                    let raw = groups[from..to].iter().map(|g| g.raw.trim()).collect::<Vec<_>>().join(" ");
+                    value_cell(&raw, value.unwrap_or_default(), groups[from])
+                })
+                .collect();
+            return push(out, Reading { how: How::JoinedDigits, cells, dropped: None });
         }
         // The last number takes every group left: any shorter cut would leave groups over.
         let most = (groups.len() - at).saturating_sub(left - 1);
         let least = if left == 1 { most } else { 1 };
-        for len in least.max(1)..=most {
-            // A cut that is no number (too long, or a leading zero) fails every reading below it.
-            if joined_number(&digits[at..at + len]).is_none() {
+        let (mut value, mut len) = (0i64, 0usize);
+        for end in at + 1..=at + most {
+            // A cut that is no number (too long, or a leading zero) fails, and so does every longer one.
+            let group = &self.digits[end - 1];
+            len += group.len;
+            let (Some(part), true) = (group.value, len <= MAX_DIGITS) else {
+                break;
+            };
+            if len > 1 && self.digits[at].leading_zero {
+                break;
+            }
+            value = value * POWERS_OF_TEN[group.len] as i64 + part;
+            if end - at < least {
                 continue;
             }
-            cuts.push((at, at + len));
-            self.compose(at + len, cuts, out)?;
+            let placed = values.len();
+            cuts.push((at, end));
+            values.push(Some(value));
+            if rules.hold_at(values, placed) && rules.feasible(values, n, self.after[end], true) {
+                self.compose(end, cuts, values, out)?;
+            }
             cuts.pop();
+            values.pop();
         }
         Ok(())
     }
@@ -848,7 +872,7 @@ mod tests {
         // Every way to cut the groups, in order, into `n` runs that each read as a number (no leading zero, not
         // too long): what the search, with its pruning, must find, no more and no less, in the same order.
         fn cuts(groups: &[&str], n: usize) -> Vec<Vec<i64>> {
-            let number = |part: &[&str]| joined_number(&part.iter().map(|g| g.to_string()).collect::<Vec<_>>());
+            let number = |part: &[&str]| digits_value(part.concat().as_bytes());
             if n == 1 {
                 return number(groups).map(|v| vec![vec![v]]).unwrap_or_default();
             }
@@ -862,23 +886,41 @@ mod tests {
             }
             all
         }
-        let cases: [&[&str]; 5] = [
+        let cases: [&[&str]; 7] = [
             &["1", "2", "3", "4"],
             &["12", "0", "07", "3", "45"],
             &["0", "0", "1", "10", "0", "2"],
             &["123456789", "123456789", "1", "2"],
             &["9", "08", "7", "6", "0", "5", "40"],
+            &["1", "2", "3", "0", "1", "5"],
+            &["1", "1", "0", "1", "1", "0", "2", "2"],
         ];
+        let joined = |refs: &[&SourceCell], n: usize, rules: &LocalRules| -> Vec<Vec<i64>> {
+            let mut out = Vec::new();
+            new_budget();
+            join_digits(refs, n, rules, &mut out).expect("within bounds");
+            out.iter().map(|r| values(r).into_iter().map(Option::unwrap_or_default).collect()).collect()
+        };
         for groups in cases {
             let sources = cells(groups);
             let refs: Vec<&SourceCell> = sources.iter().collect();
             for n in 1..=groups.len() {
-                let mut out = Vec::new();
-                new_budget();
-                join_digits(&refs, n, &LocalRules::none(), &mut out).expect("within bounds");
-                let found: Vec<Vec<i64>> =
-                    out.iter().map(|r| values(r).into_iter().map(Option::unwrap_or_default).collect()).collect();
-                assert_eq!(found, cuts(groups, n), "{groups:?} into {n}");
+                assert_eq!(joined(&refs, n, &LocalRules::none()), cuts(groups, n), "{groups:?} into {n}");
+                // With a rule (the last number is the sum of the others), the pruned search keeps exactly the
+                // cuts the rule holds for.
+                let names: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let row = keys(&names);
+                let total = Equation {
+                    rule: "T".into(),
+                    binding: "r".into(),
+                    lhs: row[n - 1..].to_vec(),
+                    rhs: row[..n - 1].to_vec(),
+                };
+                let rules = LocalRules::new(&row, &[total], &HashMap::default());
+                let holding: Vec<Vec<i64>> =
+                    cuts(groups, n).into_iter().filter(|c| c[..n - 1].iter().sum::<i64>() == c[n - 1]).collect();
+                assert_eq!(joined(&refs, n, &rules), holding, "{groups:?} into {n}, last the sum");
             }
         }
     }
@@ -894,14 +936,6 @@ mod tests {
         let one = cells(&["1", "2"]);
         drop_blanks(&one.iter().collect::<Vec<_>>(), 1, &LocalRules::none(), &mut out).expect("within bounds");
         assert!(out.is_empty());
-    }
-
-    #[test]
-    fn joined_numbers_read_like_the_joined_text() {
-        let groups = |g: &[&str]| g.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        for parts in [&["1", "2"][..], &["0"], &["0", "7"], &["12", "345"], &[""], &["9999999", "999999999"]] {
-            assert_eq!(joined_number(&groups(parts)), digits_value(parts.concat().as_bytes()), "{parts:?}");
-        }
     }
 
     #[test]
