@@ -299,16 +299,23 @@ fn mutant(target: &Target, seed: u64) -> Vec<u8> {
 /// Reads and analyses one input; the error names the input's replay and where it was saved.
 fn survive(target: &Target, seed: u64) -> Result<Duration, String> {
     let input = mutant(target, seed);
-    let began = Instant::now();
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
-        if let Ok(doc) = (target.read)(&input) {
-            let _ = nianbao::analyse(&doc);
-        }
-    }));
-    let took = began.elapsed();
+    let run = || {
+        let began = Instant::now();
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            if let Ok(doc) = (target.read)(&input) {
+                let _ = nianbao::analyse(&doc);
+            }
+        }));
+        (outcome, began.elapsed())
+    };
+    let (outcome, took) = run();
     let failed = match outcome {
         Err(_) => "panicked".to_string(),
-        Ok(()) if took > SLOW => format!("took {took:?}"),
+        // A slow input is read once more: the machine's own pauses are not the reader's, a slow path is slow again.
+        Ok(()) if took > SLOW => match run() {
+            (_, again) if again > SLOW => format!("took {took:?}, then {again:?}"),
+            _ => return Ok(took),
+        },
         Ok(()) => return Ok(took),
     };
     let path = save_failure(target.name, &input);

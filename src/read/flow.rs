@@ -280,11 +280,12 @@ pub fn columns_from_edges(rows: &[Vec<(i32, i32)>], tolerance: i32) -> Vec<Vec<(
     edges.sort_unstable();
     let mut grid: Vec<i32> = Vec::new();
     for e in edges {
-        if grid.last().is_none_or(|&last| e - last > tolerance) {
+        // Edges come from the file: any `i32`, so the distances are taken in `i64`.
+        if grid.last().is_none_or(|&last| i64::from(e) - i64::from(last) > i64::from(tolerance)) {
             grid.push(e);
         }
     }
-    let index = |x: i32| grid.iter().rposition(|&g| g <= x + tolerance).unwrap_or(0);
+    let index = |x: i32| grid.iter().rposition(|&g| g <= x.saturating_add(tolerance)).unwrap_or(0);
     rows.iter()
         .map(|row| {
             row.iter()
@@ -611,5 +612,14 @@ mod tests {
         let cols = columns_from_edges(&rows, 10);
         assert_eq!(cols[0], vec![(0, 1), (1, 3)]);
         assert_eq!(cols[1], vec![(0, 1), (1, 1), (2, 1), (3, 1)]);
+    }
+
+    #[test]
+    fn edges_at_the_ends_of_the_integers_are_columns_too() {
+        // A damaged file can put an edge anywhere an `i32` reaches: the two far ends are two columns apart.
+        let rows = vec![vec![(i32::MIN, 0), (0, i32::MAX)], vec![(i32::MIN, i32::MAX)]];
+        let cols = columns_from_edges(&rows, 10);
+        assert_eq!(cols[0], vec![(0, 1), (1, 1)]);
+        assert_eq!(cols[1], vec![(0, 2)]);
     }
 }
