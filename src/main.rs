@@ -21,19 +21,6 @@ mod cmd;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// `mi_option_purge_delay` in mimalloc's `mimalloc.h` (the options are a C enum the bindings do not name).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Keeps the memory the program frees for its next allocations instead of returning it to the system after a
-/// delay: a batch frees and allocates about the same memory for every report, and each return made the system
-/// fault it in again, zeroed, a huge page at a time (on 1,000 reports: 1,400 page faults against 610, and about a
-/// tenth of a second of system time). The most the process holds is still its peak use.
-fn keep_freed_memory() {
-    // SAFETY: sets one of mimalloc's own integer options before any other thread exists (the call is not
-    // thread-safe); -1 is the value its documentation gives for "no purging at all".
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
-}
-
 #[derive(Parser)]
 #[command(
     name = "nianbao",
@@ -73,7 +60,6 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
     cmd::signals::install();
     let cli = Cli::parse();
     cmd::set_max_input_size(cli.max_input_size);
@@ -92,21 +78,6 @@ fn main() -> ExitCode {
             }
             eprintln!("nianbao: {err:#}");
             cmd::exit_for(&err).into()
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
-        // The only option of mimalloc's whose default is 1,000 (milliseconds) is the purge delay: the number the
-        // binary sets names it, unless the environment set it first.
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() && std::env::var_os("MIMALLOC_RESET_DELAY").is_none() {
-            // SAFETY: reads an option; no other thread of this test sets one.
-            assert_eq!(unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) }, 1000);
         }
     }
 }
