@@ -24,13 +24,15 @@ pub struct Meta {
 /// cells joined by ` | ` (titles and 来源 lines are often printed inside layout tables).
 pub fn lines(doc: &Document) -> Vec<String> {
     let mut out = Vec::new();
+    // A row is joined in this buffer, reused, and copied out at its length.
+    let mut row_line = String::new();
     for block in &doc.blocks {
         match block {
             Block::Heading { text, .. } | Block::Paragraph { text, .. } => out.push(to_mainland(text)),
             Block::Table(table) => match table.shape {
                 TableShape::Grid => {
                     for row in &table.rows {
-                        push_row(&mut out, row.iter());
+                        push_row(&mut out, &mut row_line, row.iter());
                     }
                 }
                 // A cell stream knows no rows; cells printed on one source line belong together.
@@ -38,11 +40,8 @@ pub fn lines(doc: &Document) -> Vec<String> {
                     let mut cells = table.rows.iter().flatten().peekable();
                     while let Some(first) = cells.next() {
                         let line = first.pos.line;
-                        let mut row = vec![first];
-                        while let Some(next) = cells.next_if(|c| c.pos.line == line) {
-                            row.push(next);
-                        }
-                        push_row(&mut out, row.into_iter());
+                        let rest = std::iter::from_fn(|| cells.next_if(|c| c.pos.line == line));
+                        push_row(&mut out, &mut row_line, std::iter::once(first).chain(rest));
                     }
                 }
             },
@@ -51,11 +50,24 @@ pub fn lines(doc: &Document) -> Vec<String> {
     out
 }
 
-/// One table row as one line, its non-empty cells joined by ` | `.
-fn push_row<'a>(out: &mut Vec<String>, cells: impl Iterator<Item = &'a Cell>) {
-    let texts: Vec<String> = cells.filter(|c| !c.text.is_empty()).map(|c| to_mainland(&c.text)).collect();
-    if !texts.is_empty() {
-        out.push(texts.join(" | "));
+/// One table row as one line, its non-empty cells joined by ` | ` (in `line`, a buffer).
+fn push_row<'a>(out: &mut Vec<String>, line: &mut String, cells: impl Iterator<Item = &'a Cell>) {
+    line.clear();
+    let mut any = false;
+    for cell in cells.filter(|c| !c.text.is_empty()) {
+        if any {
+            line.push_str(" | ");
+        }
+        any = true;
+        // ASCII text (numbers, mostly) has nothing to convert.
+        if cell.text.is_ascii() {
+            line.push_str(&cell.text);
+        } else {
+            line.push_str(&to_mainland(&cell.text));
+        }
+    }
+    if any {
+        out.push(line.as_str().to_owned());
     }
 }
 
@@ -89,11 +101,18 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"统计期限自\s
 
 static YEAR_MENTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("valid"));
 
+/// The captures of [`TITLE`] in `line`. The pattern needs its literal: a line without it is not searched, as
+/// captures cost far more than a substring search.
+fn title_captures(line: &str) -> Option<regex::Captures<'_>> {
+    if !line.contains("政府信息公开") {
+        return None;
+    }
+    TITLE.captures(line)
+}
+
 /// The year reported on: from the title, else the statistics period, else the year the text talks about most.
 fn report_year(lines: &[String]) -> Option<i32> {
-    // The title pattern needs its literal: a line without it is not searched for captures, which cost more.
-    let titled = |l: &&String| l.contains("政府信息公开");
-    if let Some(caps) = lines.iter().take(40).filter(titled).find_map(|l| TITLE.captures(l)) {
+    if let Some(caps) = lines.iter().take(40).find_map(|l| title_captures(l)) {
         return caps["year"].parse().ok();
     }
     if let Some(caps) = lines.iter().find_map(|l| PERIOD.captures(l)) {
@@ -143,7 +162,7 @@ const HEAD_LINES: usize = 40;
 
 fn title_agency(lines: &[String]) -> Option<String> {
     for (i, line) in lines.iter().enumerate().take(HEAD_LINES) {
-        let Some(caps) = TITLE.captures(line) else {
+        let Some(caps) = title_captures(line) else {
             continue;
         };
         let before = clean_name(&caps["before"]);
@@ -169,7 +188,7 @@ fn name_above_title(lines: &[String]) -> Option<String> {
     let i = lines
         .iter()
         .take(HEAD_LINES)
-        .position(|l| TITLE.captures(l).is_some_and(|c| clean_name(&c["before"]).is_empty()))?;
+        .position(|l| title_captures(l).is_some_and(|c| clean_name(&c["before"]).is_empty()))?;
     join_wrapped(lines.get(i.checked_sub(1)?)?, "")
 }
 
@@ -395,7 +414,7 @@ const TITLE_TAIL_CHARS: usize = 12;
 /// chrome printed before it, with the few characters after it. Compact form.
 fn embedded_title(lines: &[String]) -> Option<String> {
     lines.iter().take(HEAD_LINES).find_map(|line| {
-        let caps = TITLE.captures(line)?;
+        let caps = title_captures(line)?;
         let whole = caps.get(0)?;
         let year = caps.name("year")?;
         let tail: String = line.get(whole.end()..).unwrap_or("").chars().take(TITLE_TAIL_CHARS).collect();
@@ -418,8 +437,9 @@ fn kind(lines: &[String], form: &Common) -> DocKind {
             && !text.contains("关于做好")
             && !text.contains("通知")
     };
-    let head: String = lines.iter().take(6).map(String::as_str).collect::<Vec<_>>().join("\n");
-    if names_itself(&compact(&head)) || title.as_deref().is_some_and(names_itself) {
+    // The title first: it is short, while the head can be a whole page that is costly to compact.
+    let head = || lines.iter().take(6).map(String::as_str).collect::<Vec<_>>().join("\n");
+    if title.as_deref().is_some_and(names_itself) || names_itself(&compact(&head())) {
         return DocKind::AnnualReport;
     }
     let heading_lines = lines
