@@ -32,7 +32,7 @@ use nianbao::report::DocKind;
 use nianbao::template::Catalog;
 use nianbao::write::long::{self, FileFacts, RowSink, FILE_NAMES};
 use nianbao::write::output::Destination;
-use nianbao::write::record::{self, Holed};
+use nianbao::write::record::{self, Holed, Record};
 use nianbao::write::summary::{BatchCounts, SummaryBook, SummaryEntry, SummaryLayout, Totals};
 use nianbao::write::wide::WideTable;
 use nianbao::write::writeback::Writeback;
@@ -115,12 +115,25 @@ struct Shared<'c> {
 struct Encoded {
     report: Holed,
     others: [Vec<u8>; 3],
+    /// The other files' lead fields, encoded once for all their rows.
+    leads: [record::Fields; 3],
 }
 
 impl RowSink for Encoded {
+    fn lead(&mut self, file: usize, fields: &[&str]) {
+        if let Some(lead) = file.checked_sub(1).and_then(|i| self.leads.get_mut(i)) {
+            lead.set(fields);
+        }
+    }
+
     fn row(&mut self, file: usize, fields: &[&str]) {
-        match file.checked_sub(1).and_then(|i| self.others.get_mut(i)) {
-            Some(out) => record::push_record(out, fields),
+        let other = file.checked_sub(1);
+        match other.and_then(|i| Some((self.others.get_mut(i)?, self.leads.get(i)?))) {
+            Some((out, lead)) => {
+                let mut record = Record::new(out);
+                record.encoded(lead).fields(fields);
+                record.end();
+            }
             // `duplicate_of` is the last column of `reports.csv`.
             None => self.report = Holed::new(fields, fields.len().saturating_sub(1)),
         }

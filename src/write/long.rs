@@ -21,7 +21,7 @@
 use std::fmt::Write;
 
 use crate::check::cross::CrossFinding;
-use crate::report::{CellKey, FindingStatus, Report, Severity, TableStatus};
+use crate::report::{CellKey, FindingStatus, Origin, Place, Report, Severity, TableStatus};
 use crate::template::Catalog;
 
 /// The four long files, by name.
@@ -57,14 +57,31 @@ pub type Rows = [Vec<Vec<String>>; 4];
 /// Where the rows of [`emit_report_rows`] go, one at a time: kept as strings ([`Rows`]) or encoded as they come
 /// (`bulk` encodes in its workers).
 pub trait RowSink {
-    /// A row of file `file` (an index into [`FILE_NAMES`]).
+    /// Sets the fields that every following row of file `file` (an index into [`FILE_NAMES`], not `reports.csv`)
+    /// starts with, until they are set again: the columns a report's rows repeat, handed over once.
+    fn lead(&mut self, file: usize, fields: &[&str]);
+
+    /// A row of file `file` (an index into [`FILE_NAMES`]): the file's lead fields, then `fields`.
     fn row(&mut self, file: usize, fields: &[&str]);
 }
 
-impl RowSink for Rows {
+/// [`Rows`] being collected, with the lead fields of each file.
+#[derive(Default)]
+struct Collected {
+    rows: Rows,
+    leads: [Vec<String>; 4],
+}
+
+impl RowSink for Collected {
+    fn lead(&mut self, file: usize, fields: &[&str]) {
+        if let Some(lead) = self.leads.get_mut(file) {
+            *lead = fields.iter().map(|f| f.to_string()).collect();
+        }
+    }
+
     fn row(&mut self, file: usize, fields: &[&str]) {
-        if let Some(rows) = self.get_mut(file) {
-            rows.push(fields.iter().map(|f| f.to_string()).collect());
+        if let (Some(rows), Some(lead)) = (self.rows.get_mut(file), self.leads.get(file)) {
+            rows.push(lead.iter().cloned().chain(fields.iter().map(|f| f.to_string())).collect());
         }
     }
 }
@@ -80,9 +97,9 @@ pub struct FileFacts<'a> {
 
 /// The rows of a report that was read, with a table status for each table of `catalog`'s form.
 pub fn report_rows(catalog: &Catalog, path: &str, report: &Report, file: FileFacts) -> Rows {
-    let mut rows = Rows::default();
+    let mut rows = Collected::default();
     emit_report_rows(catalog, path, report, file, &mut rows);
-    rows
+    rows.rows
 }
 
 /// The rows of [`report_rows`], handed to `sink` one by one.
@@ -109,9 +126,11 @@ pub fn emit_report_rows(catalog: &Catalog, path: &str, report: &Report, file: Fi
     summary.extend([cells.as_str(), &unplaced, &errors, &warnings, file.sha256, file.duplicate_of]);
     sink.row(0, &summary);
 
-    // Two buffers for the fields that are formatted, reused from row to row.
+    // Buffers for the fields that are formatted, reused from row to row.
     let (mut value, mut origin) = (String::new(), String::new());
     for (table, result) in &report.tables {
+        let version = result.template.as_deref().unwrap_or_default();
+        sink.lead(1, &[path, agency, &year, version, table]);
         for (key, cell) in &result.cells {
             value.clear();
             if let Some(v) = cell.value {
@@ -119,16 +138,11 @@ pub fn emit_report_rows(catalog: &Catalog, path: &str, report: &Report, file: Fi
             }
             origin.clear();
             if let Some(o) = &cell.origin {
-                let _ = write!(origin, "{o}");
+                push_origin(&mut origin, o);
             }
             sink.row(
                 1,
                 &[
-                    path,
-                    agency,
-                    &year,
-                    result.template.as_deref().unwrap_or_default(),
-                    table,
                     key.row(),
                     key.col(),
                     &value,
@@ -142,45 +156,108 @@ pub fn emit_report_rows(catalog: &Catalog, path: &str, report: &Report, file: Fi
         }
     }
 
+    let mut offset = String::new();
+    sink.lead(2, &[path, agency, &year, template]);
     for m in &report.metrics {
         value.clear();
         push_real(&mut value, m.value.as_f64());
-        let offset = m.offset.to_string();
-        let metric = [
-            path,
-            agency,
-            &year,
-            template,
-            &m.key,
-            &value,
-            m.unit.as_deref().unwrap_or_default(),
-            m.qualifier.as_str(),
-            &m.sentence,
-            &offset,
-        ];
+        offset.clear();
+        push_uint(&mut offset, m.offset as u64);
+        let metric =
+            [&m.key, &value, m.unit.as_deref().unwrap_or_default(), m.qualifier.as_str(), &m.sentence, &offset];
         sink.row(2, &metric);
     }
 
+    let (mut rule, mut cells, mut expected) = (String::new(), String::new(), String::new());
+    let mut found = String::new();
+    sink.lead(3, &[path, agency, &year, template]);
     for f in &report.findings {
-        let (severity, rule) = (f.severity.to_string(), f.rule.to_string());
-        let cells = f.cells.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(" ");
-        let (expected, found) = (f.expected.map(real_text), f.found.map(real_text));
+        rule.clear();
+        let _ = write!(rule, "{}", f.rule);
+        cells.clear();
+        for (i, key) in f.cells.iter().enumerate() {
+            if i > 0 {
+                cells.push(' ');
+            }
+            cells.push_str(key.as_str());
+        }
+        expected.clear();
+        if let Some(x) = f.expected {
+            push_real(&mut expected, x);
+        }
+        found.clear();
+        if let Some(x) = f.found {
+            push_real(&mut found, x);
+        }
         let finding = [
-            path,
-            agency,
-            &year,
-            template,
-            &severity,
+            f.severity.as_str(),
             &rule,
             f.status.map(|s| s.as_str()).unwrap_or_default(),
             f.table.as_deref().unwrap_or_default(),
             &cells,
-            expected.as_deref().unwrap_or_default(),
-            found.as_deref().unwrap_or_default(),
+            &expected,
+            &found,
             &f.message,
         ];
         sink.row(3, &finding);
     }
+}
+
+/// An origin as it prints ([`Origin`]'s `Display`), appended to `out` without the formatting machinery for the
+/// places every table cell has.
+fn push_origin(out: &mut String, origin: &Origin) {
+    match &origin.place {
+        Place::Line(line) => {
+            out.push_str("line ");
+            push_uint(out, *line as u64);
+        }
+        Place::TableCell { table, row, cell } => {
+            out.push_str("table ");
+            push_uint(out, *table as u64);
+            out.push_str(", row ");
+            push_uint(out, *row as u64);
+            out.push_str(", cell ");
+            push_uint(out, *cell as u64);
+        }
+        Place::PageCell { page, table, row, cell } => {
+            out.push_str("page ");
+            push_uint(out, u64::from(*page));
+            out.push_str(", table ");
+            push_uint(out, *table as u64);
+            out.push_str(", row ");
+            push_uint(out, *row as u64);
+            out.push_str(", cell ");
+            push_uint(out, *cell as u64);
+        }
+        Place::Sentence(text) => out.push_str(text),
+        place @ Place::SheetCell { .. } => {
+            let _ = write!(out, "{place}");
+        }
+    }
+    if let Some(inference) = origin.inference {
+        out.push_str(" (");
+        out.push_str(inference.as_str());
+        out.push(')');
+    }
+}
+
+/// An unsigned integer in decimal, appended to `out`.
+fn push_uint(out: &mut String, mut n: u64) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// The rows of an input that could not be read: its own line in `reports.csv` (as wide as `headers(catalog)`),
@@ -268,7 +345,12 @@ pub fn push_real(out: &mut String, x: f64) {
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     let _ = if x.fract() == 0.0 && x.abs() < EXACT && !(x == 0.0 && x.is_sign_negative()) {
         let whole = x as i64;
-        write!(out, "{whole}.0")
+        if whole < 0 {
+            out.push('-');
+        }
+        push_uint(out, whole.unsigned_abs());
+        out.push_str(".0");
+        Ok(())
     } else if x.fract() == 0.0 {
         write!(out, "{x:.1}")
     } else {
@@ -287,6 +369,9 @@ mod tests {
         }
         assert_eq!(real_text(25.1), "25.1");
         assert_eq!(real_text(f64::NAN), "NaN");
+        for x in [-9_007_199_254_740_991.0, -1.0, 7.0, 10.0, 99.0, 100.0, 123_456_789.0] {
+            assert_eq!(real_text(x), format!("{x:.1}"), "{x}");
+        }
     }
 
     #[test]
@@ -317,6 +402,28 @@ mod tests {
         assert_eq!(errors[0][0].len(), headers[0].len());
         assert_eq!(errors[0][0][1..3], ["error", "empty file"]);
         assert_eq!(errors[0][0][15], "e3b0");
+    }
+
+    #[test]
+    fn origins_print_as_they_display() {
+        use crate::report::Inference;
+        let places = [
+            Place::Line(0),
+            Place::Line(57),
+            Place::SheetCell { sheet: "表二".to_string(), row: 11, col: 1 },
+            Place::TableCell { table: 2, row: 5, cell: 3 },
+            Place::PageCell { page: 3, table: 1, row: 10, cell: 2 },
+            Place::PageCell { page: u32::MAX, table: usize::MAX, row: 100, cell: 1000 },
+            Place::Sentence("本年度收到申请3件。".to_string()),
+        ];
+        for place in places {
+            for inference in [None, Some(Inference::TemplateOrderAndTotals)] {
+                let origin = Origin { place: place.clone(), inference };
+                let mut ours = String::new();
+                push_origin(&mut ours, &origin);
+                assert_eq!(ours, origin.to_string());
+            }
+        }
     }
 
     #[test]
