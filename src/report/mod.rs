@@ -14,7 +14,7 @@ mod rule;
 use std::fmt;
 
 pub use key::{BadCellKey, CellKey};
-pub use origin::{parse_a1, Inference, Origin, Place};
+pub use origin::{parse_a1, write_uint, Inference, Origin, Place};
 pub use rule::{DomainRule, FindingStatus, Rule};
 
 use crate::hash::IndexMap;

@@ -164,26 +164,75 @@ pub fn parse_a1(reference: &str) -> Option<(u32, u16)> {
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Place {
+    /// The printed form (see the module's table), written to `w`. Numbers go out digit by digit rather than
+    /// through the formatting machinery: bulk prints the origin of every cell of every report.
+    fn write_to<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
         match self {
-            Place::Line(line) => write!(f, "line {line}"),
-            Place::SheetCell { sheet, row, col } => write!(f, "{sheet}!{}", row_col_to_cell(*row, *col)),
-            Place::TableCell { table, row, cell } => write!(f, "table {table}, row {row}, cell {cell}"),
-            Place::PageCell { page, table, row, cell } => {
-                write!(f, "page {page}, table {table}, row {row}, cell {cell}")
+            Place::Line(line) => {
+                w.write_str("line ")?;
+                write_uint(w, *line as u64)
             }
-            Place::Sentence(text) => f.write_str(text),
+            Place::SheetCell { sheet, row, col } => write!(w, "{sheet}!{}", row_col_to_cell(*row, *col)),
+            Place::TableCell { table, row, cell } => {
+                w.write_str("table ")?;
+                write_uint(w, *table as u64)?;
+                w.write_str(", row ")?;
+                write_uint(w, *row as u64)?;
+                w.write_str(", cell ")?;
+                write_uint(w, *cell as u64)
+            }
+            Place::PageCell { page, table, row, cell } => {
+                w.write_str("page ")?;
+                write_uint(w, u64::from(*page))?;
+                w.write_str(", table ")?;
+                write_uint(w, *table as u64)?;
+                w.write_str(", row ")?;
+                write_uint(w, *row as u64)?;
+                w.write_str(", cell ")?;
+                write_uint(w, *cell as u64)
+            }
+            Place::Sentence(text) => w.write_str(text),
         }
     }
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.place)?;
+        self.write_to(f)
+    }
+}
+
+impl Origin {
+    /// The printed form, written to `w` (a `String` as well as a formatter).
+    pub fn write_to<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
+        self.place.write_to(w)?;
         if let Some(inference) = self.inference {
-            write!(f, " ({})", inference.as_str())?;
+            w.write_str(" (")?;
+            w.write_str(inference.as_str())?;
+            w.write_str(")")?;
         }
         Ok(())
     }
+}
+
+/// An unsigned integer in decimal, written to `w` without the formatting machinery.
+pub fn write_uint<W: fmt::Write>(w: &mut W, mut n: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    w.write_str(std::str::from_utf8(&digits[start..]).unwrap_or_default())
 }
 
 impl Serialize for Origin {
@@ -201,6 +250,17 @@ impl<'de> Deserialize<'de> for Origin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_print_as_the_formatter_prints_them() {
+        for n in [0, 1, 9, 10, 99, 100, 4_294_967_295, 10_000_000_000_000_000_000, u64::MAX] {
+            let mut ours = String::new();
+            write_uint(&mut ours, n).unwrap();
+            assert_eq!(ours, n.to_string());
+        }
+        let far = Origin::page_cell(u32::MAX, usize::MAX, 100, 1000);
+        assert_eq!(far.to_string(), format!("page {}, table {}, row 100, cell 1000", u32::MAX, usize::MAX));
+    }
 
     #[test]
     fn every_kind_of_place_prints_as_the_contract_says_and_reads_back() {

@@ -21,7 +21,7 @@
 use std::fmt::Write;
 
 use crate::check::cross::CrossFinding;
-use crate::report::{CellKey, FindingStatus, Origin, Place, Report, Severity, TableStatus};
+use crate::report::{write_uint, CellKey, FindingStatus, Report, Severity, TableStatus};
 use crate::template::Catalog;
 
 /// The four long files, by name.
@@ -138,7 +138,7 @@ pub fn emit_report_rows(catalog: &Catalog, path: &str, report: &Report, file: Fi
             }
             origin.clear();
             if let Some(o) = &cell.origin {
-                push_origin(&mut origin, o);
+                let _ = o.write_to(&mut origin);
             }
             sink.row(
                 1,
@@ -162,7 +162,7 @@ pub fn emit_report_rows(catalog: &Catalog, path: &str, report: &Report, file: Fi
         value.clear();
         push_real(&mut value, m.value.as_f64());
         offset.clear();
-        push_uint(&mut offset, m.offset as u64);
+        let _ = write_uint(&mut offset, m.offset as u64);
         let metric =
             [&m.key, &value, m.unit.as_deref().unwrap_or_default(), m.qualifier.as_str(), &m.sentence, &offset];
         sink.row(2, &metric);
@@ -201,63 +201,6 @@ pub fn emit_report_rows(catalog: &Catalog, path: &str, report: &Report, file: Fi
         ];
         sink.row(3, &finding);
     }
-}
-
-/// An origin as it prints ([`Origin`]'s `Display`), appended to `out` without the formatting machinery for the
-/// places every table cell has.
-fn push_origin(out: &mut String, origin: &Origin) {
-    match &origin.place {
-        Place::Line(line) => {
-            out.push_str("line ");
-            push_uint(out, *line as u64);
-        }
-        Place::TableCell { table, row, cell } => {
-            out.push_str("table ");
-            push_uint(out, *table as u64);
-            out.push_str(", row ");
-            push_uint(out, *row as u64);
-            out.push_str(", cell ");
-            push_uint(out, *cell as u64);
-        }
-        Place::PageCell { page, table, row, cell } => {
-            out.push_str("page ");
-            push_uint(out, u64::from(*page));
-            out.push_str(", table ");
-            push_uint(out, *table as u64);
-            out.push_str(", row ");
-            push_uint(out, *row as u64);
-            out.push_str(", cell ");
-            push_uint(out, *cell as u64);
-        }
-        Place::Sentence(text) => out.push_str(text),
-        place @ Place::SheetCell { .. } => {
-            let _ = write!(out, "{place}");
-        }
-    }
-    if let Some(inference) = origin.inference {
-        out.push_str(" (");
-        out.push_str(inference.as_str());
-        out.push(')');
-    }
-}
-
-/// An unsigned integer in decimal, appended to `out`.
-fn push_uint(out: &mut String, mut n: u64) {
-    if n < 10 {
-        out.push(char::from(b'0' + n as u8));
-        return;
-    }
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
 }
 
 /// The rows of an input that could not be read: its own line in `reports.csv` (as wide as `headers(catalog)`),
@@ -348,7 +291,7 @@ pub fn push_real(out: &mut String, x: f64) {
         if whole < 0 {
             out.push('-');
         }
-        push_uint(out, whole.unsigned_abs());
+        let _ = write_uint(out, whole.unsigned_abs());
         out.push_str(".0");
         Ok(())
     } else if x.fract() == 0.0 {
@@ -402,28 +345,6 @@ mod tests {
         assert_eq!(errors[0][0].len(), headers[0].len());
         assert_eq!(errors[0][0][1..3], ["error", "empty file"]);
         assert_eq!(errors[0][0][15], "e3b0");
-    }
-
-    #[test]
-    fn origins_print_as_they_display() {
-        use crate::report::Inference;
-        let places = [
-            Place::Line(0),
-            Place::Line(57),
-            Place::SheetCell { sheet: "表二".to_string(), row: 11, col: 1 },
-            Place::TableCell { table: 2, row: 5, cell: 3 },
-            Place::PageCell { page: 3, table: 1, row: 10, cell: 2 },
-            Place::PageCell { page: u32::MAX, table: usize::MAX, row: 100, cell: 1000 },
-            Place::Sentence("本年度收到申请3件。".to_string()),
-        ];
-        for place in places {
-            for inference in [None, Some(Inference::TemplateOrderAndTotals)] {
-                let origin = Origin { place: place.clone(), inference };
-                let mut ours = String::new();
-                push_origin(&mut ours, &origin);
-                assert_eq!(ours, origin.to_string());
-            }
-        }
     }
 
     #[test]
