@@ -733,6 +733,7 @@ pub fn amount(digits: &str, mult: Option<&str>) -> Option<Amount> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::proofs::{matches_something, without_chars};
     use super::super::text::fold;
     use super::*;
 
@@ -806,47 +807,6 @@ mod tests {
         let text = "本年度收到了由各有关单位和个人通过各种渠道提交的政府信息公开申请共29件";
         assert!(NUMERIC_SET.matches(&fold(text)).matched_any());
         assert!(extract_sentence(&sentence(text)).is_empty());
-    }
-
-    /// Whether the pattern matches some string: `regex-syntax`'s `minimum_len` cannot say, as it gives up on an
-    /// alternation with a branch that matches nothing.
-    fn matches_something(hir: &regex_syntax::hir::Hir) -> bool {
-        use regex_syntax::hir::{Class, HirKind};
-        match hir.kind() {
-            HirKind::Empty | HirKind::Literal(_) | HirKind::Look(_) => true,
-            HirKind::Class(Class::Unicode(c)) => !c.ranges().is_empty(),
-            HirKind::Class(Class::Bytes(c)) => !c.ranges().is_empty(),
-            HirKind::Repetition(r) => r.min == 0 || matches_something(&r.sub),
-            HirKind::Capture(c) => matches_something(&c.sub),
-            HirKind::Concat(parts) => parts.iter().all(matches_something),
-            HirKind::Alternation(parts) => parts.iter().any(matches_something),
-        }
-    }
-
-    /// The pattern with every literal that holds one of `banned` made impossible, and those characters taken out of
-    /// every class: what it still matches holds none of them.
-    fn without_chars(hir: &regex_syntax::hir::Hir, banned: &[char]) -> regex_syntax::hir::Hir {
-        use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Repetition};
-        match hir.kind() {
-            HirKind::Empty | HirKind::Look(_) => hir.clone(),
-            HirKind::Literal(literal) => match std::str::from_utf8(&literal.0) {
-                Ok(text) if !text.contains(banned) => hir.clone(),
-                _ => Hir::fail(),
-            },
-            HirKind::Class(Class::Unicode(class)) => {
-                let mut class = class.clone();
-                class.difference(&ClassUnicode::new(banned.iter().map(|&c| ClassUnicodeRange::new(c, c))));
-                Hir::class(Class::Unicode(class))
-            }
-            // Byte classes hold no character of more than one byte.
-            HirKind::Class(Class::Bytes(_)) => hir.clone(),
-            HirKind::Repetition(r) => {
-                Hir::repetition(Repetition { sub: Box::new(without_chars(&r.sub, banned)), ..r.clone() })
-            }
-            HirKind::Capture(c) => Hir::capture(Capture { sub: Box::new(without_chars(&c.sub, banned)), ..c.clone() }),
-            HirKind::Concat(parts) => Hir::concat(parts.iter().map(|p| without_chars(p, banned)).collect()),
-            HirKind::Alternation(parts) => Hir::alternation(parts.iter().map(|p| without_chars(p, banned)).collect()),
-        }
     }
 
     #[test]

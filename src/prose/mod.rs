@@ -14,6 +14,8 @@
 
 pub mod links;
 pub mod metrics;
+#[cfg(test)]
+mod proofs;
 pub mod sections;
 pub mod text;
 
@@ -51,11 +53,12 @@ pub struct Prose {
 /// The sections of the document's prose and the figures its sentences state.
 pub fn read(doc: &Document, catalog: &Catalog) -> Prose {
     let prose = doc.prose_text();
-    let (sections, heading_spans) = sections::find(&prose, catalog.sections());
+    let folded = text::FoldedProse::new(&prose);
+    let (sections, heading_spans) = sections::find(&prose, &folded, catalog.sections());
     let cuts: Vec<usize> = heading_spans.iter().flat_map(|&(start, end)| [start, end]).collect();
     // Sentences are measured as they are cut, none kept: a report's prose can run to many megabytes.
     let mut found = Vec::new();
-    text::for_each_sentence(&prose, &cuts, &heading_spans, |sentence| {
+    text::for_each_sentence(&prose, &folded.text, &cuts, &heading_spans, |sentence| {
         found.extend(metrics::extract_sentence(&sentence));
     });
     Prose { sections, found }

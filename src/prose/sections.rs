@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{char_offset, fold};
+use super::text::{char_offset, fold, FoldedProse};
 use crate::report::Section;
 use crate::template::Common;
 
@@ -27,8 +27,21 @@ static HAN_NUMBER: LazyLock<Regex> =
 /// An Arabic section number at the start of a line (`1、 总体情况`).
 static ARABIC_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(?P<n>\d{1,2})\s*[、.]").expect("valid"));
 
-/// A sub-heading number right after a title (`一、总体情况（一）基本情况`): the title ends there.
-static SUB_NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\([一二三四五六七八九十]{1,3}\)").expect("valid"));
+/// What ends a section number of either kind.
+const NUMBER_ENDS: [char; 2] = ['、', '.'];
+
+/// The digits of a Chinese number.
+const HAN_DIGITS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+
+/// Whether a sub-heading number starts `chars` (`(一)` … `(十二)`), as one right after a title
+/// (`一、总体情况（一）基本情况`) ends the title.
+fn starts_with_sub_number(chars: &[char]) -> bool {
+    let ['(', rest @ ..] = chars else {
+        return false;
+    };
+    let digits = rest.iter().take(3).take_while(|c| HAN_DIGITS.contains(c)).count();
+    digits > 0 && rest.get(digits) == Some(&')')
+}
 
 /// A line of the web page's footer printed after the report (`网站标识码`, `ICP备`, `主办单位` …): the last
 /// section ends before it.
@@ -53,10 +66,10 @@ pub struct Heading {
     arabic: bool,
 }
 
-/// The sections of the prose, in order, and the spans of their headings; `form` says which titles open which
-/// section.
-pub fn find(prose: &str, form: &Common) -> (Vec<Section>, Vec<(usize, usize)>) {
-    let headings = headings(prose, form);
+/// The sections of the prose, in order, and the spans of their headings; `folded` is the prose folded, and `form`
+/// says which titles open which section.
+pub fn find(prose: &str, folded: &FoldedProse, form: &Common) -> (Vec<Section>, Vec<(usize, usize)>) {
+    let headings = headings_in(prose, folded, form);
     let total = prose.chars().count();
     let chars: Vec<char> = prose.chars().collect();
     let mut sections = Vec::with_capacity(headings.len());
@@ -90,7 +103,12 @@ fn footer_start(chars: &[char], from: usize) -> Option<usize> {
 
 /// The accepted section headings, in document order.
 pub fn headings(prose: &str, form: &Common) -> Vec<Heading> {
-    let candidates = candidates(prose, form);
+    headings_in(prose, &FoldedProse::new(prose), form)
+}
+
+/// [`headings`] of the prose folded as `folded`.
+fn headings_in(prose: &str, folded: &FoldedProse, form: &Common) -> Vec<Heading> {
+    let candidates = candidates(prose, folded, form);
     let han: Vec<Heading> = candidates.iter().filter(|c| !c.arabic).cloned().collect();
     let accepted = accept(han);
     if accepted.len() >= 2 {
@@ -112,24 +130,28 @@ fn accept(candidates: Vec<Heading>) -> Vec<Heading> {
 }
 
 /// Every numbered title that names a section, wherever it is printed.
-fn candidates(prose: &str, form: &Common) -> Vec<Heading> {
+fn candidates(prose: &str, folded: &FoldedProse, form: &Common) -> Vec<Heading> {
     let mut out = Vec::new();
     let mut line_start = 0usize;
-    for line in prose.split('\n') {
-        let folded = fold(line);
+    for (line, folded) in prose.split('\n').zip(folded.lines()) {
+        // Both kinds of number end in `、` or `.`: a line without either has none.
+        if !folded.contains(NUMBER_ENDS) {
+            line_start += line.chars().count() + 1;
+            continue;
+        }
         let mut numbers: Vec<(usize, usize, u32, bool)> = Vec::new();
-        for caps in HAN_NUMBER.captures_iter(&folded) {
+        for caps in HAN_NUMBER.captures_iter(folded) {
             if let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) {
                 if let Some(value) = han_number(n.as_str()) {
-                    numbers.push((char_offset(&folded, n.start()), char_offset(&folded, whole.end()), value, false));
+                    numbers.push((char_offset(folded, n.start()), char_offset(folded, whole.end()), value, false));
                 }
             }
         }
-        if let Some(caps) = ARABIC_NUMBER.captures(&folded) {
+        if let Some(caps) = ARABIC_NUMBER.captures(folded) {
             if let (Some(n), Some(whole)) = (caps.name("n"), caps.get(0)) {
                 let next = folded.get(whole.end()..).and_then(|s| s.chars().next());
                 if let (Ok(value), false) = (n.as_str().parse::<u32>(), next.is_some_and(|c| c.is_ascii_digit())) {
-                    numbers.push((char_offset(&folded, n.start()), char_offset(&folded, whole.end()), value, true));
+                    numbers.push((char_offset(folded, n.start()), char_offset(folded, whole.end()), value, true));
                 }
             }
         }
@@ -164,11 +186,10 @@ fn title<'f>(chars: &[char], from: usize, form: &'f Common) -> Option<(&'f str, 
     let begin = from + chars.get(from..)?.iter().take_while(|c| c.is_whitespace()).count();
     let mut end = begin;
     while let Some(&c) = chars.get(end) {
-        let rest: String = chars.get(end..)?.iter().take(6).collect();
         let ends = c.is_whitespace()
             || matches!(c, '。' | ',' | ';' | ':' | '!' | '?' | '|' | '，' | '；' | '：')
             || (c.is_ascii_digit() && end > begin + 1)
-            || SUB_NUMBER.is_match(&rest);
+            || starts_with_sub_number(chars.get(end..)?);
         if ends {
             break;
         }
@@ -252,7 +273,7 @@ mod tests {
     }
 
     fn find(prose: &str) -> (Vec<Section>, Vec<(usize, usize)>) {
-        super::find(prose, form())
+        super::find(prose, &FoldedProse::new(prose), form())
     }
 
     fn keys_and_headings(prose: &str) -> Vec<(String, String)> {
@@ -355,6 +376,49 @@ mod tests {
         assert_eq!(glued("一、本年新收政府信息公开申请数量1512000128"), None);
         assert_eq!(glued("三、本年度办理结果（一）予以公开"), None);
         assert_eq!(glued("二、总体情况"), None);
+    }
+
+    #[test]
+    fn every_section_number_ends_in_a_number_end() {
+        // `candidates` skips lines without `、` or `.`: neither pattern may match without one.
+        use super::super::proofs::{matches_something, without_chars};
+        let parse = |p: &str| regex_syntax::parse(p).expect("valid");
+        for pattern in [HAN_NUMBER.as_str(), ARABIC_NUMBER.as_str()] {
+            assert!(matches_something(&parse(pattern)), "{pattern}");
+            assert!(!matches_something(&without_chars(&parse(pattern), &NUMBER_ENDS)), "{pattern}");
+        }
+        // The check can fail: another end, or an optional one, matches without them.
+        assert!(matches_something(&without_chars(&parse(r"[一二]\s*[、.:]"), &NUMBER_ENDS)));
+        assert!(matches_something(&without_chars(&parse(r"^\d(?:、)?"), &NUMBER_ENDS)));
+        assert_eq!(
+            keys_and_headings("三．收到和处理政府信息公开申请情况"),
+            pairs(&[("s3", "三．收到和处理政府信息公开申请情况")])
+        );
+    }
+
+    #[test]
+    fn sub_numbers_are_what_their_pattern_was() {
+        let pattern = Regex::new(r"^\([一二三四五六七八九十]{1,3}\)").expect("valid");
+        let texts = [
+            "(一)",
+            "(十二)基本情况",
+            "(一二三)",
+            "(一二三四)",
+            "()",
+            "(一",
+            "一)",
+            "(a)",
+            "（一）",
+            "(三)(四)",
+            "",
+            "(",
+            "((一)",
+        ];
+        for text in texts {
+            let chars: Vec<char> = text.chars().collect();
+            let window: String = text.chars().take(6).collect();
+            assert_eq!(starts_with_sub_number(&chars), pattern.is_match(&window), "{text}");
+        }
     }
 
     #[test]

@@ -6,16 +6,70 @@
 //! character offsets (not bytes) into the document's prose text ([`crate::doc::Document::prose_text`]). Output
 //! always quotes the original text.
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::normalize::to_simplified;
 
 /// Folds text for matching, keeping exactly one output character per input character.
 pub fn fold(text: &str) -> String {
-    let nfkc: String = text.chars().map(fold_width).collect();
+    fold_by_phrases(text).unwrap_or_else(|| same_length_words(per_character(&fold_widths(text))))
+}
+
+/// [`fold`], when converting `text` to simplified characters phrase by phrase keeps its length (always, with the
+/// conversion tables of today); `None` when it does not, and `fold` converts one character at a time.
+fn fold_by_phrases(text: &str) -> Option<String> {
+    let nfkc = fold_widths(text);
+    // Nothing of what follows changes ASCII text.
+    if nfkc.is_ascii() {
+        return Some(nfkc.into_owned());
+    }
     let simplified = to_simplified(&nfkc);
-    let simplified = if simplified.chars().count() == nfkc.chars().count() { simplified } else { per_character(&nfkc) };
-    let mut out = if simplified.contains('谘') { simplified.replace('谘', "咨") } else { simplified };
+    (simplified.chars().count() == nfkc.chars().count()).then(|| same_length_words(simplified))
+}
+
+/// The prose folded for matching: [`fold`] of the whole text, and of each of its lines.
+pub struct FoldedProse {
+    /// [`fold`] of the prose.
+    pub text: String,
+    /// [`fold`] of each line (the text between `\n`s) when that is not the line's part of `text`: then a phrase
+    /// conversion changed the length of some line, and [`fold`] converted that line, or all the prose, one
+    /// character at a time.
+    lines: Option<Vec<String>>,
+}
+
+impl FoldedProse {
+    /// Folds the prose once, line by line: no conversion rule holds a line break or an ASCII character (a test
+    /// checks the tables), so the fold of the whole text is that of its lines, joined, whenever each line keeps its
+    /// length.
+    pub fn new(prose: &str) -> FoldedProse {
+        let mut text = String::with_capacity(prose.len());
+        for (i, line) in prose.split('\n').enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            let Some(folded) = fold_by_phrases(line) else {
+                return FoldedProse { text: fold(prose), lines: Some(prose.split('\n').map(fold).collect()) };
+            };
+            text.push_str(&folded);
+        }
+        FoldedProse { text, lines: None }
+    }
+
+    /// [`fold`] of each line of the prose, in order.
+    pub fn lines(&self) -> impl Iterator<Item = &str> {
+        let (joined, listed) = match &self.lines {
+            None => (Some(self.text.split('\n')), None),
+            Some(lines) => (None, Some(lines.iter().map(String::as_str))),
+        };
+        joined.into_iter().flatten().chain(listed.into_iter().flatten())
+    }
+}
+
+/// `text` with the words of [`SAME_LENGTH_PHRASES`] (and `谘`) replaced.
+fn same_length_words(text: String) -> String {
+    let mut out = if text.contains('谘') { text.replace('谘', "咨") } else { text };
     for (from, to) in SAME_LENGTH_PHRASES {
         if out.contains(from) {
             out = out.replace(from, to);
@@ -40,6 +94,32 @@ fn per_character(nfkc: &str) -> String {
             }
         })
         .collect()
+}
+
+/// [`fold_width`] of every character of `text`; most characters fold to themselves, so runs of them are copied
+/// whole (and text without any other is not copied at all).
+fn fold_widths(text: &str) -> Cow<'_, str> {
+    let mut out = String::new();
+    let mut copied = 0;
+    for (at, c) in text.char_indices() {
+        if c.is_ascii() {
+            continue;
+        }
+        let folded = fold_width(c);
+        if folded != c {
+            if out.capacity() == 0 {
+                out.reserve(text.len());
+            }
+            out.push_str(text.get(copied..at).unwrap_or_default());
+            out.push(folded);
+            copied = at + c.len_utf8();
+        }
+    }
+    if copied == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(text.get(copied..).unwrap_or_default());
+    Cow::Owned(out)
 }
 
 /// NFKC of one character when it folds to exactly one character (`１` → `1`, `，` → `,`), else the character.
@@ -95,16 +175,25 @@ fn ends_sentence(c: char) -> bool {
 /// `char` (four bytes) per character twice over.
 pub fn sentences(prose: &str, cuts: &[usize], skip: &[(usize, usize)]) -> Vec<Sentence> {
     let mut out = Vec::new();
-    for_each_sentence(prose, cuts, skip, |sentence| out.push(sentence));
+    for_each_sentence(prose, &fold(prose), cuts, skip, |sentence| out.push(sentence));
     out
 }
 
-/// [`sentences`], handed over one at a time as they are cut, so that none need be held beyond its use.
-pub fn for_each_sentence(prose: &str, cuts: &[usize], skip: &[(usize, usize)], mut take: impl FnMut(Sentence)) {
-    let folded = fold(prose);
-    let headings: Vec<(usize, String)> = skip.iter().map(|&(s, e)| (e, char_slice(&folded, s, e))).collect();
-    let splitter = Splitter { prose, folded: &folded, skip, headings };
+/// [`sentences`] of the prose and its [`fold`], handed over one at a time as they are cut, so that none need be held
+/// beyond its use.
+pub fn for_each_sentence(
+    prose: &str,
+    folded: &str,
+    cuts: &[usize],
+    skip: &[(usize, usize)],
+    mut take: impl FnMut(Sentence),
+) {
+    let headings: Vec<(usize, String)> = skip.iter().map(|&(s, e)| (e, char_slice(folded, s, e))).collect();
+    let splitter = Splitter { prose, folded, skip, headings };
     let out = &mut take;
+    let mut cuts = cuts.to_vec();
+    cuts.sort_unstable();
+    let mut cuts = cuts.into_iter().peekable();
     let mut start = Mark::default();
     let mut line_start = start;
     let mut folded_chars = folded.char_indices();
@@ -113,7 +202,11 @@ pub fn for_each_sentence(prose: &str, cuts: &[usize], skip: &[(usize, usize)], m
         let (folded_at, folded_len) = folded_chars.next().map_or((folded.len(), 0), |(b, f)| (b, f.len_utf8()));
         let here = Mark { chars: i, prose: at, folded: folded_at };
         end = Mark { chars: i + 1, prose: at + c.len_utf8(), folded: folded_at + folded_len };
-        if cuts.contains(&i) && i > start.chars {
+        let mut cut = false;
+        while let Some(next) = cuts.next_if(|&next| next <= i) {
+            cut |= next == i;
+        }
+        if cut && i > start.chars {
             splitter.push(start, here, line_start, out);
             start = here;
             line_start = here;
@@ -207,6 +300,59 @@ mod tests {
         assert_eq!(folded, "行政复议18件,被依法纠错1件;(一)");
         assert_eq!(folded.chars().count(), text.chars().count());
         assert_eq!(fold("答覆民眾諮詢，規範性檔案，政府資訊"), "答复民众咨询,规范性文件,政府信息");
+    }
+
+    /// The text fixtures, each as one text.
+    fn fixture_texts() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut texts = Vec::new();
+        for dir in ["", "prose", "text"] {
+            for path in std::fs::read_dir(root.join(dir)).expect("fixtures").flatten().map(|e| e.path()) {
+                let name = path.to_string_lossy();
+                if name.ends_with(".txt") || name.ends_with(".md") {
+                    texts.push(std::fs::read_to_string(&path).unwrap_or_default());
+                }
+            }
+        }
+        assert!(texts.len() > 10);
+        texts
+    }
+
+    #[test]
+    fn fold_widths_folds_every_character() {
+        let mut texts = fixture_texts();
+        texts.extend(["", "abc", "１", "ａ全角ｚ，。\u{3000}", "x\u{3000}y", "ﬁ①", "行政複議１８件"].map(String::from));
+        for text in &texts {
+            assert_eq!(fold_widths(text), text.chars().map(fold_width).collect::<String>());
+        }
+        assert!(matches!(fold_widths("总体情况, 2021."), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn no_conversion_rule_holds_a_line_break_or_an_ascii_character() {
+        // What `FoldedProse::new` relies on to convert the prose line by line: no phrase it converts spans a line
+        // break, and the ASCII lines that `to_simplified` leaves alone hold none either.
+        let rules: Vec<(String, String)> = zhconv::tables::expand_table(zhconv::tables::ZH_HANS_TABLE).collect();
+        assert!(rules.len() > 1000, "{} rules", rules.len());
+        for (from, to) in &rules {
+            assert!(!from.contains(|c: char| c.is_ascii()), "{from}");
+            // The table is the converter's: each phrase alone converts as the table says.
+            assert_eq!(&to_simplified(from), to, "{from}");
+        }
+    }
+
+    #[test]
+    fn folded_prose_is_the_fold_of_the_text_and_of_each_line() {
+        let mut texts = fixture_texts();
+        texts.extend(
+            ["", "\n", "行政複議１８件\n\n答覆民眾諮詢，規範性檔案\nabc\r\n政府資訊", "ascii\nonly", "末行\n"]
+                .map(String::from),
+        );
+        for text in &texts {
+            let folded = FoldedProse::new(text);
+            assert_eq!(folded.text, fold(text));
+            assert_eq!(folded.lines().collect::<Vec<_>>(), text.split('\n').map(fold).collect::<Vec<_>>());
+        }
     }
 
     #[test]
