@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::text::{char_offset, fold, FoldedProse};
+use super::text::{byte_offsets, char_offset, fold, FoldedProse};
 use crate::report::Section;
 use crate::template::Common;
 
@@ -70,13 +70,19 @@ pub struct Heading {
 /// says which titles open which section.
 pub fn find(prose: &str, folded: &FoldedProse, form: &Common) -> (Vec<Section>, Vec<(usize, usize)>) {
     let headings = headings_in(prose, folded, form);
-    let total = prose.chars().count();
-    let chars: Vec<char> = prose.chars().collect();
+    let bytes = byte_offsets(prose, headings.iter().flat_map(|h| [h.start, h.end]));
+    let byte = |chars: usize| bytes.get(chars);
     let mut sections = Vec::with_capacity(headings.len());
     for (i, h) in headings.iter().enumerate() {
-        let body_end =
-            headings.get(i + 1).map_or_else(|| footer_start(&chars, h.end).unwrap_or(total), |next| next.start);
-        let body: String = chars.get(h.end..body_end).map(|s| s.iter().collect()).unwrap_or_default();
+        let rest = byte(h.end).and_then(|from| prose.get(from..)).unwrap_or_default();
+        let body = match headings.get(i + 1) {
+            Some(next) if next.start >= h.end => {
+                let length = byte(next.start).zip(byte(h.end)).map_or(0, |(to, from)| to - from);
+                rest.get(..length).unwrap_or_default()
+            }
+            Some(_) => "",
+            None => rest.get(..footer_start(rest).unwrap_or(rest.len())).unwrap_or_default(),
+        };
         sections.push(Section {
             key: h.key.clone(),
             heading: h.text.clone(),
@@ -88,12 +94,11 @@ pub fn find(prose: &str, folded: &FoldedProse, form: &Common) -> (Vec<Section>, 
     (sections, spans)
 }
 
-/// Where the site footer starts after `from`: the start of the first line from there that has a footer cue.
-fn footer_start(chars: &[char], from: usize) -> Option<usize> {
-    let mut line_start = from;
-    for line in chars.get(from..)?.split(|c| *c == '\n') {
-        let text: String = line.iter().collect();
-        if SITE_FOOTER.is_match(&text) {
+/// Where the site footer starts in `text` (a byte offset): the start of its first line that has a footer cue.
+fn footer_start(text: &str) -> Option<usize> {
+    let mut line_start = 0;
+    for line in text.split('\n') {
+        if SITE_FOOTER.is_match(line) {
             return Some(line_start);
         }
         line_start += line.len() + 1;

@@ -144,6 +144,39 @@ pub fn char_slice(text: &str, start: usize, end: usize) -> String {
     text.chars().skip(start).take(end.saturating_sub(start)).collect()
 }
 
+/// The byte offset in `text` of each of the character offsets `chars` that is within the text or at its end, found
+/// in one walk over the text.
+pub fn byte_offsets(text: &str, chars: impl IntoIterator<Item = usize>) -> ByteOffsets {
+    let mut wanted: Vec<usize> = chars.into_iter().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut wanted = wanted.into_iter().peekable();
+    let mut out = Vec::new();
+    let ends = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    for (i, b) in ends.enumerate() {
+        while let Some(c) = wanted.next_if(|&c| c <= i) {
+            if c == i {
+                out.push((c, b));
+            }
+        }
+        if wanted.peek().is_none() {
+            break;
+        }
+    }
+    ByteOffsets(out)
+}
+
+/// Byte offsets by character offset, from [`byte_offsets`].
+pub struct ByteOffsets(Vec<(usize, usize)>);
+
+impl ByteOffsets {
+    /// The byte offset of character offset `chars`, if it was asked for and is within the text or at its end.
+    pub fn get(&self, chars: usize) -> Option<usize> {
+        let i = self.0.binary_search_by_key(&chars, |&(c, _)| c).ok()?;
+        self.0.get(i).map(|&(_, b)| b)
+    }
+}
+
 /// A sentence of the prose: its original text, its folded text, and where it starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
@@ -188,7 +221,16 @@ pub fn for_each_sentence(
     skip: &[(usize, usize)],
     mut take: impl FnMut(Sentence),
 ) {
-    let headings: Vec<(usize, String)> = skip.iter().map(|&(s, e)| (e, char_slice(folded, s, e))).collect();
+    let bytes = byte_offsets(folded, skip.iter().flat_map(|&(s, e)| [s, e]));
+    let headings = skip
+        .iter()
+        .map(|&(s, e)| {
+            // As `char_slice`: up to the end of the text at most.
+            let from = bytes.get(s).unwrap_or(folded.len());
+            let to = if e > s { bytes.get(e).unwrap_or(folded.len()) } else { from };
+            (e, folded.get(from..to).unwrap_or_default().to_string())
+        })
+        .collect();
     let splitter = Splitter { prose, folded, skip, headings };
     let out = &mut take;
     let mut cuts = cuts.to_vec();
@@ -366,6 +408,15 @@ mod tests {
         assert_eq!(char_slice(prose, 10, 16), "五、其他事项");
         let leads: Vec<&str> = s.iter().map(|s| s.lead.as_str()).collect();
         assert_eq!(leads, vec!["", "甲。", "甲。乙;", " ", "五、其他事项\n "]);
+    }
+
+    #[test]
+    fn byte_offsets_of_characters() {
+        let text = "a一b\n二";
+        let bytes = byte_offsets(text, [4, 0, 2, 9, 2, 1, 5, 6]);
+        let got: Vec<Option<usize>> = (0..8).map(|c| bytes.get(c)).collect();
+        assert_eq!(got, [Some(0), Some(1), Some(4), None, Some(6), Some(9), None, None]);
+        assert_eq!(byte_offsets("", [0]).get(0), Some(0));
     }
 
     #[test]
