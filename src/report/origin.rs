@@ -178,23 +178,12 @@ impl Place {
                 write_uint(w, *line as u64)
             }
             Place::SheetCell { sheet, row, col } => write!(w, "{sheet}!{}", row_col_to_cell(*row, *col)),
-            Place::TableCell { table, row, cell } => {
-                w.write_str("table ")?;
-                write_uint(w, *table as u64)?;
-                w.write_str(", row ")?;
-                write_uint(w, *row as u64)?;
-                w.write_str(", cell ")?;
-                write_uint(w, *cell as u64)
-            }
+            Place::TableCell { table, row, cell } => write_table_cell(w, *table, *row, *cell),
             Place::PageCell { page, table, row, cell } => {
                 w.write_str("page ")?;
                 write_uint(w, u64::from(*page))?;
-                w.write_str(", table ")?;
-                write_uint(w, *table as u64)?;
-                w.write_str(", row ")?;
-                write_uint(w, *row as u64)?;
-                w.write_str(", cell ")?;
-                write_uint(w, *cell as u64)
+                w.write_str(", ")?;
+                write_table_cell(w, *table, *row, *cell)
             }
             Place::Sentence(text) => w.write_str(text),
         }
@@ -218,6 +207,16 @@ impl Origin {
         }
         Ok(())
     }
+}
+
+/// `table 2, row 5, cell 3`.
+fn write_table_cell<W: fmt::Write>(w: &mut W, table: usize, row: usize, cell: usize) -> fmt::Result {
+    w.write_str("table ")?;
+    write_uint(w, table as u64)?;
+    w.write_str(", row ")?;
+    write_uint(w, row as u64)?;
+    w.write_str(", cell ")?;
+    write_uint(w, cell as u64)
 }
 
 /// An unsigned integer in decimal, written to `w` without the formatting machinery.
